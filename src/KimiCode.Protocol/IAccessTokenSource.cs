@@ -1,9 +1,9 @@
-namespace KimiCode.Provider;
+namespace KimiCode.Protocol;
 
 /// <summary>
 /// Supplies the bearer token a provider sends. The provider knows nothing of OAuth files or
 /// refresh locks: KimiCode.Auth implements this for OAuth (lazy refresh before a request) and
-/// for plain API keys. Failures are <see cref="KimiCode.Protocol.KimiCodeException"/> with an
+/// for plain API keys. Failures are <see cref="KimiCodeException"/> with an
 /// <c>auth.*</c> code whose message says what to do (for example "run `kimi login`").
 /// </summary>
 public interface IAccessTokenSource
