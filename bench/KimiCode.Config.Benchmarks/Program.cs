@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(KimiCode.Config.Benchmarks.TomlParseBenchmarks).Assembly).Run(args);

@@ -1,0 +1,38 @@
+namespace KimiCode.Auth;
+
+/// <summary>Every stable <c>auth.*</c> error code this library raises, in one place so callers can switch on them.</summary>
+public static class AuthErrorCodes
+{
+    /// <summary>No usable credential, or the session ended (refresh token rejected): run <c>kimi login</c>.</summary>
+    public const string LoginRequired = "auth.login_required";
+
+    /// <summary>Another process held the refresh lock (or the Python credential lock) for too long.</summary>
+    public const string LockTimeout = "auth.lock_timeout";
+
+    /// <summary>The device code expired before the user approved it.</summary>
+    public const string DeviceCodeExpired = "auth.device_code_expired";
+
+    /// <summary>The user refused the device authorization.</summary>
+    public const string AccessDenied = "auth.access_denied";
+
+    /// <summary>The OAuth host could not be reached (DNS, TCP, TLS, timeout).</summary>
+    public const string Network = "auth.network";
+
+    /// <summary>The OAuth host answered 429 or 5xx: temporary trouble on the server side.</summary>
+    public const string ServerUnavailable = "auth.server_unavailable";
+
+    /// <summary>The OAuth host rejected the refresh token (401/403 or <c>invalid_grant</c>).</summary>
+    public const string InvalidGrant = "auth.invalid_grant";
+
+    /// <summary>The OAuth host answered something this client does not understand.</summary>
+    public const string Protocol = "auth.protocol";
+
+    /// <summary>Refreshing failed for transient reasons after all retries; the stored credential is intact.</summary>
+    public const string RefreshFailed = "auth.refresh_failed";
+
+    /// <summary>No Python kimi-cli credential file to import.</summary>
+    public const string ImportNotFound = "auth.import_not_found";
+
+    /// <summary>The Python kimi-cli credential file exists but is not a usable credential.</summary>
+    public const string ImportInvalid = "auth.import_invalid";
+}

@@ -1,0 +1,217 @@
+using KimiCode.Protocol;
+
+namespace KimiCode.Auth;
+
+/// <summary>
+/// Bearer tokens from the OAuth credential file, refreshed safely when several processes (ours and the
+/// official clients) share one single-use, rotating refresh token: one refresh in flight per instance,
+/// the cross-process <see cref="RefreshLock"/> around every refresh, and a re-read of the file under the lock
+/// so that a token a peer already rotated is adopted instead of burnt.
+/// </summary>
+public sealed class OAuthTokenSource : IAccessTokenSource
+{
+    /// <summary>Official retry schedule for transient refresh failures: 3 tries, waiting 1 s then 2 s.</summary>
+    internal static readonly TimeSpan[] TransientRetryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
+
+    /// <summary>Official refresh threshold floor: refresh when less than max(300 s, expires_in / 2) remains.</summary>
+    internal const long MinimumRefreshWindowSeconds = 300;
+
+    private readonly CredentialStore _store;
+    private readonly string _slot;
+    private readonly string _lockTargetPath;
+    private readonly OAuthClient _client;
+    private readonly TimeProvider _timeProvider;
+    private readonly RefreshLockOptions _lockOptions;
+    private readonly Lock _gate = new();
+    private volatile OAuthCredential? _cached;
+    private Task<OAuthCredential>? _inflight;
+
+    public OAuthTokenSource(CredentialStore store, string slot, string lockTargetPath, OAuthClient client, TimeProvider timeProvider, RefreshLockOptions? lockOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentException.ThrowIfNullOrWhiteSpace(slot);
+        ArgumentException.ThrowIfNullOrWhiteSpace(lockTargetPath);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _store = store;
+        _slot = slot;
+        _lockTargetPath = lockTargetPath;
+        _client = client;
+        _timeProvider = timeProvider;
+        _lockOptions = lockOptions ?? new RefreshLockOptions();
+    }
+
+    public async ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken)
+    {
+        var credential = Current();
+        if (!NeedsRefresh(credential))
+        {
+            return credential.AccessToken;
+        }
+
+        var refreshed = await RefreshSingleFlightAsync(rejectedToken: null, cancellationToken).ConfigureAwait(false);
+        return refreshed.AccessToken;
+    }
+
+    public async ValueTask<string?> RefreshAfterUnauthorizedAsync(string rejectedToken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rejectedToken);
+        var onDisk = _store.Read(_slot);
+        if (onDisk is { IsTombstone: false })
+        {
+            _cached = onDisk;
+            if (onDisk.AccessToken != rejectedToken && !IsExpired(onDisk))
+            {
+                return onDisk.AccessToken; // a peer already refreshed
+            }
+        }
+
+        var refreshed = await RefreshSingleFlightAsync(rejectedToken, cancellationToken).ConfigureAwait(false);
+        return refreshed.AccessToken;
+    }
+
+    internal bool NeedsRefresh(OAuthCredential credential)
+    {
+        var remaining = credential.ExpiresAt - _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        return remaining < Math.Max(MinimumRefreshWindowSeconds, credential.ExpiresIn / 2);
+    }
+
+    private bool IsExpired(OAuthCredential credential) => _timeProvider.GetUtcNow().ToUnixTimeSeconds() >= credential.ExpiresAt;
+
+    private OAuthCredential Current()
+    {
+        var credential = _cached;
+        if (credential is null)
+        {
+            credential = _store.Read(_slot);
+            if (credential is { IsTombstone: false })
+            {
+                _cached = credential;
+            }
+        }
+
+        return credential is null || credential.IsTombstone ? throw LoginRequired() : credential;
+    }
+
+    private async Task<OAuthCredential> RefreshSingleFlightAsync(string? rejectedToken, CancellationToken cancellationToken)
+    {
+        for (var round = 0; ; round++)
+        {
+            Task<OAuthCredential> flight;
+            lock (_gate)
+            {
+                if (_inflight is null || _inflight.IsCompleted)
+                {
+                    // The flight is shared, so no single caller's token cancels it; each caller stops waiting on its own token.
+                    var rejected = rejectedToken;
+                    _inflight = Task.Run(() => RefreshUnderLockAsync(rejected));
+                }
+
+                flight = _inflight;
+            }
+
+            var result = await flight.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Joining a flight started for another reason can hand back the very token the server just refused.
+            if (rejectedToken is null || result.AccessToken != rejectedToken || round > 0)
+            {
+                return result;
+            }
+        }
+    }
+
+    private async Task<OAuthCredential> RefreshUnderLockAsync(string? rejectedToken)
+    {
+        var cancellationToken = CancellationToken.None;
+        RefreshLock held;
+        try
+        {
+            held = await RefreshLock.AcquireAsync(_lockTargetPath, _lockOptions, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KimiCodeException ex) when (ex.Code == AuthErrorCodes.LockTimeout && rejectedToken is null)
+        {
+            // Never refresh without the lock, but an access token that has not expired yet is still good to use.
+            if (_store.Read(_slot) is { IsTombstone: false } usable && !IsExpired(usable))
+            {
+                _cached = usable;
+                return usable;
+            }
+
+            throw;
+        }
+
+        await using (held.ConfigureAwait(false))
+        {
+            var onDisk = _store.Read(_slot);
+            if (onDisk is null || onDisk.IsTombstone)
+            {
+                _cached = null;
+                throw LoginRequired();
+            }
+
+            _cached = onDisk;
+            var peerAlreadyRefreshed = rejectedToken is null
+                ? !NeedsRefresh(onDisk)
+                : onDisk.AccessToken != rejectedToken && !IsExpired(onDisk);
+            if (peerAlreadyRefreshed)
+            {
+                return onDisk;
+            }
+
+            return await RefreshWithRetriesAsync(onDisk, mayKeepValidToken: rejectedToken is null, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<OAuthCredential> RefreshWithRetriesAsync(OAuthCredential basis, bool mayKeepValidToken, CancellationToken cancellationToken)
+    {
+        OAuthException? lastTransient = null;
+        for (var attempt = 0; attempt <= TransientRetryDelays.Length; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Task.Delay(TransientRetryDelays[attempt - 1], _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                var fresh = await _client.RefreshAsync(basis.RefreshToken, cancellationToken).ConfigureAwait(false);
+                _store.Write(_slot, fresh);
+                _cached = fresh;
+                return fresh;
+            }
+            catch (OAuthException ex) when (ex.Kind == OAuthErrorKind.InvalidGrant)
+            {
+                // A peer that ignores the lock may have rotated the token a moment ago: its pair is valid, ours is not.
+                var again = _store.Read(_slot);
+                if (again is { IsTombstone: false } && again.RefreshToken != basis.RefreshToken)
+                {
+                    _cached = again;
+                    return again;
+                }
+
+                _store.WriteTombstone(_slot);
+                _cached = null;
+                throw new KimiCodeException(
+                    AuthErrorCodes.LoginRequired,
+                    "Your Kimi Code session has ended (the refresh token was rejected). Run `kimi login` to sign in again.",
+                    ex);
+            }
+            catch (OAuthException ex) when (ex.Kind == OAuthErrorKind.Transient)
+            {
+                lastTransient = ex;
+            }
+        }
+
+        if (mayKeepValidToken && !IsExpired(basis))
+        {
+            return basis;
+        }
+
+        throw new KimiCodeException(
+            AuthErrorCodes.RefreshFailed,
+            $"Could not refresh the Kimi Code login after {TransientRetryDelays.Length + 1} tries: network or server trouble at {_client.OAuthHost} ({lastTransient!.Code}). Your login is kept; try again in a minute.",
+            lastTransient);
+    }
+
+    private KimiCodeException LoginRequired()
+        => new(AuthErrorCodes.LoginRequired, $"Not logged in to Kimi Code (no usable credential in {_store.PathFor(_slot)}). Run `kimi login`.");
+}

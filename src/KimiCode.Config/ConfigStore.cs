@@ -1,0 +1,329 @@
+using KimiCode.Config.Toml;
+
+namespace KimiCode.Config;
+
+/// <summary>
+/// Reads and edits <c>{KIMI_CODE_HOME}/config.toml</c>. Reads never write. Every update is one in-place edit
+/// through <see cref="TomlEditor"/> (comments, ordering and unknown keys survive) written atomically with mode
+/// 0600; a malformed file throws <see cref="TomlException"/> before anything is written.
+/// </summary>
+public sealed class ConfigStore
+{
+    public const string ManagedProviderName = "managed:kimi-code";
+    public const string EnvProviderName = "env:kimi";
+    public const string DefaultCodingBaseUrl = "https://api.kimi.com/coding/v1";
+    public const string DefaultEnvModel = "kimi-for-coding";
+
+    private readonly Func<string, string?> _environment;
+
+    public ConfigStore(KimiHome home, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(home);
+        ArgumentNullException.ThrowIfNull(environment);
+        Home = home;
+        _environment = environment;
+    }
+
+    public KimiHome Home { get; }
+
+    /// <summary>The file as written: a missing file is an empty config; a malformed one throws with file:line:col.</summary>
+    public KimiConfig Load()
+    {
+        var path = Home.ConfigFile;
+        var editor = OpenEditor(path);
+        return KimiConfig.FromToml(editor.Document, path, editor.LineOfKey);
+    }
+
+    /// <summary>
+    /// <see cref="Load"/> plus environment overrides, in memory only: <c>KIMI_CODE_BASE_URL</c> and
+    /// <c>KIMI_CODE_OAUTH_HOST</c>/<c>KIMI_OAUTH_HOST</c> for the managed provider, <c>KIMI_CODE_CUSTOM_HEADERS</c>,
+    /// and <c>KIMI_API_KEY</c> (+ <c>KIMI_BASE_URL</c>, <c>KIMI_MODEL_NAME</c>) as the <c>env:kimi</c> provider.
+    /// </summary>
+    public KimiConfig LoadEffective()
+    {
+        var config = Load();
+        var providers = new OrderedDictionary<string, ProviderConfig>(StringComparer.Ordinal);
+        foreach (var (name, provider) in config.Providers)
+        {
+            providers[name] = provider;
+        }
+
+        var models = new OrderedDictionary<string, ModelConfig>(StringComparer.Ordinal);
+        foreach (var (alias, model) in config.Models)
+        {
+            models[alias] = model;
+        }
+
+        var codeBaseUrl = NonEmpty("KIMI_CODE_BASE_URL");
+        var oauthHost = NonEmpty("KIMI_CODE_OAUTH_HOST") ?? NonEmpty("KIMI_OAUTH_HOST");
+        if (providers.TryGetValue(ManagedProviderName, out var managed))
+        {
+            if (codeBaseUrl is not null)
+            {
+                managed = managed with { BaseUrl = codeBaseUrl };
+            }
+
+            if (oauthHost is not null && managed.OAuth is not null)
+            {
+                managed = managed with { OAuth = managed.OAuth with { OAuthHost = oauthHost } };
+            }
+
+            providers[ManagedProviderName] = managed;
+        }
+
+        var defaultModel = config.DefaultModel;
+        var apiKey = NonEmpty("KIMI_API_KEY");
+        if (apiKey is not null)
+        {
+            var modelName = NonEmpty("KIMI_MODEL_NAME") ?? DefaultEnvModel;
+            var alias = EnvProviderName + "/" + modelName;
+            providers[EnvProviderName] = new ProviderConfig
+            {
+                Name = EnvProviderName,
+                Type = "kimi",
+                BaseUrl = NonEmpty("KIMI_BASE_URL") ?? codeBaseUrl ?? DefaultCodingBaseUrl,
+                ApiKey = apiKey,
+                IsInMemory = true,
+            };
+            models[alias] = new ModelConfig { Alias = alias, Provider = EnvProviderName, Model = modelName };
+            if (string.IsNullOrEmpty(defaultModel))
+            {
+                defaultModel = alias;
+            }
+        }
+
+        return config.With(providers, models, defaultModel, ParseHeaders(_environment("KIMI_CODE_CUSTOM_HEADERS")));
+    }
+
+    /// <summary>Parses newline-separated <c>Name: value</c> lines; lines without a name are ignored.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ParseHeaders(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [];
+        }
+
+        var headers = new List<KeyValuePair<string, string>>();
+        foreach (var rawLine in text.Split('\n'))
+        {
+            var line = rawLine.TrimEnd('\r');
+            var colon = line.IndexOf(':');
+            if (colon <= 0)
+            {
+                continue;
+            }
+
+            var name = line[..colon].Trim();
+            if (name.Length > 0)
+            {
+                headers.Add(new(name, line[(colon + 1)..].Trim()));
+            }
+        }
+
+        return headers;
+    }
+
+    public void SetDefaultModel(string alias)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(alias);
+        Update(editor => editor.Set(["default_model"], alias));
+    }
+
+    public void SetThinking(bool enabled) => Update(editor => editor.Set(["thinking", "enabled"], enabled));
+
+    /// <summary>
+    /// Writes <c>type</c>, <c>api_key</c>, <c>base_url</c> (in that order, like the official client), then
+    /// <c>custom_headers</c>/<c>env</c> only when non-empty, then <c>[providers.X.oauth]</c> when set.
+    /// </summary>
+    public void UpsertProvider(string name, ProviderConfig provider)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(provider);
+        if (provider.IsInMemory)
+        {
+            throw new ArgumentException("In-memory providers come from the environment and are never written to config.toml.", nameof(provider));
+        }
+
+        Update(editor =>
+        {
+            string[] table = ["providers", name];
+            editor.Set([.. table, "type"], provider.Type ?? "kimi");
+            editor.Set([.. table, "api_key"], provider.ApiKey ?? string.Empty);
+            SetOrRemove(editor, [.. table, "base_url"], provider.BaseUrl);
+            if (provider.CustomHeaders.Count > 0)
+            {
+                editor.Set([.. table, "custom_headers"], provider.CustomHeaders);
+            }
+            else
+            {
+                editor.Remove([.. table, "custom_headers"]);
+            }
+
+            if (provider.Env.Count > 0)
+            {
+                editor.Set([.. table, "env"], provider.Env);
+            }
+            else
+            {
+                editor.Remove([.. table, "env"]);
+            }
+
+            if (provider.OAuth is { } oauth)
+            {
+                SetOrRemove(editor, [.. table, "oauth", "storage"], oauth.Storage);
+                SetOrRemove(editor, [.. table, "oauth", "key"], oauth.Key);
+                SetOrRemove(editor, [.. table, "oauth", "oauth_host"], oauth.OAuthHost);
+            }
+            else
+            {
+                editor.RemoveTable([.. table, "oauth"]);
+            }
+        });
+    }
+
+    /// <summary>Removes <c>[providers.X]</c> and its sub-tables; false when there was none.</summary>
+    public bool RemoveProvider(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var removed = false;
+        Update(editor => removed = editor.RemoveTable(["providers", name]));
+        return removed;
+    }
+
+    /// <summary>Writes <c>provider</c>, <c>model</c>, <c>max_context_size</c>, <c>capabilities</c> (and <c>display_name</c> when set).</summary>
+    public void UpsertModel(string alias, ModelConfig model)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(alias);
+        ArgumentNullException.ThrowIfNull(model);
+        Update(editor =>
+        {
+            string[] table = ["models", alias];
+            SetOrRemove(editor, [.. table, "provider"], model.Provider);
+            SetOrRemove(editor, [.. table, "model"], model.Model);
+            if (model.MaxContextSize is { } max)
+            {
+                editor.Set([.. table, "max_context_size"], max);
+            }
+            else
+            {
+                editor.Remove([.. table, "max_context_size"]);
+            }
+
+            if (model.Capabilities.Count > 0)
+            {
+                editor.Set([.. table, "capabilities"], model.Capabilities);
+            }
+            else
+            {
+                editor.Remove([.. table, "capabilities"]);
+            }
+
+            SetOrRemove(editor, [.. table, "display_name"], model.DisplayName);
+        });
+    }
+
+    /// <summary>Removes every <c>[models.*]</c> whose provider is <paramref name="providerName"/>; returns how many.</summary>
+    public int RemoveModelsOfProvider(string providerName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(providerName);
+        var count = 0;
+        Update(editor =>
+        {
+            count = 0;
+            if (!editor.Document.TryGet<TomlTable>("models", out var models))
+            {
+                return;
+            }
+
+            var aliases = models
+                .Where(m => m.Value is TomlTable table && table.TryGet<string>("provider", out var p) && p == providerName)
+                .Select(m => m.Key)
+                .ToList();
+            foreach (var alias in aliases)
+            {
+                if (editor.RemoveTable(["models", alias]))
+                {
+                    count++;
+                }
+            }
+        });
+        return count;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="edit"/> to the current text as one change: parse (throws on a malformed file before
+    /// writing), edit in place, then write atomically with mode 0600 inside a 0700 home. If the file changed on disk
+    /// while editing (another client saved it), the edit is redone on the new text instead of overwriting it;
+    /// <paramref name="edit"/> must therefore be safe to run more than once.
+    /// </summary>
+    public void Update(Action<TomlEditor> edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        var path = Home.ConfigFile;
+        for (var attempt = 1; ; attempt++)
+        {
+            var original = ReadBytes(path);
+            var editor = original is null ? new TomlEditor(string.Empty, path) : new TomlEditor(TomlDocument.DecodeUtf8(original, path), path);
+            var before = editor.Text;
+            edit(editor);
+            if (string.Equals(before, editor.Text, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (attempt < MaxUpdateAttempts && !SameBytes(original, ReadBytes(path)))
+            {
+                continue;
+            }
+
+            KimiHome.EnsureSecretDirectory(Home.Root);
+            AtomicFile.WriteAllText(path, editor.Text);
+            return;
+        }
+    }
+
+    private const int MaxUpdateAttempts = 5;
+
+    private static bool SameBytes(byte[]? a, byte[]? b)
+        => a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
+
+    private static byte[]? ReadBytes(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static TomlEditor OpenEditor(string path)
+    {
+        var bytes = ReadBytes(path);
+        return bytes is null ? new TomlEditor(string.Empty, path) : new TomlEditor(TomlDocument.DecodeUtf8(bytes, path), path);
+    }
+
+    private static void SetOrRemove(TomlEditor editor, string[] path, string? value)
+    {
+        if (value is null)
+        {
+            editor.Remove(path);
+        }
+        else
+        {
+            editor.Set(path, value);
+        }
+    }
+
+    private string? NonEmpty(string name)
+    {
+        var value = _environment(name);
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+}

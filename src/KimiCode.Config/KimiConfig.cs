@@ -1,0 +1,252 @@
+using KimiCode.Config.Toml;
+
+namespace KimiCode.Config;
+
+/// <summary>
+/// The typed view of <c>config.toml</c>. Only the keys the client understands are mapped; the whole tree stays
+/// in <see cref="Document"/>, and all writes go through <see cref="TomlEditor"/>, so unknown keys survive.
+/// </summary>
+public sealed class KimiConfig
+{
+    /// <summary>Provider types the client can talk to.</summary>
+    public static readonly IReadOnlyList<string> KnownProviderTypes = ["kimi", "openai", "openai_responses", "anthropic", "google-genai", "vertexai"];
+
+    /// <summary>The file the config came from (null when none).</summary>
+    public string? SourcePath { get; init; }
+
+    /// <summary><c>default_model</c>: a key of <see cref="Models"/>.</summary>
+    public string? DefaultModel { get; init; }
+
+    /// <summary>1-based line of <c>default_model</c> (0 when absent or not from the file).</summary>
+    public int DefaultModelLine { get; init; }
+
+    public IReadOnlyDictionary<string, ProviderConfig> Providers { get; init; } = new OrderedDictionary<string, ProviderConfig>(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, ModelConfig> Models { get; init; } = new OrderedDictionary<string, ModelConfig>(StringComparer.Ordinal);
+
+    public ThinkingConfig Thinking { get; init; } = new();
+
+    public PermissionsConfig Permissions { get; init; } = new();
+
+    public LoopControlConfig LoopControl { get; init; } = new();
+
+    /// <summary>Headers from <c>KIMI_CODE_CUSTOM_HEADERS</c> (lowest precedence), in order; empty from <see cref="ConfigStore.Load"/>.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> EnvHeaders { get; init; } = [];
+
+    /// <summary>The parsed file, including keys this type does not map.</summary>
+    public TomlTable Document { get; init; } = new();
+
+    /// <summary>Maps a parsed document; values of the wrong TOML type are treated as absent.</summary>
+    public static KimiConfig FromToml(TomlTable document, string? sourcePath = null)
+        => FromToml(document, sourcePath, static _ => 0);
+
+    internal static KimiConfig FromToml(TomlTable document, string? sourcePath, Func<string[], int> lineOfKey)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var providers = new OrderedDictionary<string, ProviderConfig>(StringComparer.Ordinal);
+        if (document.TryGet<TomlTable>("providers", out var providerTables))
+        {
+            foreach (var (name, raw) in providerTables)
+            {
+                if (raw is TomlTable table)
+                {
+                    providers[name] = ReadProvider(name, table);
+                }
+            }
+        }
+
+        var models = new OrderedDictionary<string, ModelConfig>(StringComparer.Ordinal);
+        if (document.TryGet<TomlTable>("models", out var modelTables))
+        {
+            foreach (var (alias, raw) in modelTables)
+            {
+                if (raw is TomlTable table)
+                {
+                    models[alias] = new ModelConfig
+                    {
+                        Alias = alias,
+                        Provider = GetString(table, "provider"),
+                        Model = GetString(table, "model"),
+                        MaxContextSize = table.TryGet<long>("max_context_size", out var max) ? max : null,
+                        Capabilities = GetStrings(table, "capabilities"),
+                        DisplayName = GetString(table, "display_name"),
+                        Line = table.Line,
+                    };
+                }
+            }
+        }
+
+        var thinking = document.TryGet<TomlTable>("thinking", out var thinkingTable) && thinkingTable.TryGet<bool>("enabled", out var enabled)
+            ? new ThinkingConfig { Enabled = enabled }
+            : new ThinkingConfig();
+
+        var permissions = new PermissionsConfig();
+        if (document.TryGet<TomlTable>("permissions", out var permissionTable))
+        {
+            permissions = new PermissionsConfig
+            {
+                Mode = GetString(permissionTable, "mode"),
+                Allow = GetStrings(permissionTable, "allow"),
+                Deny = GetStrings(permissionTable, "deny"),
+                Ask = GetStrings(permissionTable, "ask"),
+            };
+        }
+
+        var loopControl = new LoopControlConfig();
+        if (document.TryGet<TomlTable>("loop_control", out var loopTable))
+        {
+            var values = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var (key, raw) in loopTable)
+            {
+                if (raw is long number)
+                {
+                    values[key] = number;
+                }
+            }
+
+            loopControl = new LoopControlConfig
+            {
+                MaxStepsPerTurn = values.TryGetValue("max_steps_per_turn", out var steps) ? steps : null,
+                MaxRetriesPerStep = values.TryGetValue("max_retries_per_step", out var retries) ? retries : null,
+                Values = values,
+            };
+        }
+
+        return new KimiConfig
+        {
+            SourcePath = sourcePath,
+            DefaultModel = GetString(document, "default_model"),
+            DefaultModelLine = lineOfKey(["default_model"]),
+            Providers = providers,
+            Models = models,
+            Thinking = thinking,
+            Permissions = permissions,
+            LoopControl = loopControl,
+            Document = document,
+        };
+    }
+
+    /// <summary>
+    /// Problems a user must fix, one line each, starting with <c>file:line:</c>: the default model must exist, each
+    /// model's provider must exist, provider types must be known, and base URLs must be absolute http(s) URLs.
+    /// </summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (!string.IsNullOrEmpty(DefaultModel) && !Models.ContainsKey(DefaultModel))
+        {
+            problems.Add($"{Where(DefaultModelLine, false)}: default_model \"{DefaultModel}\" names no [models.\"{DefaultModel}\"] table; add it or change default_model");
+        }
+
+        foreach (var model in Models.Values)
+        {
+            var where = Where(model.Line, model.Line == 0 && model.Provider is not null && Providers.TryGetValue(model.Provider, out var owner) && owner.IsInMemory);
+            if (string.IsNullOrEmpty(model.Provider))
+            {
+                problems.Add($"{where}: model \"{model.Alias}\" has no provider; set provider = \"<name of a [providers] table>\"");
+            }
+            else if (!Providers.ContainsKey(model.Provider))
+            {
+                problems.Add($"{where}: model \"{model.Alias}\" uses provider \"{model.Provider}\" but there is no [providers.\"{model.Provider}\"] table; add it or fix the model's provider");
+            }
+
+            if (string.IsNullOrEmpty(model.Model))
+            {
+                problems.Add($"{where}: model \"{model.Alias}\" has no model id; set model = \"<id the provider knows>\"");
+            }
+        }
+
+        foreach (var provider in Providers.Values)
+        {
+            var where = Where(provider.Line, provider.IsInMemory);
+            if (provider.Type is null || !KnownProviderTypes.Contains(provider.Type))
+            {
+                problems.Add(provider.Type is null
+                    ? $"{where}: provider \"{provider.Name}\" has no type; set type to one of {string.Join(", ", KnownProviderTypes)}"
+                    : $"{where}: provider \"{provider.Name}\" has type \"{provider.Type}\"; set type to one of {string.Join(", ", KnownProviderTypes)}");
+            }
+
+            if (!string.IsNullOrEmpty(provider.BaseUrl) && !IsHttpUrl(provider.BaseUrl))
+            {
+                problems.Add($"{where}: provider \"{provider.Name}\" has base_url \"{provider.BaseUrl}\", which is not an absolute http(s) URL; fix base_url");
+            }
+        }
+
+        return problems;
+    }
+
+    internal KimiConfig With(
+        IReadOnlyDictionary<string, ProviderConfig> providers,
+        IReadOnlyDictionary<string, ModelConfig> models,
+        string? defaultModel,
+        IReadOnlyList<KeyValuePair<string, string>> envHeaders)
+        => new()
+        {
+            SourcePath = SourcePath,
+            DefaultModel = defaultModel,
+            DefaultModelLine = defaultModel == DefaultModel ? DefaultModelLine : 0,
+            Providers = providers,
+            Models = models,
+            Thinking = Thinking,
+            Permissions = Permissions,
+            LoopControl = LoopControl,
+            EnvHeaders = envHeaders,
+            Document = Document,
+        };
+
+    private string Where(int line, bool fromEnvironment)
+        => fromEnvironment ? "environment" : line > 0 ? $"{SourcePath ?? "config.toml"}:{line}" : SourcePath ?? "config.toml";
+
+    private static bool IsHttpUrl(string value)
+        => Uri.TryCreate(value, UriKind.Absolute, out var uri)
+           && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+           && !string.IsNullOrEmpty(uri.Host);
+
+    private static ProviderConfig ReadProvider(string name, TomlTable table)
+    {
+        OAuthConfig? oauth = null;
+        if (table.TryGet<TomlTable>("oauth", out var oauthTable))
+        {
+            oauth = new OAuthConfig
+            {
+                Storage = GetString(oauthTable, "storage"),
+                Key = GetString(oauthTable, "key"),
+                OAuthHost = GetString(oauthTable, "oauth_host"),
+            };
+        }
+
+        return new ProviderConfig
+        {
+            Name = name,
+            Type = GetString(table, "type"),
+            BaseUrl = GetString(table, "base_url"),
+            ApiKey = GetString(table, "api_key"),
+            OAuth = oauth,
+            CustomHeaders = GetStringTable(table, "custom_headers", new OrderedDictionary<string, string>(StringComparer.Ordinal)),
+            Env = GetStringTable(table, "env", new Dictionary<string, string>(StringComparer.Ordinal)),
+            Line = table.Line,
+        };
+    }
+
+    private static string? GetString(TomlTable table, string key) => table.TryGet<string>(key, out var value) ? value : null;
+
+    private static List<string> GetStrings(TomlTable table, string key)
+        => table.TryGet<TomlArray>(key, out var array) ? [.. array.OfType<string>()] : [];
+
+    private static T GetStringTable<T>(TomlTable table, string key, T into)
+        where T : IDictionary<string, string>
+    {
+        if (table.TryGet<TomlTable>(key, out var sub))
+        {
+            foreach (var (k, v) in sub)
+            {
+                if (v is string s)
+                {
+                    into[k] = s;
+                }
+            }
+        }
+
+        return into;
+    }
+}

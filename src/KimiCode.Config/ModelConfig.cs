@@ -1,0 +1,26 @@
+namespace KimiCode.Config;
+
+/// <summary>One <c>[models."alias"]</c> table.</summary>
+public sealed record ModelConfig
+{
+    /// <summary>The alias (the key under <c>models</c>), e.g. <c>kimi-code/kimi-for-coding</c>.</summary>
+    public string Alias { get; init; } = string.Empty;
+
+    /// <summary><c>provider</c>: the name of a <c>[providers."name"]</c> table.</summary>
+    public string? Provider { get; init; }
+
+    /// <summary><c>model</c>: the model id sent to the provider.</summary>
+    public string? Model { get; init; }
+
+    /// <summary><c>max_context_size</c> in tokens.</summary>
+    public long? MaxContextSize { get; init; }
+
+    /// <summary><c>capabilities</c>, e.g. thinking, tool_use.</summary>
+    public IReadOnlyList<string> Capabilities { get; init; } = [];
+
+    /// <summary><c>display_name</c>.</summary>
+    public string? DisplayName { get; init; }
+
+    /// <summary>1-based line where the model is defined (0 when not from the file).</summary>
+    public int Line { get; init; }
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace KimiCode.Emulator;
+
+/// <summary>
+/// The unscripted model: summarises a tool result, makes tool calls the user spelled out as
+/// <c>tool: NAME {json}</c> lines, or echoes the user. Deterministic, so demos and tests can rely on it.
+/// </summary>
+internal static class DefaultModel
+{
+    public static ModelTurn Answer(ChatRequest request)
+    {
+        var last = request.Messages[^1];
+        if (last.Role == "tool")
+        {
+            var name = FindToolName(request, last.ToolCallId) ?? "unknown";
+            var lines = last.Text.Split('\n').Take(20);
+            return new ModelTurn { Text = $"Tool {name} returned:\n" + string.Join('\n', lines) };
+        }
+
+        var user = request.Messages.LastOrDefault(m => m.Role == "user");
+        var text = user?.Text ?? "";
+        var calls = ParseToolRequests(text);
+        if (calls.Count > 0)
+        {
+            return new ModelTurn
+            {
+                Thinking = "The user asked for tool " + string.Join(", ", calls.Select(c => c.Name).Distinct(StringComparer.Ordinal)),
+                ToolCalls = calls,
+            };
+        }
+
+        return new ModelTurn { Thinking = "The user said: " + text, Text = "Echo: " + text };
+    }
+
+    /// <summary>Lines <c>tool: NAME {json args}</c>; the arguments default to <c>{}</c> and must be JSON when given.</summary>
+    internal static List<ModelToolCall> ParseToolRequests(string text)
+    {
+        var calls = new List<ModelToolCall>();
+        foreach (var rawLine in text.Split('\n'))
+        {
+            var line = rawLine.Trim();
+            if (!line.StartsWith("tool:", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var rest = line["tool:".Length..].Trim();
+            var space = rest.IndexOf(' ', StringComparison.Ordinal);
+            var name = space < 0 ? rest : rest[..space];
+            var args = space < 0 ? "{}" : rest[(space + 1)..].Trim();
+            if (name.Length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                args = JsonNode.Parse(args.Length == 0 ? "{}" : args)?.ToJsonString() ?? "{}";
+            }
+            catch (JsonException)
+            {
+                // Not JSON: pass it through as the raw argument string, like a model that emits bad JSON.
+            }
+
+            calls.Add(new ModelToolCall(string.Create(CultureInfo.InvariantCulture, $"call_{calls.Count}_{Ids.Random(8)}"), name, args));
+        }
+
+        return calls;
+    }
+
+    private static string? FindToolName(ChatRequest request, string? toolCallId)
+    {
+        foreach (var message in request.Messages)
+        {
+            foreach (var (id, name) in message.ToolCalls)
+            {
+                if (id == toolCallId)
+                {
+                    return name;
+                }
+            }
+        }
+
+        return null;
+    }
+}

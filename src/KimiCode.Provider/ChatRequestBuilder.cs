@@ -1,0 +1,200 @@
+using System.Text;
+using System.Text.Json;
+using KimiCode.Provider.Wire;
+using Microsoft.Extensions.AI;
+
+namespace KimiCode.Provider;
+
+/// <summary>Maps Microsoft.Extensions.AI messages and options onto the chat-completions request body.</summary>
+internal static class ChatRequestBuilder
+{
+    private static readonly JsonElement EmptyObjectSchema = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement.Clone();
+
+    public static WireChatRequest Build(KimiProviderOptions options, IEnumerable<ChatMessage> messages, ChatOptions? chatOptions, bool stream)
+    {
+        bool kimi = options.Kind == ProviderKind.Kimi;
+        var wire = new List<WireMessage>();
+        if (!string.IsNullOrEmpty(chatOptions?.Instructions))
+        {
+            wire.Add(new WireMessage { Role = "system", Content = StringElement(chatOptions.Instructions) });
+        }
+
+        foreach (ChatMessage message in messages)
+        {
+            AddMessage(wire, message, kimi);
+        }
+
+        List<WireTool>? tools = null;
+        if (chatOptions?.Tools is { Count: > 0 } declared)
+        {
+            tools = [];
+            foreach (AITool tool in declared)
+            {
+                if (tool is AIFunctionDeclaration function)
+                {
+                    tools.Add(new WireTool
+                    {
+                        Function = new WireFunctionDefinition
+                        {
+                            Name = function.Name,
+                            Description = string.IsNullOrEmpty(function.Description) ? null : function.Description,
+                            Parameters = function.JsonSchema.ValueKind == JsonValueKind.Object ? function.JsonSchema : EmptyObjectSchema,
+                        },
+                    });
+                }
+            }
+
+            if (tools.Count == 0)
+            {
+                tools = null;
+            }
+        }
+
+        string? cacheKey = null;
+        if (kimi)
+        {
+            cacheKey = chatOptions?.ConversationId;
+            if (cacheKey is null && chatOptions?.AdditionalProperties?.TryGetValue("prompt_cache_key", out object? key) == true)
+            {
+                cacheKey = key?.ToString();
+            }
+        }
+
+        return new WireChatRequest
+        {
+            Model = chatOptions?.ModelId ?? options.Model,
+            Messages = wire,
+            Tools = tools,
+            Stream = stream,
+            StreamOptions = stream ? new WireStreamOptions { IncludeUsage = true } : null,
+            PromptCacheKey = cacheKey,
+            MaxCompletionTokens = chatOptions?.MaxOutputTokens ?? options.MaxCompletionTokens,
+            Thinking = kimi && options.Thinking is { } thinking ? new WireThinking { Type = thinking ? "enabled" : "disabled" } : null,
+            Temperature = chatOptions?.Temperature,
+            TopP = chatOptions?.TopP,
+        };
+    }
+
+    private static void AddMessage(List<WireMessage> wire, ChatMessage message, bool kimi)
+    {
+        string role = message.Role.Value.ToLowerInvariant();
+        switch (role)
+        {
+            // The server has no "developer" role (400 unsupported role ROLE_UNSPECIFIED).
+            case "system" or "developer":
+                wire.Add(new WireMessage { Role = "system", Content = StringElement(JoinText(message.Contents)) });
+                break;
+            case "assistant":
+                AddAssistant(wire, message, kimi);
+                break;
+            default:
+                AddUserOrTool(wire, message, role);
+                break;
+        }
+    }
+
+    private static void AddAssistant(List<WireMessage> wire, ChatMessage message, bool kimi)
+    {
+        var text = new StringBuilder();
+        var reasoning = new StringBuilder();
+        List<WireToolCall>? calls = null;
+        foreach (AIContent content in message.Contents)
+        {
+            switch (content)
+            {
+                case TextContent t:
+                    text.Append(t.Text);
+                    break;
+                case TextReasoningContent r:
+                    reasoning.Append(r.Text);
+                    break;
+                case FunctionCallContent call:
+                    (calls ??= []).Add(new WireToolCall
+                    {
+                        Id = call.CallId,
+                        Type = "function",
+                        Function = new WireFunctionCall { Name = call.Name, Arguments = ToolArguments.Serialize(call.Arguments) },
+                    });
+                    break;
+            }
+        }
+
+        // The server rejects an assistant message with empty text ("text content is empty"):
+        // omit content when there are tool calls, and drop a message that would carry nothing.
+        if (text.Length == 0 && calls is null)
+        {
+            return;
+        }
+
+        wire.Add(new WireMessage
+        {
+            Role = "assistant",
+            Content = text.Length > 0 ? StringElement(text.ToString()) : null,
+            ReasoningContent = kimi && reasoning.Length > 0 ? reasoning.ToString() : null,
+            ToolCalls = calls,
+        });
+
+        AddToolResults(wire, message);
+    }
+
+    private static void AddUserOrTool(List<WireMessage> wire, ChatMessage message, string role)
+    {
+        AddToolResults(wire, message);
+        if (role == "tool")
+        {
+            return;
+        }
+
+        var parts = new List<WireContentPart>();
+        bool hasImage = false;
+        foreach (AIContent content in message.Contents)
+        {
+            switch (content)
+            {
+                case TextContent t:
+                    parts.Add(new WireContentPart { Type = "text", Text = t.Text });
+                    break;
+                case DataContent data when data.HasTopLevelMediaType("image"):
+                    parts.Add(new WireContentPart { Type = "image_url", ImageUrl = new WireImageUrl { Url = data.Uri } });
+                    hasImage = true;
+                    break;
+                case UriContent uri when uri.HasTopLevelMediaType("image"):
+                    parts.Add(new WireContentPart { Type = "image_url", ImageUrl = new WireImageUrl { Url = uri.Uri.ToString() } });
+                    hasImage = true;
+                    break;
+            }
+        }
+
+        if (parts.Count == 0)
+        {
+            return;
+        }
+
+        JsonElement body = hasImage
+            ? JsonSerializer.SerializeToElement(parts, ProviderJsonContext.Default.ListWireContentPart)
+            : StringElement(string.Concat(parts.Select(p => p.Text)));
+        wire.Add(new WireMessage { Role = "user", Content = body });
+    }
+
+    private static void AddToolResults(List<WireMessage> wire, ChatMessage message)
+    {
+        foreach (AIContent content in message.Contents)
+        {
+            if (content is FunctionResultContent result)
+            {
+                wire.Add(new WireMessage
+                {
+                    Role = "tool",
+                    ToolCallId = result.CallId,
+                    Content = StringElement(ToolArguments.ResultText(result)),
+                });
+            }
+        }
+    }
+
+    private static string JoinText(IList<AIContent> contents) =>
+        string.Concat(contents.OfType<TextContent>().Select(t => t.Text));
+
+    private static JsonElement StringElement(string value) =>
+        JsonSerializer.SerializeToElement(value, ProviderJsonContext.Default.String);
+}

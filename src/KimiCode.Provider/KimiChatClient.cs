@@ -1,0 +1,330 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using KimiCode.Provider.Wire;
+using Microsoft.Extensions.AI;
+
+namespace KimiCode.Provider;
+
+/// <summary>
+/// An <see cref="IChatClient"/> for Kimi Code (and plain OpenAI-compatible endpoints): chat
+/// completions over HTTP with SSE streaming, an honest error taxonomy (<see cref="ProviderException"/>)
+/// and retries of transient failures. Tokens come from <see cref="KimiProviderOptions.Tokens"/>.
+/// </summary>
+public sealed class KimiChatClient : IChatClient
+{
+    private const int MaxErrorBodyBytes = 64 * 1024;
+
+    private readonly KimiProviderOptions _options;
+    private readonly HttpClient _http;
+    private readonly string _baseUrl;
+    private readonly ChatClientMetadata _metadata;
+
+    /// <param name="handler">HTTP handler (tests and the emulator inject one); null uses a pooled SocketsHttpHandler owned by this client.</param>
+    public KimiChatClient(KimiProviderOptions options, HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.BaseUrl);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Model);
+        ArgumentNullException.ThrowIfNull(options.Tokens);
+        _options = options;
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) }, disposeHandler: handler is null)
+        {
+            // Answers stream for minutes; cancellation is the caller's token, not a fixed timeout.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _baseUrl = options.BaseUrl.AbsoluteUri.TrimEnd('/');
+        _metadata = new ChatClientMetadata("kimi", options.BaseUrl, options.Model);
+    }
+
+    /// <inheritdoc />
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(ChatRequestBuilder.Build(_options, messages, options, stream: false), ProviderJsonContext.Default.WireChatRequest);
+        return await WithRetriesAsync(async ct =>
+        {
+            using HttpResponseMessage response = await SendAsync(HttpMethod.Post, "/chat/completions", body, ct);
+            string? traceId = ProviderErrors.TraceId(response.Headers);
+            WireChatChunk completion = await ReadJsonAsync(response, "a chat completion", ProviderJsonContext.Default.WireChatChunk, traceId, ct);
+            if (completion.Error is { } error)
+            {
+                throw ProviderErrors.FromStreamError(error, traceId);
+            }
+
+            return ResponseMapping.ToChatResponse(completion, traceId);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(ChatRequestBuilder.Build(_options, messages, options, stream: true), ProviderJsonContext.Default.WireChatRequest);
+        bool yieldedAny = false;
+        for (int attempt = 1; ; attempt++)
+        {
+            ProviderException? failure = null;
+            HttpResponseMessage? response = null;
+            try
+            {
+                response = await SendAsync(HttpMethod.Post, "/chat/completions", body, cancellationToken);
+            }
+            catch (ProviderException ex)
+            {
+                failure = ex;
+            }
+
+            if (response is not null)
+            {
+                using (response)
+                {
+                    string? traceId = ProviderErrors.TraceId(response.Headers);
+                    Stream? stream = null;
+                    try
+                    {
+                        stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+                    }
+                    catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+                    {
+                        failure = ProviderErrors.StreamInterrupted("the connection failed: " + ex.Message.TrimEnd('.'), traceId, ex);
+                    }
+
+                    await using IAsyncEnumerator<ChatResponseUpdate> updates = new ChatStreamReader(stream ?? Stream.Null, traceId).ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+                    while (stream is not null)
+                    {
+                        bool has;
+                        try
+                        {
+                            has = await updates.MoveNextAsync();
+                        }
+                        catch (ProviderException ex) when (!yieldedAny)
+                        {
+                            // Nothing reached the caller yet, so a retry is invisible to it; once
+                            // output went out, a retry would duplicate it and the error must surface.
+                            failure = ex;
+                            break;
+                        }
+
+                        if (!has)
+                        {
+                            break;
+                        }
+
+                        yieldedAny = true;
+                        yield return updates.Current;
+                    }
+                }
+
+                if (failure is null)
+                {
+                    yield break;
+                }
+            }
+
+            TimeSpan? delay = RetryDelays.Next(_options.Retry, failure!, attempt, Random.Shared.NextDouble);
+            if (delay is null)
+            {
+                throw failure!;
+            }
+
+            RetryNotice notice = Notice(failure!, attempt, delay.Value);
+            yield return new ChatResponseUpdate(ChatRole.Assistant, [notice]);
+            await Task.Delay(delay.Value, _options.TimeProvider, cancellationToken);
+        }
+    }
+
+    /// <summary>Lists the models the endpoint serves (<c>GET {base}/models</c>).</summary>
+    public async Task<IReadOnlyList<KimiModelInfo>> ListModelsAsync(CancellationToken cancellationToken)
+    {
+        return await WithRetriesAsync<IReadOnlyList<KimiModelInfo>>(async ct =>
+        {
+            using HttpResponseMessage response = await SendAsync(HttpMethod.Get, "/models", null, ct);
+            string? traceId = ProviderErrors.TraceId(response.Headers);
+            WireModelList list = await ReadJsonAsync(response, "a model list", ProviderJsonContext.Default.WireModelList, traceId, ct);
+            return (list.Data ?? [])
+                .Where(m => !string.IsNullOrEmpty(m.Id))
+                .Select(m => new KimiModelInfo(
+                    m.Id!,
+                    m.ContextLength,
+                    m.DisplayName,
+                    m.SupportsReasoning ?? false,
+                    m.SupportsImageIn ?? false,
+                    m.SupportsVideoIn ?? false,
+                    m.SupportsToolUse ?? false,
+                    m.SupportsThinkingType))
+                .ToList();
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        if (serviceType == typeof(ChatClientMetadata))
+        {
+            return _metadata;
+        }
+
+        return serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+
+    private async Task<T> WithRetriesAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            ProviderException failure;
+            try
+            {
+                return await operation(cancellationToken);
+            }
+            catch (ProviderException ex)
+            {
+                failure = ex;
+            }
+
+            TimeSpan? delay = RetryDelays.Next(_options.Retry, failure, attempt, Random.Shared.NextDouble);
+            if (delay is null)
+            {
+                throw failure;
+            }
+
+            Notice(failure, attempt, delay.Value);
+            await Task.Delay(delay.Value, _options.TimeProvider, cancellationToken);
+        }
+    }
+
+    private RetryNotice Notice(ProviderException failure, int failedAttempt, TimeSpan delay)
+    {
+        var notice = new RetryNotice
+        {
+            Attempt = failedAttempt + 1,
+            Delay = delay,
+            Code = failure.Code,
+            StatusCode = failure.StatusCode,
+            Message = failure.Message,
+        };
+        _options.OnRetry?.Invoke(notice);
+        return notice;
+    }
+
+    /// <summary>
+    /// One HTTP exchange with the current token; on 401, asks the token source once for a
+    /// refreshed token and repeats. Returns only a successful response; failures are classified.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken)
+    {
+        List<KeyValuePair<string, string>> headers = RequestHeaders.Merge(_options);
+        string token = await _options.Tokens.GetAccessTokenAsync(cancellationToken);
+        HttpResponseMessage response = await SendWithTokenAsync(method, path, body, headers, token, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            string? refreshed = await _options.Tokens.RefreshAfterUnauthorizedAsync(token, cancellationToken);
+            if (refreshed is not null)
+            {
+                response.Dispose();
+                response = await SendWithTokenAsync(method, path, body, headers, refreshed, cancellationToken);
+            }
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            string errorBody = await ReadErrorBodyAsync(response, cancellationToken);
+            throw ProviderErrors.FromResponse((int)response.StatusCode, response.ReasonPhrase, errorBody, response.Headers,
+                RequestHeaders.Find(headers, "X-Msh-Platform"), _options.TimeProvider);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendWithTokenAsync(HttpMethod method, string path, byte[]? body, List<KeyValuePair<string, string>> headers, string token, CancellationToken cancellationToken)
+    {
+        var uri = new Uri(_baseUrl + path);
+        using var request = new HttpRequestMessage(method, uri);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        foreach (KeyValuePair<string, string> header in headers)
+        {
+            if (!request.Headers.TryAddWithoutValidation(header.Key, header.Value))
+            {
+                // Content headers (e.g. Content-Type) live on the content.
+                if (request.Content is not null)
+                {
+                    request.Content.Headers.Remove(header.Key);
+                    request.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+            }
+        }
+
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        try
+        {
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw ProviderErrors.Network(uri, ex);
+        }
+    }
+
+    private static async Task<string> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            byte[] buffer = new byte[MaxErrorBodyBytes];
+            int total = 0;
+            int read;
+            while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
+            {
+                total += read;
+            }
+
+            return Encoding.UTF8.GetString(buffer, 0, total);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            // The status alone still classifies the error.
+            return string.Empty;
+        }
+    }
+
+    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, string what, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string? traceId, CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            text = await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw ProviderErrors.Network(response.RequestMessage?.RequestUri ?? new Uri("http://unknown"), ex);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(text, typeInfo) ?? throw ProviderErrors.BadResponse(what, text, traceId);
+        }
+        catch (JsonException ex)
+        {
+            throw ProviderErrors.BadResponse(what, text, traceId, ex);
+        }
+    }
+}
