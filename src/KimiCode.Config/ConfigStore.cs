@@ -131,54 +131,13 @@ public sealed class ConfigStore
 
     public void SetThinking(bool enabled) => Update(editor => editor.Set(["thinking", "enabled"], enabled));
 
-    /// <summary>
-    /// Writes <c>type</c>, <c>api_key</c>, <c>base_url</c> (in that order, like the official client), then
-    /// <c>custom_headers</c>/<c>env</c> only when non-empty, then <c>[providers.X.oauth]</c> when set.
-    /// </summary>
+    /// <summary>Writes a provider table; see <see cref="ConfigEdits.Provider"/>.</summary>
     public void UpsertProvider(string name, ProviderConfig provider)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(provider);
-        if (provider.IsInMemory)
-        {
-            throw new ArgumentException("In-memory providers come from the environment and are never written to config.toml.", nameof(provider));
-        }
-
-        Update(editor =>
-        {
-            string[] table = ["providers", name];
-            editor.Set([.. table, "type"], provider.Type ?? "kimi");
-            editor.Set([.. table, "api_key"], provider.ApiKey ?? string.Empty);
-            SetOrRemove(editor, [.. table, "base_url"], provider.BaseUrl);
-            if (provider.CustomHeaders.Count > 0)
-            {
-                editor.Set([.. table, "custom_headers"], provider.CustomHeaders);
-            }
-            else
-            {
-                editor.Remove([.. table, "custom_headers"]);
-            }
-
-            if (provider.Env.Count > 0)
-            {
-                editor.Set([.. table, "env"], provider.Env);
-            }
-            else
-            {
-                editor.Remove([.. table, "env"]);
-            }
-
-            if (provider.OAuth is { } oauth)
-            {
-                SetOrRemove(editor, [.. table, "oauth", "storage"], oauth.Storage);
-                SetOrRemove(editor, [.. table, "oauth", "key"], oauth.Key);
-                SetOrRemove(editor, [.. table, "oauth", "oauth_host"], oauth.OAuthHost);
-            }
-            else
-            {
-                editor.RemoveTable([.. table, "oauth"]);
-            }
-        });
+        ConfigEdits.EnsureWritable(provider);
+        Update(editor => ConfigEdits.Provider(editor, name, provider));
     }
 
     /// <summary>Removes <c>[providers.X]</c> and its sub-tables; false when there was none.</summary>
@@ -190,36 +149,12 @@ public sealed class ConfigStore
         return removed;
     }
 
-    /// <summary>Writes <c>provider</c>, <c>model</c>, <c>max_context_size</c>, <c>capabilities</c> (and <c>display_name</c> when set).</summary>
+    /// <summary>Writes a model table; see <see cref="ConfigEdits.Model"/>.</summary>
     public void UpsertModel(string alias, ModelConfig model)
     {
         ArgumentException.ThrowIfNullOrEmpty(alias);
         ArgumentNullException.ThrowIfNull(model);
-        Update(editor =>
-        {
-            string[] table = ["models", alias];
-            SetOrRemove(editor, [.. table, "provider"], model.Provider);
-            SetOrRemove(editor, [.. table, "model"], model.Model);
-            if (model.MaxContextSize is { } max)
-            {
-                editor.Set([.. table, "max_context_size"], max);
-            }
-            else
-            {
-                editor.Remove([.. table, "max_context_size"]);
-            }
-
-            if (model.Capabilities.Count > 0)
-            {
-                editor.Set([.. table, "capabilities"], model.Capabilities);
-            }
-            else
-            {
-                editor.Remove([.. table, "capabilities"]);
-            }
-
-            SetOrRemove(editor, [.. table, "display_name"], model.DisplayName);
-        });
+        Update(editor => ConfigEdits.Model(editor, alias, model));
     }
 
     /// <summary>Removes every <c>[models.*]</c> whose provider is <paramref name="providerName"/>; returns how many.</summary>
@@ -227,26 +162,7 @@ public sealed class ConfigStore
     {
         ArgumentException.ThrowIfNullOrEmpty(providerName);
         var count = 0;
-        Update(editor =>
-        {
-            count = 0;
-            if (!editor.Document.TryGet<TomlTable>("models", out var models))
-            {
-                return;
-            }
-
-            var aliases = models
-                .Where(m => m.Value is TomlTable table && table.TryGet<string>("provider", out var p) && p == providerName)
-                .Select(m => m.Key)
-                .ToList();
-            foreach (var alias in aliases)
-            {
-                if (editor.RemoveTable(["models", alias]))
-                {
-                    count++;
-                }
-            }
-        });
+        Update(editor => count = ConfigEdits.RemoveModelsOf(editor, providerName).Count);
         return count;
     }
 
@@ -307,18 +223,6 @@ public sealed class ConfigStore
     {
         var bytes = ReadBytes(path);
         return bytes is null ? new TomlEditor(string.Empty, path) : new TomlEditor(TomlDocument.DecodeUtf8(bytes, path), path);
-    }
-
-    private static void SetOrRemove(TomlEditor editor, string[] path, string? value)
-    {
-        if (value is null)
-        {
-            editor.Remove(path);
-        }
-        else
-        {
-            editor.Set(path, value);
-        }
     }
 
     private string? NonEmpty(string name)

@@ -1,0 +1,44 @@
+using KimiCode.Protocol;
+
+namespace KimiCode.Cli.Commands;
+
+/// <summary>
+/// Runs a command body and turns every failure a user can act on into one line on stderr and an exit
+/// code: no stack traces for user mistakes, network trouble or server refusals.
+/// </summary>
+internal static class GuardedAction
+{
+    public static async Task<int> RunAsync(CliEnvironment env, Func<CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await env.Error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
+            return ExitCodes.Cancelled;
+        }
+        catch (KimiCodeException ex)
+        {
+            await env.Error.WriteLineAsync($"error: {OneLine(ex.Message)} [{ex.Code}]").ConfigureAwait(false);
+            return IsRetryable(ex.Code) ? ExitCodes.Retryable : ExitCodes.Failure;
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            await env.Error.WriteLineAsync($"error: permission denied: {OneLine(ex.Message)} Check the permissions of {env.Home.Root} (or set KIMI_CODE_HOME to a writable folder).").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+        catch (IOException ex)
+        {
+            await env.Error.WriteLineAsync($"error: file system: {OneLine(ex.Message)} Check that {env.Home.Root} is writable and the disk is not full.").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>Errors where trying again later may help: scripts get exit code 75 for them.</summary>
+    public static bool IsRetryable(string code) => code is "provider.rate_limit" or "provider.overloaded" or "provider.network"
+        or "provider.server" or "provider.stream_interrupted" or "auth.network" or "auth.refresh_failed" or "auth.lock_timeout";
+
+    public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+}

@@ -1,0 +1,105 @@
+using KimiCode.Auth;
+using KimiCode.Config;
+using KimiCode.Protocol;
+using KimiCode.Provider;
+
+namespace KimiCode.Cli.Composition;
+
+/// <summary>
+/// Builds the chat client for a resolved credential: OAuth through <see cref="OAuthTokenSource"/> (lazy refresh,
+/// the shared cross-process lock), API keys as static tokens; identity headers only for <c>type = "kimi"</c>
+/// providers, under the provider's <c>custom_headers</c> so config always wins.
+/// </summary>
+internal sealed class ModelClientFactory : IDisposable
+{
+    private readonly CliEnvironment _env;
+    private readonly List<IDisposable> _owned = [];
+
+    public ModelClientFactory(CliEnvironment env)
+    {
+        _env = env;
+    }
+
+    public static string Version { get; } = typeof(ModelClientFactory).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>()
+        .Select(a => a.InformationalVersion.Split('+')[0])
+        .FirstOrDefault() ?? "0.0.0";
+
+    public IReadOnlyList<KeyValuePair<string, string>> IdentityHeaders() => Auth.IdentityHeaders.Create(_env.Home, Version);
+
+    /// <summary>An OAuth client for <paramref name="oauthHost"/> carrying the identity headers and our User-Agent.</summary>
+    public OAuthClient CreateOAuthClient(string oauthHost)
+    {
+        var http = Own(new HttpClient(_env.CreateHttpHandler(), disposeHandler: true) { Timeout = TimeSpan.FromSeconds(30) });
+        http.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", Auth.IdentityHeaders.UserAgent(Version));
+        return new OAuthClient(http, oauthHost, IdentityHeaders(), _env.TimeProvider);
+    }
+
+    public OAuthTokenSource CreateOAuthTokenSource(string oauthHost, string slot)
+        => new(new CredentialStore(_env.Home), slot, Path.Combine(_env.Home.OAuthDir, slot), CreateOAuthClient(oauthHost), _env.TimeProvider);
+
+    /// <summary>A chat client for <paramref name="credential"/>'s provider and model.</summary>
+    public KimiChatClient CreateChatClient(KimiConfig config, ResolvedCredential credential, Action<RetryNotice>? onRetry = null)
+    {
+        if (!credential.IsUsable || credential.Provider is null)
+        {
+            throw new KimiCodeException(AuthErrorCodes.LoginRequired, credential.Problem ?? "No usable credential. Run `kimi login`.");
+        }
+
+        var provider = credential.Provider;
+        IAccessTokenSource tokens = credential.Kind == CredentialKind.OAuth
+            ? CreateOAuthTokenSource(provider.OAuth?.OAuthHost ?? KimiCodeEndpoints.DefaultOAuthHost, credential.Slot!)
+            : new StaticTokenSource(credential.ApiKey!);
+        return CreateChatClient(config, provider, credential.Model?.Model ?? ConfigStore.DefaultEnvModel, tokens, onRetry);
+    }
+
+    public KimiChatClient CreateChatClient(KimiConfig config, ProviderConfig provider, string model, IAccessTokenSource tokens, Action<RetryNotice>? onRetry = null)
+    {
+        var kind = provider.Type switch
+        {
+            "kimi" or null => ProviderKind.Kimi,
+            "openai" => ProviderKind.OpenAI,
+            _ => throw new KimiCodeException("config.unsupported_provider",
+                $"Provider \"{provider.Name}\" has type \"{provider.Type}\", which kimi for .NET does not support yet; use type \"kimi\" or \"openai\"."),
+        };
+        var baseUrl = string.IsNullOrEmpty(provider.BaseUrl) ? ConfigStore.DefaultCodingBaseUrl : provider.BaseUrl;
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var baseUri))
+        {
+            throw new KimiCodeException("config.invalid", $"Provider \"{provider.Name}\" has base_url \"{baseUrl}\", which is not an absolute URL; fix it in config.toml.");
+        }
+
+        var options = new KimiProviderOptions
+        {
+            Kind = kind,
+            BaseUrl = baseUri,
+            Model = model,
+            Tokens = tokens,
+            EnvironmentHeaders = config.EnvHeaders,
+            IdentityHeaders = kind == ProviderKind.Kimi ? IdentityHeaders() : [],
+            CustomHeaders = [.. provider.CustomHeaders],
+            UserAgent = kind == ProviderKind.Kimi ? Auth.IdentityHeaders.UserAgent(Version) : null,
+            Thinking = config.Thinking.Enabled,
+            OnRetry = onRetry,
+            TimeProvider = _env.TimeProvider,
+        };
+        return Own(new KimiChatClient(options, Own(_env.CreateHttpHandler())));
+    }
+
+    private T Own<T>(T disposable)
+        where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
+
+    public void Dispose()
+    {
+        for (var i = _owned.Count - 1; i >= 0; i--)
+        {
+            _owned[i].Dispose();
+        }
+
+        _owned.Clear();
+    }
+}

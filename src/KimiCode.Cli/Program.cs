@@ -1,0 +1,3 @@
+using KimiCode.Cli;
+
+return await KimiCommandLine.InvokeAsync(CliEnvironment.FromProcess(), args, CancellationToken.None);
