@@ -30,6 +30,9 @@ public static class AuthErrorCodes
     /// <summary>Refreshing failed for transient reasons after all retries; the stored credential is intact.</summary>
     public const string RefreshFailed = "auth.refresh_failed";
 
+    /// <summary>The credential file could not be written (folder not writable, disk full); the old file is left as it was.</summary>
+    public const string CredentialWriteFailed = "auth.credential_write_failed";
+
     /// <summary>No Python kimi-cli credential file to import.</summary>
     public const string ImportNotFound = "auth.import_not_found";
 

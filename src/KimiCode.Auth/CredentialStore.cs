@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KimiCode.Config;
+using KimiCode.Protocol;
 
 namespace KimiCode.Auth;
 
@@ -48,10 +49,22 @@ public sealed class CredentialStore
     {
         ArgumentNullException.ThrowIfNull(credential);
         var path = PathFor(slot);
-        KimiHome.EnsureSecretDirectory(_home.Root);
-        KimiHome.EnsureSecretDirectory(_home.CredentialsDir);
         var json = JsonSerializer.SerializeToUtf8Bytes(CredentialFile.From(credential), AuthJsonContext.Default.CredentialFile);
-        AtomicFile.WriteAllBytes(path, json);
+        try
+        {
+            KimiHome.EnsureSecretDirectory(_home.Root);
+            KimiHome.EnsureSecretDirectory(_home.CredentialsDir);
+            AtomicFile.WriteAllBytes(path, json);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A raw "Access to the path '….tmp' is denied" names a temp file and no remedy; the atomic write left the old file intact.
+            var reason = ex is UnauthorizedAccessException ? "permission denied" : FirstLine(ex.Message);
+            throw new KimiCodeException(
+                AuthErrorCodes.CredentialWriteFailed,
+                $"Could not save the Kimi Code login to {path} ({reason}). Make sure {_home.CredentialsDir} is writable by you (chmod 700 it), then run `kimi login`.",
+                ex);
+        }
     }
 
     /// <summary>Marks the session as ended by the server (the Node client's convention), instead of deleting the file.</summary>
@@ -67,6 +80,12 @@ public sealed class CredentialStore
 
         File.Delete(path);
         return true;
+    }
+
+    private static string FirstLine(string text)
+    {
+        var end = text.IndexOfAny(['\r', '\n']);
+        return (end < 0 ? text : text[..end]).Trim();
     }
 
     internal static OAuthCredential? Parse(ReadOnlySpan<byte> json)

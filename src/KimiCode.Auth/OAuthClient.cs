@@ -34,7 +34,7 @@ public sealed class OAuthClient
         var (status, body) = await PostAsync("/api/oauth/device_authorization", [new("client_id", KimiCodeEndpoints.ClientId)], cancellationToken).ConfigureAwait(false);
         if (status != HttpStatusCode.OK)
         {
-            throw ErrorFor(status, body, TryParseError(body));
+            throw ErrorFor(status, body, TryParseError(body), sentSecret: null);
         }
 
         var response = Deserialize(body, AuthJsonContext.Default.DeviceAuthorizationResponse, status);
@@ -71,7 +71,7 @@ public sealed class OAuthClient
             "slow_down" => TokenPollResult.SlowDown,
             "expired_token" => TokenPollResult.Expired,
             "access_denied" => TokenPollResult.Denied,
-            _ => throw ErrorFor(status, body, error),
+            _ => throw ErrorFor(status, body, error, sentSecret: deviceCode),
         };
     }
 
@@ -87,7 +87,7 @@ public sealed class OAuthClient
             return ToCredential(status, body);
         }
 
-        throw ErrorFor(status, body, TryParseError(body));
+        throw ErrorFor(status, body, TryParseError(body), sentSecret: refreshToken);
     }
 
     private async Task<(HttpStatusCode Status, byte[] Body)> PostAsync(string path, KeyValuePair<string, string>[] form, CancellationToken cancellationToken)
@@ -157,10 +157,12 @@ public sealed class OAuthClient
         }
     }
 
-    private OAuthException ErrorFor(HttpStatusCode status, byte[] body, OAuthErrorResponse? error)
+    /// <param name="sentSecret">The refresh token or device code this request carried: servers sometimes quote the
+    /// offending parameter back, and nothing quoted from the body may repeat it.</param>
+    private OAuthException ErrorFor(HttpStatusCode status, byte[] body, OAuthErrorResponse? error, string? sentSecret)
     {
         var code = (int)status;
-        var oauthError = error?.Error is { Length: > 0 } e ? Clip(e, 60) : null;
+        var oauthError = error?.Error is { Length: > 0 } e ? Clip(Redact(e, sentSecret), 60) : null;
         if (code is 401 or 403 || oauthError == "invalid_grant")
         {
             return new OAuthException(
@@ -180,8 +182,8 @@ public sealed class OAuthClient
         }
 
         var detail = oauthError is not null
-            ? oauthError + (error!.ErrorDescription is { Length: > 0 } d ? ": " + Clip(d, 120) : string.Empty)
-            : Snippet(body);
+            ? oauthError + (error!.ErrorDescription is { Length: > 0 } d ? ": " + Clip(Redact(d, sentSecret), 120) : string.Empty)
+            : Snippet(body, sentSecret);
         return new OAuthException(
             OAuthErrorKind.Protocol,
             AuthErrorCodes.Protocol,
@@ -199,14 +201,16 @@ public sealed class OAuthClient
         => new(OAuthErrorKind.Transient, AuthErrorCodes.Network, $"Could not reach {OAuthHost} ({reason}). Check your connection or KIMI_CODE_OAUTH_HOST.", inner);
 
     /// <summary>A short, single-line, printable view of an error body (HTML pages, proxies' garbage).</summary>
-    private static string Snippet(byte[] body)
+    private static string Snippet(byte[] body, string? sentSecret)
     {
         if (body.Length == 0)
         {
             return "empty body";
         }
 
-        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 400));
+        // Redact before cutting, so no prefix of the secret survives the cut.
+        var text = Redact(Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 4096)), sentSecret);
+        text = text[..Math.Min(text.Length, 400)];
         var builder = new StringBuilder();
         var lastSpace = false;
         foreach (var c in text)
@@ -229,6 +233,9 @@ public sealed class OAuthClient
 
         return Clip(builder.ToString().Trim(), 80);
     }
+
+    private static string Redact(string text, string? secret)
+        => string.IsNullOrEmpty(secret) ? text : text.Replace(secret, "(redacted)", StringComparison.Ordinal);
 
     private static string Clip(string value, int max)
     {
