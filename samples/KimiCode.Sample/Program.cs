@@ -1,24 +1,26 @@
-// Streams one answer from a Kimi (or OpenAI-compatible) endpoint through the plain IChatClient interface.
+// Streams one answer from Kimi Code (or any OpenAI-compatible endpoint) through the plain IChatClient interface.
 // Usage: KIMI_API_KEY=sk-... dotnet run --project samples/KimiCode.Sample -- [--base-url URL] [--model ID] "prompt"
 using KimiCode.Provider;
 using Microsoft.Extensions.AI;
 
 string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-string baseUrl = Option("--base-url") ?? Environment.GetEnvironmentVariable("KIMI_BASE_URL") ?? "https://api.kimi.com/coding/v1";
-string model = Option("--model") ?? "kimi-for-coding";
-string prompt = args.Length > 0 && !args[^1].StartsWith("--", StringComparison.Ordinal) ? args[^1] : "Say hello in one sentence.";
+string prompt = args.Length % 2 == 1 ? args[^1] : "Say hello in one sentence."; // options come in pairs; the prompt is last
 if (Environment.GetEnvironmentVariable("KIMI_API_KEY") is not { Length: > 0 } apiKey)
 {
-    await Console.Error.WriteLineAsync("Set KIMI_API_KEY to an API key.");
+    Console.Error.WriteLine("Set KIMI_API_KEY to your Kimi Code API key.");
     return 2;
 }
 
-#pragma warning disable CA1859 // The point of the sample is the provider-neutral IChatClient interface.
-using IChatClient client = new KimiChatClient(new KimiProviderOptions { BaseUrl = new Uri(baseUrl), Model = model, Tokens = new StaticTokenSource(apiKey) });
-#pragma warning restore CA1859
+using IChatClient client = new KimiChatClient(new KimiProviderOptions
+{
+    BaseUrl = new Uri(Option("--base-url") ?? Environment.GetEnvironmentVariable("KIMI_BASE_URL") ?? "https://api.kimi.com/coding/v1"),
+    Model = Option("--model") ?? "kimi-for-coding",
+    Tokens = new StaticTokenSource(apiKey),
+    IdentityHeaders = [new("X-Msh-Platform", "kimi_cli")], // the coding API admits known coding agents only
+});
 try
 {
-    await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, prompt)]))
+    await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync(prompt))
     {
         Console.Write(update.Text);
     }
@@ -28,6 +30,6 @@ try
 }
 catch (ProviderException ex)
 {
-    await Console.Error.WriteLineAsync($"{ex.Code}: {ex.Message}");
+    Console.Error.WriteLine($"{ex.Code}: {ex.Message}"); // one line that says what to do, never a stack trace
     return 1;
 }
