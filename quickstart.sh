@@ -41,8 +41,16 @@ echo "==> kimi login --no-browser"
 "${kimi[@]}" login --no-browser
 echo "==> kimi auth status"
 "${kimi[@]}" auth status
+# A small project for the agent to work on. The emulator's model turns a line `tool: NAME {json}` into a
+# real tool call, so the agent does real work offline.
+mkdir -p "$work/project"
+printf 'print("hello from the quick start")\n' >"$work/project/hello.py"
 echo "==> kimi -p \"Hello, Kimi\""
 "${kimi[@]}" -p "Hello, Kimi"
+echo "==> kimi -p (the agent reads a file with its Read tool)"
+"${kimi[@]}" -w "$work/project" -p $'What does hello.py print?\ntool: Read {"file_path":"hello.py"}'
+echo "==> kimi -p --yolo (the agent runs a shell command; print mode never asks, --yolo allows it)"
+"${kimi[@]}" -w "$work/project" --yolo -p $'Run it.\ntool: Bash {"command":"python3 hello.py || cat hello.py"}'
 echo "==> kimi logout"
 "${kimi[@]}" logout
 echo "==> done: the whole path ran offline against the emulator"

@@ -1,4 +1,5 @@
 using KimiCode.Config;
+using KimiCode.Hosting;
 
 namespace KimiCode.Cli;
 
@@ -18,16 +19,17 @@ internal sealed class CliEnvironment
 
     public bool InputRedirected { get; init; }
 
+    /// <summary>The folder the user ran kimi in (the default working directory).</summary>
+    public string CurrentDirectory { get; init; } = Environment.CurrentDirectory;
+
     public bool ErrorIsTerminal { get; init; }
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>Creates the handler for every HTTP call; tests swap in an in-memory server.</summary>
-    public Func<HttpMessageHandler> CreateHttpHandler { get; init; } = () => new SocketsHttpHandler
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectTimeout = TimeSpan.FromSeconds(15),
-    };
+    /// <summary>The same outside world, as the shared composition code sees it.</summary>
+    public HostEnvironment Host => host ??= new HostEnvironment { GetVariable = GetVariable, TimeProvider = TimeProvider };
+
+    private HostEnvironment? host;
 
     /// <summary>Opens a URL in the user's browser; returns false when none could be started (not an error).</summary>
     public Func<string, bool> OpenBrowser { get; init; } = BrowserLauncher.TryOpen;
@@ -35,9 +37,7 @@ internal sealed class CliEnvironment
     /// <summary>Reads one line from the terminal without echoing it (API keys).</summary>
     public Func<CancellationToken, string?> ReadSecret { get; init; } = ReadHiddenLine;
 
-    public KimiHome Home => home ??= KimiHome.Resolve(GetVariable);
-
-    private KimiHome? home;
+    public KimiHome Home => Host.Home;
 
     private static string? ReadHiddenLine(CancellationToken cancellationToken)
     {

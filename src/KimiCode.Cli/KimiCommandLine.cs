@@ -10,13 +10,27 @@ internal static class KimiCommandLine
     {
         var print = new Option<string?>("--print", "-p")
         {
-            Description = "Run one prompt non-interactively and print the answer (the prompt may also come on stdin).",
+            Description = "Run one prompt non-interactively and exit (the prompt may also come on stdin). Never asks: actions that would ask are refused unless --yolo or a rule allows them.",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var model = new Option<string?>("--model", "-m") { Description = "Model alias from config.toml (default: default_model)." };
+        var outputFormat = new Option<string>("--output-format") { Description = "Print-mode output: text (the final answer) or stream-json (one JSON message per line).", DefaultValueFactory = _ => "text" };
+        outputFormat.AcceptOnlyFromAmong("text", "stream-json");
+        var yolo = new Option<bool>("--yolo") { Description = "Run every tool call without asking (deny rules still apply)." };
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Stop a turn after this many model calls (default: [loop_control] max_steps_per_turn or 100)." };
+        maxSteps.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1)
+            {
+                result.AddError("--max-steps must be at least 1.");
+            }
+        });
+        var workDir = new Option<string?>("--work-dir", "-w") { Description = "Working directory for the agent (default: the current folder)." };
+        var session = new Option<string?>("--session", "-S") { Description = "Resume the session with this id." };
+        var continueLatest = new Option<bool>("--continue", "-C") { Description = "Continue the latest session of the working directory." };
         var root = new RootCommand("kimi: a coding agent for the Kimi Code service (Moonshot AI's coding plan).")
         {
-            print, model,
+            print, model, outputFormat, yolo, maxSteps, workDir, session, continueLatest,
         };
         root.Subcommands.Add(LoginCommand.Create(env));
         root.Subcommands.Add(LogoutCommand.Create(env));
@@ -29,7 +43,17 @@ internal static class KimiCommandLine
                 return Task.FromResult(InteractiveUnavailable(env));
             }
 
-            return PrintMode.RunAsync(env, new PrintMode.Options(parse.GetValue(print), parse.GetValue(model)), token);
+            return PrintMode.RunAsync(env, new PrintMode.Options
+            {
+                Prompt = parse.GetValue(print),
+                Model = parse.GetValue(model),
+                OutputFormat = parse.GetValue(outputFormat)!,
+                Yolo = parse.GetValue(yolo),
+                MaxSteps = parse.GetValue(maxSteps),
+                WorkDir = parse.GetValue(workDir),
+                SessionId = parse.GetValue(session),
+                Continue = parse.GetValue(continueLatest),
+            }, token);
         }, ct));
         return root;
     }

@@ -3,19 +3,19 @@ using KimiCode.Config;
 using KimiCode.Protocol;
 using KimiCode.Provider;
 
-namespace KimiCode.Cli.Composition;
+namespace KimiCode.Hosting;
 
 /// <summary>
 /// Builds the chat client for a resolved credential: OAuth through <see cref="OAuthTokenSource"/> (lazy refresh,
 /// the shared cross-process lock), API keys as static tokens; identity headers only for <c>type = "kimi"</c>
 /// providers, under the provider's <c>custom_headers</c> so config always wins.
 /// </summary>
-internal sealed class ModelClientFactory : IDisposable
+public sealed class ModelClientFactory : IDisposable
 {
-    private readonly CliEnvironment _env;
+    private readonly HostEnvironment _env;
     private readonly List<IDisposable> _owned = [];
 
-    public ModelClientFactory(CliEnvironment env)
+    public ModelClientFactory(HostEnvironment env)
     {
         _env = env;
     }
@@ -81,6 +81,7 @@ internal sealed class ModelClientFactory : IDisposable
             UserAgent = kind == ProviderKind.Kimi ? Auth.IdentityHeaders.UserAgent(Version) : null,
             Thinking = config.Thinking.Enabled,
             OnRetry = onRetry,
+            Retry = new RetryOptions { MaxAttempts = (int)Math.Clamp(config.LoopControl.MaxRetriesPerStep ?? 10, 1, 100) },
             TimeProvider = _env.TimeProvider,
         };
         return Own(new KimiChatClient(options, Own(_env.CreateHttpHandler())));

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using KimiCode.Auth;
-using KimiCode.Cli.Composition;
+using KimiCode.Hosting;
 using KimiCode.Config;
 
 namespace KimiCode.Cli.Commands;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using KimiCode.Auth;
-using KimiCode.Cli.Composition;
+using KimiCode.Hosting;
 using KimiCode.Config;
 using KimiCode.Protocol;
 using KimiCode.Provider;
@@ -43,7 +43,7 @@ internal static class LoginCommand
         var config = configStore.LoadEffective(); // a malformed config fails here, before anything is written
         var endpoints = ServiceEndpoints.Resolve(env, options.Region);
         var human = options.Json ? env.Error : env.Out;
-        using var factory = new ModelClientFactory(env);
+        using var factory = new ModelClientFactory(env.Host);
         var login = new DeviceCodeLogin(factory.CreateOAuthClient(endpoints.OAuthHost), env.TimeProvider);
         var indicator = new WaitingIndicator(env);
         OAuthCredential credential;
@@ -91,7 +91,7 @@ internal static class LoginCommand
             CustomHeaders = existing?.CustomHeaders ?? new(StringComparer.Ordinal),
             Env = existing?.Env ?? new(StringComparer.Ordinal),
         };
-        using var factory = new ModelClientFactory(env);
+        using var factory = new ModelClientFactory(env.Host);
         var chat = factory.CreateChatClient(config, provider, ConfigStore.DefaultEnvModel, new StaticTokenSource(key));
         LoginOutcome outcome;
         try

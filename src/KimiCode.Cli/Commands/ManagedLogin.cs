@@ -1,5 +1,5 @@
 using KimiCode.Auth;
-using KimiCode.Cli.Composition;
+using KimiCode.Hosting;
 using KimiCode.Config;
 using KimiCode.Config.Toml;
 using KimiCode.Provider;
@@ -29,7 +29,7 @@ internal static class ManagedLogin
             CustomHeaders = existing?.CustomHeaders ?? new(StringComparer.Ordinal),
             Env = existing?.Env ?? new(StringComparer.Ordinal),
         };
-        using var factory = new ModelClientFactory(env);
+        using var factory = new ModelClientFactory(env.Host);
         var chat = factory.CreateChatClient(config, provider, ConfigStore.DefaultEnvModel, factory.CreateOAuthTokenSource(endpoints.OAuthHost, endpoints.Slot));
         return await RecordProviderAsync(configStore, ConfigStore.ManagedProviderName, provider, ManagedModelPrefix, chat, cancellationToken).ConfigureAwait(false);
     }

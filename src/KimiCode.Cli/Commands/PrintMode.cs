@@ -1,16 +1,27 @@
-using KimiCode.Auth;
-using KimiCode.Cli.Composition;
-using KimiCode.Config;
+using KimiCode.Agent;
+using KimiCode.Agent.Permissions;
+using KimiCode.Hosting;
 using KimiCode.Protocol;
-using KimiCode.Provider;
-using Microsoft.Extensions.AI;
 
 namespace KimiCode.Cli.Commands;
 
-/// <summary><c>kimi -p</c>: one prompt, the answer on stdout, progress on stderr only when it is a terminal.</summary>
+/// <summary>
+/// <c>kimi -p</c>: runs one agent turn without asking anything (what would ask is refused unless <c>--yolo</c>
+/// or a rule allows it) and exits 0 (done), 1 (failed), 75 (retryable: rate limit, overload, network) or 130.
+/// </summary>
 internal static class PrintMode
 {
-    public sealed record Options(string? Prompt, string? Model);
+    public sealed record Options
+    {
+        public string? Prompt { get; init; }
+        public string? Model { get; init; }
+        public string OutputFormat { get; init; } = "text";
+        public bool Yolo { get; init; }
+        public int? MaxSteps { get; init; }
+        public string? WorkDir { get; init; }
+        public string? SessionId { get; init; }
+        public bool Continue { get; init; }
+    }
 
     public static async Task<int> RunAsync(CliEnvironment env, Options options, CancellationToken cancellationToken)
     {
@@ -25,41 +36,66 @@ internal static class PrintMode
             throw new KimiCodeException("cli.usage", "No prompt. Pass one with `kimi -p \"...\"` or pipe it on stdin.");
         }
 
-        var config = new ConfigStore(env.Home, env.GetVariable).LoadEffective();
-        var problems = config.Validate();
-        if (problems.Count > 0)
+        var workDir = Path.GetFullPath(options.WorkDir ?? env.CurrentDirectory);
+        using var factory = new AgentSessionFactory(env.Host);
+        var resume = options.SessionId;
+        if (resume is null && options.Continue)
         {
-            throw new KimiCodeException("config.invalid", problems[0]);
+            resume = factory.Store.Latest(workDir)?.Id
+                ?? throw new KimiCodeException("session.not_found", $"No earlier session in {workDir} to continue; drop --continue to start one.");
         }
 
-        var credential = new CredentialResolver(env.Home).Resolve(config, options.Model);
-        using var factory = new ModelClientFactory(env);
-        var progress = env.ErrorIsTerminal ? env.Error : null;
-        var chat = factory.CreateChatClient(config, credential);
-        var wroteText = false;
-        await foreach (var update in chat.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, prompt)], cancellationToken: cancellationToken).ConfigureAwait(false))
+        var session = await factory.CreateAsync(new AgentLaunch
         {
-            foreach (var content in update.Contents)
+            WorkingDirectory = workDir,
+            ModelAlias = options.Model,
+            Mode = options.Yolo ? PermissionMode.Yolo : null,
+            Prompter = new RejectingPermissionPrompter(),
+            ResumeSessionId = resume,
+            MaxStepsPerTurn = options.MaxSteps,
+        }, cancellationToken).ConfigureAwait(false);
+
+        IPrintRenderer renderer = options.OutputFormat == "stream-json"
+            ? new StreamJsonRenderer(env.Out, session)
+            : new TextRenderer(env.Out, env.ErrorIsTerminal ? env.Error : null);
+        AgentError? error = null;
+        var stop = StopReason.Error;
+        await foreach (var e in session.RunTurnAsync(prompt, cancellationToken).ConfigureAwait(false))
+        {
+            switch (e)
             {
-                switch (content)
-                {
-                    case TextContent text when text.Text.Length > 0:
-                        await env.Out.WriteAsync(text.Text).ConfigureAwait(false);
-                        wroteText = true;
-                        break;
-                    case RetryNotice retry when progress is not null:
-                        await progress.WriteLineAsync($"retrying in {Math.Ceiling(retry.Delay.TotalSeconds)} s ({retry.StatusCode?.ToString() ?? retry.Code})").ConfigureAwait(false);
-                        break;
-                }
+                case AgentError failure:
+                    error = failure;
+                    break;
+                case TurnEnded ended:
+                    stop = ended.Reason;
+                    break;
             }
+
+            await renderer.OnEventAsync(e).ConfigureAwait(false);
         }
 
-        if (wroteText)
+        var exit = stop switch
         {
-            await env.Out.WriteLineAsync().ConfigureAwait(false);
+            StopReason.EndTurn => ExitCodes.Success,
+            StopReason.Cancelled => ExitCodes.Cancelled,
+            _ when error is { Retryable: true } => ExitCodes.Retryable,
+            _ => ExitCodes.Failure,
+        };
+        await renderer.CompleteAsync(stop, error, session.Id, exit).ConfigureAwait(false);
+        if (exit != ExitCodes.Success)
+        {
+            var message = error is not null ? $"error: {GuardedAction.OneLine(error.Message)} [{error.Code}]"
+                : stop switch
+                {
+                    StopReason.MaxSteps => "error: the turn stopped at the step limit; raise it with --max-steps or split the task. [agent.max_steps]",
+                    StopReason.RepeatedToolCall => "error: the model kept repeating the same tool call, so the turn was stopped. [agent.repeated_tool_call]",
+                    StopReason.Cancelled => "Cancelled.",
+                    _ => "error: the turn failed. [agent.error]",
+                };
+            await env.Error.WriteLineAsync(message).ConfigureAwait(false);
         }
 
-        await env.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-        return ExitCodes.Success;
+        return exit;
     }
 }

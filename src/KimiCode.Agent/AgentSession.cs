@@ -1,0 +1,612 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading.Channels;
+using KimiCode.Agent.Compaction;
+using KimiCode.Agent.Loop;
+using KimiCode.Agent.Prompts;
+using KimiCode.Agent.Sessions;
+using KimiCode.Agent.Tools;
+using KimiCode.Protocol;
+using KimiCode.Provider;
+using Microsoft.Extensions.AI;
+
+namespace KimiCode.Agent;
+
+/// <summary>
+/// One conversation with the model: runs turns (model → tools → model … until an answer without tool
+/// calls), records every message in the session store, compacts the history when the context fills up,
+/// and reports everything as <see cref="AgentEvent"/>s. One turn at a time.
+/// </summary>
+public sealed class AgentSession
+{
+    private readonly AgentSessionOptions _options;
+    private readonly SessionLog _log;
+    private readonly Dictionary<string, IAgentTool> _tools;
+    private readonly List<AITool> _declarations;
+    private readonly long _fixedPromptChars;
+    private readonly Lock _historyGate = new();
+    private readonly Lock _policyGate = new();
+    private List<ChatMessage> _history;
+    private long? _lastInputTokens;
+    private int _usageMessageCount;
+    private bool _hasTitle;
+    private int _busy;
+    private Exception? _writeFailure;
+
+    private AgentSession(AgentSessionOptions options, string id, SessionLog log, List<ChatMessage> history, bool hasTitle)
+    {
+        _options = options;
+        Id = id;
+        _log = log;
+        _history = history;
+        _hasTitle = hasTitle;
+        _tools = new Dictionary<string, IAgentTool>(StringComparer.Ordinal);
+        foreach (IAgentTool tool in options.Tools)
+        {
+            _tools[tool.Name] = tool;
+        }
+
+        // Declared in the caller's order; a later tool with the same name replaces an earlier one.
+        _declarations = [.. options.Tools.Where(t => ReferenceEquals(_tools[t.Name], t)).Select(t => (AITool)new ToolDeclaration(t))];
+        SystemPromptText = options.SystemPrompt ?? Prompts.SystemPrompt.ForWorkingDirectory(options.ToolContext.WorkingDirectory, options.Time);
+        _fixedPromptChars = SystemPromptText.Length + _tools.Values.Sum(t => t.Name.Length + t.Description.Length + t.ParametersSchema.GetRawText().Length);
+    }
+
+    /// <summary>The session id (a version-7 GUID); also the model's prompt-cache key.</summary>
+    public string Id { get; }
+
+    /// <summary>The system prompt sent with every model call.</summary>
+    public string SystemPromptText { get; }
+
+    /// <summary>A snapshot of the conversation (without the system prompt).</summary>
+    public IReadOnlyList<ChatMessage> History
+    {
+        get
+        {
+            lock (_historyGate)
+            {
+                return [.. _history];
+            }
+        }
+    }
+
+    /// <summary>Estimated tokens of the next request: the last prompt count the server reported plus characters/4 of what came after.</summary>
+    public long EstimatedContextTokens
+    {
+        get
+        {
+            lock (_historyGate)
+            {
+                return EstimateTokensLocked();
+            }
+        }
+    }
+
+    /// <summary>Starts a new session, recorded in <see cref="AgentSessionOptions.Store"/>.</summary>
+    public static Task<AgentSession> CreateAsync(AgentSessionOptions options, CancellationToken cancellationToken)
+    {
+        Validate(options);
+        cancellationToken.ThrowIfCancellationRequested();
+        string id = Guid.CreateVersion7(options.Time.GetUtcNow()).ToString();
+        SessionLog log = options.Store.Create(id, options.ToolContext.WorkingDirectory, options.Model, options.Time.GetUtcNow());
+        return Task.FromResult(new AgentSession(options, id, log, [], hasTitle: false));
+    }
+
+    /// <summary>
+    /// Continues a recorded session. A torn last record is dropped and tool calls that never got a result
+    /// (the process died mid-turn) get an "interrupted" result, so the next turn is valid.
+    /// </summary>
+    /// <exception cref="KimiCodeException"><c>session.not_found</c> or <c>session.corrupt</c>.</exception>
+    public static Task<AgentSession> ResumeAsync(AgentSessionOptions options, string sessionId, CancellationToken cancellationToken)
+    {
+        Validate(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(sessionId);
+        cancellationToken.ThrowIfCancellationRequested();
+        (LoadedSession loaded, SessionLog log) = options.Store.Open(sessionId);
+        DateTimeOffset now = options.Time.GetUtcNow();
+        foreach (ChatMessage repaired in loaded.RepairedTail)
+        {
+            log.Append(new SessionRecord { Type = SessionRecord.MessageType, Time = now, Message = MessageCodec.ToRecord(repaired) });
+        }
+
+        var session = new AgentSession(options, loaded.Id, log, loaded.Messages, hasTitle: loaded.Title.Length > 0)
+        {
+            _lastInputTokens = loaded.InputTokens,
+            _usageMessageCount = loaded.UsageMessageCount,
+        };
+        return Task.FromResult(session);
+    }
+
+    /// <summary>Runs one turn for a text prompt.</summary>
+    public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, CancellationToken cancellationToken) =>
+        RunTurnAsync([new TextContent(prompt)], cancellationToken);
+
+    /// <summary>
+    /// Runs one turn and streams its events; the last one is always <see cref="TurnEnded"/>. Cancelling
+    /// <paramref name="cancellationToken"/> stops the model and running tools, keeps the history valid and
+    /// ends the enumeration normally with <see cref="StopReason.Cancelled"/> (it does not throw).
+    /// </summary>
+    public async IAsyncEnumerable<AgentEvent> RunTurnAsync(IReadOnlyList<AIContent> prompt, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        EnterTurn();
+        try
+        {
+            var channel = Channel.CreateUnbounded<AgentEvent>(new UnboundedChannelOptions { SingleReader = true });
+            using var turn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task producer = Task.Run(() => RunTurnCoreAsync(prompt, channel.Writer, turn.Token), CancellationToken.None);
+            try
+            {
+                // Read without the token: the producer always finishes with TurnEnded, also when cancelled.
+                while (await channel.Reader.WaitToReadAsync(CancellationToken.None))
+                {
+                    while (channel.Reader.TryRead(out AgentEvent? agentEvent))
+                    {
+                        yield return agentEvent;
+                    }
+                }
+            }
+            finally
+            {
+                // The consumer may stop early: stop the turn and let it leave the history valid.
+                await turn.CancelAsync();
+                await producer;
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    /// <summary>Summarises the older part of the history now (the <c>/compact</c> command).</summary>
+    public async Task<CompactionResult> CompactAsync(CancellationToken cancellationToken)
+    {
+        EnterTurn();
+        try
+        {
+            return await CompactCoreAsync(null, cancellationToken);
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    /// <summary>
+    /// The history as events, for a front end that shows a resumed session (ACP <c>session/load</c>):
+    /// each user prompt as <see cref="TurnStarted"/>, then the thinking, text, tool calls and results that followed.
+    /// </summary>
+    public async IAsyncEnumerable<AgentEvent> ReplayAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        IReadOnlyList<ChatMessage> history = History;
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        int turn = 0;
+        foreach (ChatMessage message in history)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (HistoryContent.IsUserPrompt(message))
+            {
+                yield return new TurnStarted($"{Id}/{turn++}", message.Text);
+                continue;
+            }
+
+            if (message.Role == ChatRole.Assistant)
+            {
+                string thinking = string.Concat(message.Contents.OfType<TextReasoningContent>().Select(r => r.Text));
+                if (thinking.Length > 0)
+                {
+                    yield return new ThinkingDelta(thinking);
+                }
+
+                string text = string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));
+                if (text.Length > 0)
+                {
+                    yield return new TextDelta(text);
+                }
+
+                foreach (FunctionCallContent call in message.Contents.OfType<FunctionCallContent>())
+                {
+                    names[call.CallId] = call.Name;
+                    (string title, ToolKind kind, IReadOnlyList<string> locations) = HistoryContent.GetCallInfo(call);
+                    yield return new ToolCallStarted(call.CallId, call.Name, title, kind, locations, HistoryContent.ArgumentsJson(call));
+                }
+            }
+
+            foreach (FunctionResultContent result in message.Contents.OfType<FunctionResultContent>())
+            {
+                ToolResult toolResult = HistoryContent.ResultOf(result);
+                yield return new ToolCallFinished(result.CallId, names.GetValueOrDefault(result.CallId, ""), toolResult);
+                if (!toolResult.IsError && toolResult.Display is PlanDisplay plan)
+                {
+                    yield return new PlanUpdated(plan.Items);
+                }
+            }
+        }
+    }
+
+    private static void Validate(AgentSessionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(options.ChatClient);
+        ArgumentNullException.ThrowIfNull(options.Tools);
+        ArgumentNullException.ThrowIfNull(options.ToolContext);
+        ArgumentNullException.ThrowIfNull(options.Permissions);
+        ArgumentNullException.ThrowIfNull(options.Prompter);
+        ArgumentNullException.ThrowIfNull(options.Store);
+        ArgumentNullException.ThrowIfNull(options.Time);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxStepsPerTurn, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.ContextWindowTokens);
+    }
+
+    private void EnterTurn()
+    {
+        if (Interlocked.Exchange(ref _busy, 1) != 0)
+        {
+            throw new InvalidOperationException("This session is already running a turn or a compaction; wait for it to end (or cancel it) first.");
+        }
+    }
+
+    private async Task RunTurnCoreAsync(IReadOnlyList<AIContent> prompt, ChannelWriter<AgentEvent> events, CancellationToken cancellationToken)
+    {
+        StopReason reason;
+        try
+        {
+            reason = await RunStepsAsync(prompt, events, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            reason = StopReason.Cancelled;
+        }
+        catch (Exception ex)
+        {
+            // A bug or a disk failure must not kill the front end; the history stays as recorded so far.
+            events.TryWrite(new AgentError(AgentErrorCodes.Internal, $"The agent failed unexpectedly ({ex.GetType().Name}: {ex.Message}). The conversation is kept; try again.", false));
+            reason = StopReason.Error;
+        }
+
+        events.TryWrite(new TurnEnded(reason));
+        events.TryComplete();
+    }
+
+    private async Task<StopReason> RunStepsAsync(IReadOnlyList<AIContent> prompt, ChannelWriter<AgentEvent> events, CancellationToken cancellationToken)
+    {
+        string promptText = string.Concat(prompt.OfType<TextContent>().Select(t => t.Text));
+        events.TryWrite(new TurnStarted(Guid.CreateVersion7(_options.Time.GetUtcNow()).ToString(), promptText));
+        if (!_hasTitle && promptText.Trim().Length > 0)
+        {
+            _hasTitle = true;
+            Record(new SessionRecord { Type = SessionRecord.TitleType, Time = _options.Time.GetUtcNow(), Title = SessionStore.TitleFor(promptText) });
+        }
+
+        Append(new ChatMessage(ChatRole.User, [.. prompt]));
+        var runtime = new ToolRuntime
+        {
+            Tools = _tools,
+            Policy = _options.Permissions,
+            PolicyGate = _policyGate,
+            Prompter = _options.Prompter,
+            Context = _options.ToolContext,
+            Events = events,
+        };
+        var guard = new RepeatedCallGuard();
+        bool compactionFailed = false;
+        for (int step = 0; ; step++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return StopReason.Cancelled;
+            }
+
+            if (step >= _options.MaxStepsPerTurn)
+            {
+                return StopReason.MaxSteps;
+            }
+
+            if (!compactionFailed && NeedsCompaction())
+            {
+                CompactionResult compaction = await CompactCoreAsync(events, cancellationToken);
+                compactionFailed = !compaction.Succeeded;
+            }
+
+            if (await RunStepAsync(runtime, guard, cancellationToken) is { } stop)
+            {
+                return stop;
+            }
+        }
+    }
+
+    /// <summary>One model call and its tool calls; null when the turn goes on.</summary>
+    private async Task<StopReason?> RunStepAsync(ToolRuntime runtime, RepeatedCallGuard guard, CancellationToken cancellationToken)
+    {
+        List<ChatMessage> messages;
+        lock (_historyGate)
+        {
+            messages = [.. _history];
+        }
+
+        var options = new ChatOptions
+        {
+            Instructions = SystemPromptText,
+            Tools = _declarations.Count > 0 ? _declarations : null,
+            ConversationId = Id,
+            AllowMultipleToolCalls = true,
+            Reasoning = _options.Thinking switch
+            {
+                true => new ReasoningOptions { Effort = ReasoningEffort.High, Output = ReasoningOutput.Full },
+                false => new ReasoningOptions { Effort = ReasoningEffort.None, Output = ReasoningOutput.None },
+                null => null,
+            },
+        };
+
+        using var batch = new ToolCallBatch(runtime, cancellationToken);
+        var thinking = new StringBuilder();
+        var text = new StringBuilder();
+        var calls = new List<FunctionCallContent>();
+        Exception? failure = null;
+        bool cancelled = false;
+        try
+        {
+            await foreach (ChatResponseUpdate update in _options.ChatClient.GetStreamingResponseAsync(messages, options, cancellationToken))
+            {
+                foreach (AIContent content in update.Contents)
+                {
+                    switch (content)
+                    {
+                        case TextReasoningContent reasoning when reasoning.Text.Length > 0:
+                            thinking.Append(reasoning.Text);
+                            runtime.Emit(new ThinkingDelta(reasoning.Text));
+                            break;
+                        case TextContent delta when delta.Text.Length > 0:
+                            text.Append(delta.Text);
+                            runtime.Emit(new TextDelta(delta.Text));
+                            break;
+                        case FunctionCallContent call when !call.InformationalOnly:
+                            FunctionCallContent accepted = WithCallId(call);
+                            calls.Add(accepted);
+                            RepeatVerdict verdict = guard.Observe(accepted.Name, accepted.Exception is { } ex ? "!" + ex.Message : HistoryContent.ArgumentsJson(accepted, sortKeys: true));
+                            batch.Schedule(accepted, verdict, guard.Count);
+                            break;
+                        case UsageContent usage:
+                            RecordUsage(usage.Details, messages.Count, runtime);
+                            break;
+                        case RetryNotice retry:
+                            runtime.Emit(new RetryScheduled(retry.Attempt, retry.Delay, retry.Code, retry.StatusCode, retry.Message));
+                            break;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            cancelled = true;
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+            batch.Cancel("The tool call was stopped because the model's answer failed before it was complete.");
+        }
+
+        // The assistant message (partial when cancelled or failed) and then one result per call, in call
+        // order, so the history never holds a call without its result.
+        var contents = new List<AIContent>();
+        if (thinking.Length > 0)
+        {
+            contents.Add(new TextReasoningContent(thinking.ToString()));
+        }
+
+        if (text.Length > 0)
+        {
+            contents.Add(new TextContent(text.ToString()));
+        }
+
+        contents.AddRange(calls);
+        if (contents.Count > 0)
+        {
+            Append(new ChatMessage(ChatRole.Assistant, contents));
+        }
+
+        foreach (ScheduledCall scheduled in batch.Calls)
+        {
+            ToolResult result = await scheduled.Result;
+            Append(HistoryContent.ResultMessage(scheduled.Call.CallId, result));
+        }
+
+        if (cancelled || cancellationToken.IsCancellationRequested)
+        {
+            return StopReason.Cancelled;
+        }
+
+        if (TakeWriteFailure() is { } writeFailure)
+        {
+            runtime.Emit(writeFailure);
+            return StopReason.Error;
+        }
+
+        if (failure is not null)
+        {
+            runtime.Emit(failure switch
+            {
+                ProviderException provider => new AgentError(provider.Code, provider.Message, provider.IsRetryable),
+                KimiCodeException known => new AgentError(known.Code, known.Message, false),
+                _ => new AgentError(AgentErrorCodes.Internal, $"The model call failed unexpectedly ({failure.GetType().Name}: {failure.Message}). Try again.", false),
+            });
+            return StopReason.Error;
+        }
+
+        if (guard.Stopped)
+        {
+            return StopReason.RepeatedToolCall;
+        }
+
+        return calls.Count == 0 ? StopReason.EndTurn : null;
+    }
+
+    private static FunctionCallContent WithCallId(FunctionCallContent call)
+    {
+        if (!string.IsNullOrEmpty(call.CallId))
+        {
+            return call;
+        }
+
+        // The server needs an id to pair the result with the call.
+        return new FunctionCallContent("call_" + Guid.NewGuid().ToString("N"), call.Name, call.Arguments) { Exception = call.Exception };
+    }
+
+    private void RecordUsage(UsageDetails usage, int requestMessageCount, ToolRuntime runtime)
+    {
+        long input = usage.InputTokenCount ?? 0;
+        runtime.Emit(new UsageReported(input, usage.OutputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0));
+        if (usage.InputTokenCount is null)
+        {
+            return;
+        }
+
+        lock (_historyGate)
+        {
+            _lastInputTokens = input;
+            _usageMessageCount = requestMessageCount;
+        }
+
+        Record(new SessionRecord
+        {
+            Type = SessionRecord.UsageType,
+            Time = _options.Time.GetUtcNow(),
+            InputTokens = input,
+            MessageCount = requestMessageCount,
+        });
+    }
+
+    private void Append(ChatMessage message)
+    {
+        lock (_historyGate)
+        {
+            _history.Add(message);
+        }
+
+        Record(new SessionRecord { Type = SessionRecord.MessageType, Time = _options.Time.GetUtcNow(), Message = MessageCodec.ToRecord(message) });
+    }
+
+    /// <summary>
+    /// Appends to the session file. A write failure must not leave the in-memory history half-updated,
+    /// so it is remembered and reported once the step's messages are all in place.
+    /// </summary>
+    private void Record(SessionRecord record)
+    {
+        try
+        {
+            _log.Append(record);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _writeFailure ??= ex;
+        }
+    }
+
+    private AgentError? TakeWriteFailure()
+    {
+        Exception? failure = Interlocked.Exchange(ref _writeFailure, null);
+        return failure is null
+            ? null
+            : new AgentError(AgentErrorCodes.SessionWriteFailed,
+                $"Could not write the session file {_log.Path}: {failure.Message} The conversation goes on, but this session may not resume completely. Check the disk space and the permissions of {Path.GetDirectoryName(_log.Path)}.",
+                false);
+    }
+
+    private long EstimateTokensLocked()
+    {
+        long tokens;
+        int from;
+        if (_lastInputTokens is { } reported && _usageMessageCount <= _history.Count)
+        {
+            tokens = reported;
+            from = _usageMessageCount;
+        }
+        else
+        {
+            tokens = _fixedPromptChars / 4;
+            from = 0;
+        }
+
+        long chars = 0;
+        for (int i = from; i < _history.Count; i++)
+        {
+            chars += HistoryContent.CharacterCount(_history[i]);
+        }
+
+        return tokens + chars / 4;
+    }
+
+    private bool NeedsCompaction()
+    {
+        lock (_historyGate)
+        {
+            if (!Compactor.ShouldCompact(EstimateTokensLocked(), _options.ContextWindowTokens, _options.ReservedTokens))
+            {
+                return false;
+            }
+
+            int cut = Compactor.FindCut(_history);
+            return cut > 0 && Compactor.HasNewMaterial(_history.Take(cut));
+        }
+    }
+
+    private async Task<CompactionResult> CompactCoreAsync(ChannelWriter<AgentEvent>? events, CancellationToken cancellationToken)
+    {
+        List<ChatMessage> snapshot;
+        lock (_historyGate)
+        {
+            snapshot = [.. _history];
+        }
+
+        int before = snapshot.Count;
+        int cut = Compactor.FindCut(snapshot);
+        if (cut <= 0 || !Compactor.HasNewMaterial(snapshot.Take(cut)))
+        {
+            return new CompactionResult(false, before, before, null,
+                "Nothing to compact yet: only the last two prompts are in the history, and they are always kept.");
+        }
+
+        events?.TryWrite(new CompactionStarted());
+        string? error = null;
+        string summary = "";
+        try
+        {
+            summary = await Compactor.SummariseAsync(_options.ChatClient, snapshot[..cut], _options.ContextWindowTokens, cancellationToken);
+            if (summary.Length == 0)
+            {
+                error = "The model returned an empty summary, so the history was left unchanged.";
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            events?.TryWrite(new CompactionFinished(before, before, false, "Compaction was cancelled; the history is unchanged."));
+            throw;
+        }
+        catch (Exception ex)
+        {
+            error = $"Summarising the conversation failed, so the history was left unchanged: {ex.Message}";
+        }
+
+        if (error is not null)
+        {
+            events?.TryWrite(new CompactionFinished(before, before, false, error));
+            return new CompactionResult(false, before, before, null, error);
+        }
+
+        int after;
+        lock (_historyGate)
+        {
+            // Nothing else changes the history while a turn or compaction runs (one at a time).
+            _history = [HistoryContent.SummaryMessage(summary), .. _history.Skip(cut)];
+            _lastInputTokens = null;
+            _usageMessageCount = 0;
+            after = _history.Count;
+        }
+
+        Record(new SessionRecord { Type = SessionRecord.CompactionType, Time = _options.Time.GetUtcNow(), Replaced = cut, Summary = summary });
+        events?.TryWrite(new CompactionFinished(before, after, true, null));
+        return new CompactionResult(true, before, after, summary, null);
+    }
+}

@@ -1,0 +1,52 @@
+using KimiCode.Agent.Permissions;
+using KimiCode.Agent.Sessions;
+using KimiCode.Agent.Tools;
+using Microsoft.Extensions.AI;
+
+namespace KimiCode.Agent;
+
+/// <summary>Everything an <see cref="AgentSession"/> needs; the composition root fills it from config.</summary>
+public sealed class AgentSessionOptions
+{
+    /// <summary>The model. The agent uses nothing but <see cref="IChatClient"/>.</summary>
+    public required IChatClient ChatClient { get; init; }
+
+    /// <summary>The model's name, for display and the session record (the client decides the wire model).</summary>
+    public required string Model { get; init; }
+
+    /// <summary>The model's context window in tokens (e.g. 262144); drives automatic compaction.</summary>
+    public required int ContextWindowTokens { get; init; }
+
+    /// <summary>
+    /// Room kept free for the answer: compaction starts when less than this remains. Never more than
+    /// a quarter of the window is reserved, so small windows still work.
+    /// </summary>
+    public int ReservedTokens { get; init; } = 50_000;
+
+    /// <summary>The tools the model may call.</summary>
+    public required IReadOnlyList<IAgentTool> Tools { get; init; }
+
+    /// <summary>What tools may use (working directory, files, shell).</summary>
+    public required ToolContext ToolContext { get; init; }
+
+    /// <summary>Decides which calls run, ask or are refused. One instance per session.</summary>
+    public required IPermissionPolicy Permissions { get; init; }
+
+    /// <summary>Asks the user when the policy says so.</summary>
+    public required IPermissionPrompter Prompter { get; init; }
+
+    /// <summary>Where the session is recorded.</summary>
+    public required SessionStore Store { get; init; }
+
+    /// <summary>Model calls allowed in one turn before it ends with <see cref="StopReason.MaxSteps"/>.</summary>
+    public int MaxStepsPerTurn { get; init; } = 100;
+
+    /// <summary>null: the client's default; true/false: ask for thinking or not (sent as <see cref="ChatOptions.Reasoning"/>).</summary>
+    public bool? Thinking { get; init; }
+
+    /// <summary>Clock for session ids and record times.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The system prompt; null builds the default with <see cref="Prompts.SystemPrompt.ForWorkingDirectory"/>.</summary>
+    public string? SystemPrompt { get; init; }
+}

@@ -1,0 +1,42 @@
+using KimiCode.Agent.Tools;
+
+namespace KimiCode.Agent;
+
+/// <summary>
+/// Asks the user whether a tool call may run. Print mode passes one that always rejects; the shell and
+/// the ACP server ask the user. A request that throws or is cancelled counts as <see cref="PermissionAnswer.Reject"/>.
+/// </summary>
+public interface IPermissionPrompter
+{
+    Task<PermissionAnswer> RequestAsync(PermissionRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>The user's answer.</summary>
+public enum PermissionAnswer
+{
+    AllowOnce,
+    AllowForSession,
+    Reject,
+}
+
+/// <summary>A call waiting for the user's approval.</summary>
+/// <param name="Reason">Why the policy asks (may be null).</param>
+/// <param name="Subject">What permission rules match: a relative path or a command line.</param>
+/// <param name="ArgumentsJson">The call's arguments as compact JSON.</param>
+public sealed record PermissionRequest(
+    string CallId,
+    string ToolName,
+    string Title,
+    ToolKind Kind,
+    PermissionAction Action,
+    string Subject,
+    IReadOnlyList<string> Locations,
+    string? Reason,
+    string ArgumentsJson);
+
+/// <summary>A prompter that refuses everything (print mode, where nobody can answer).</summary>
+public sealed class RejectingPermissionPrompter : IPermissionPrompter
+{
+    public Task<PermissionAnswer> RequestAsync(PermissionRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(PermissionAnswer.Reject);
+}

@@ -1,0 +1,269 @@
+using System.Globalization;
+using System.Threading.Channels;
+using KimiCode.Agent.Permissions;
+using KimiCode.Agent.Tools;
+using Microsoft.Extensions.AI;
+
+namespace KimiCode.Agent.Loop;
+
+/// <summary>What the tool calls of one turn share: tools, permissions, the prompter and the event channel.</summary>
+internal sealed class ToolRuntime
+{
+    public required IReadOnlyDictionary<string, IAgentTool> Tools { get; init; }
+
+    public required IPermissionPolicy Policy { get; init; }
+
+    /// <summary>Serializes policy access: parallel reads evaluate while a sequential call may grant.</summary>
+    public required Lock PolicyGate { get; init; }
+
+    public required IPermissionPrompter Prompter { get; init; }
+
+    public required ToolContext Context { get; init; }
+
+    public required ChannelWriter<AgentEvent> Events { get; init; }
+
+    public void Emit(AgentEvent agentEvent) => Events.TryWrite(agentEvent);
+}
+
+/// <summary>A call of one model answer, with the task that yields its result (it never throws).</summary>
+internal sealed record ScheduledCall(FunctionCallContent Call, Task<ToolResult> Result);
+
+/// <summary>
+/// Starts the tool calls of one model answer as they arrive. Read-only calls the policy allows run in
+/// parallel; a call that asks or changes something waits for every earlier call and runs alone, in call
+/// order (and later reads wait for it). Every outcome (invalid call, refusal, failure, cancellation) is a
+/// <see cref="ToolResult"/> the model sees.
+/// </summary>
+internal sealed class ToolCallBatch : IDisposable
+{
+    public const string CancelledMessage = "The tool call was cancelled by the user.";
+
+    private readonly ToolRuntime _runtime;
+    private readonly CancellationTokenSource _cancellation;
+    private readonly List<ScheduledCall> _calls = [];
+    private Task _lastExclusive = Task.CompletedTask;
+    private volatile string _cancelMessage = CancelledMessage;
+
+    public ToolCallBatch(ToolRuntime runtime, CancellationToken turnToken)
+    {
+        _runtime = runtime;
+        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(turnToken);
+    }
+
+    public IReadOnlyList<ScheduledCall> Calls => _calls;
+
+    /// <summary>Stops running and waiting calls; they finish with <paramref name="message"/>.</summary>
+    public void Cancel(string message)
+    {
+        _cancelMessage = message;
+        _cancellation.Cancel();
+    }
+
+    public void Dispose() => _cancellation.Dispose();
+
+    public void Schedule(FunctionCallContent call, RepeatVerdict verdict, int repeatCount)
+    {
+        string name = call.Name;
+        string argumentsJson = HistoryContent.ArgumentsJson(call);
+        if (call.Exception is { } argumentsError)
+        {
+            Immediate(call, argumentsJson, ToolResult.Error(
+                $"The arguments of this {name} call are not valid JSON ({argumentsError.Message}). Call the tool again with the arguments as one JSON object that matches its parameter schema."));
+            return;
+        }
+
+        if (!_runtime.Tools.TryGetValue(name, out IAgentTool? tool))
+        {
+            Immediate(call, argumentsJson, ToolResult.Error(
+                $"There is no tool named '{name}'. Use one of: {string.Join(", ", _runtime.Tools.Keys.Order(StringComparer.Ordinal))}."));
+            return;
+        }
+
+        ToolPreparation preparation;
+        try
+        {
+            preparation = tool.Prepare(HistoryContent.ArgumentsElement(call), _runtime.Context);
+        }
+        catch (Exception ex)
+        {
+            preparation = ToolPreparation.Fail($"The {name} call could not be prepared: {ex.Message}");
+        }
+
+        if (preparation.Call is not { } prepared)
+        {
+            Immediate(call, argumentsJson, ToolResult.Error(preparation.Error ?? $"The {name} call is invalid."));
+            return;
+        }
+
+        HistoryContent.SetCallInfo(call, prepared.Title, prepared.Kind, prepared.Locations);
+        _runtime.Emit(new ToolCallStarted(call.CallId, name, prepared.Title, prepared.Kind, prepared.Locations, argumentsJson));
+        switch (verdict)
+        {
+            case RepeatVerdict.Refuse:
+                Finish(call, Task.FromResult(ToolResult.Error(string.Create(CultureInfo.InvariantCulture,
+                    $"This {name} call is identical to the previous {repeatCount - 1} calls, so it was not run again. Repeating it will not give a different result: try something else (other arguments or another tool), or answer with what you have."))));
+                return;
+            case RepeatVerdict.Stop:
+                Finish(call, Task.FromResult(ToolResult.Error(string.Create(CultureInfo.InvariantCulture,
+                    $"Not run: the turn was stopped because {name} was called with the same arguments {RepeatedCallGuard.StopAt} times in a row."))));
+                return;
+        }
+
+        bool free = prepared.Action is PermissionAction.Read or PermissionAction.None && Evaluate(name, prepared).Decision == PermissionDecision.Allow;
+        if (free)
+        {
+            Task barrier = _lastExclusive;
+            Finish(call, Task.Run(() => RunAsync(call, prepared, barrier, exclusive: false)));
+        }
+        else
+        {
+            Task barrier = Task.WhenAll(_calls.Select(c => c.Result));
+            Task<ToolResult> task = Task.Run(() => RunAsync(call, prepared, barrier, exclusive: true));
+            Finish(call, task);
+            _lastExclusive = task;
+        }
+    }
+
+    private void Immediate(FunctionCallContent call, string argumentsJson, ToolResult error)
+    {
+        HistoryContent.SetCallInfo(call, call.Name, ToolKind.Other, []);
+        _runtime.Emit(new ToolCallStarted(call.CallId, call.Name, call.Name, ToolKind.Other, [], argumentsJson));
+        Finish(call, Task.FromResult(error));
+    }
+
+    private void Finish(FunctionCallContent call, Task<ToolResult> execution) =>
+        _calls.Add(new ScheduledCall(call, ReportAsync(call, execution)));
+
+    private async Task<ToolResult> ReportAsync(FunctionCallContent call, Task<ToolResult> execution)
+    {
+        ToolResult result;
+        try
+        {
+            result = await execution;
+        }
+        catch (Exception ex)
+        {
+            // RunAsync handles every failure it knows of; this keeps a surprise from leaving a call without a result.
+            result = ToolResult.Error($"The {call.Name} call failed: {ex.Message}");
+        }
+
+        _runtime.Emit(new ToolCallFinished(call.CallId, call.Name, result));
+        if (!result.IsError && result.Display is PlanDisplay plan)
+        {
+            _runtime.Emit(new PlanUpdated(plan.Items));
+        }
+
+        return result;
+    }
+
+    private async Task<ToolResult> RunAsync(FunctionCallContent call, PreparedToolCall prepared, Task barrier, bool exclusive)
+    {
+        CancellationToken token = _cancellation.Token;
+        await barrier.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (token.IsCancellationRequested)
+        {
+            return ToolResult.Error(_cancelMessage);
+        }
+
+        string name = call.Name;
+        if (exclusive)
+        {
+            PermissionVerdict verdict = Evaluate(name, prepared);
+            if (verdict.Decision == PermissionDecision.Deny)
+            {
+                return ToolResult.Error(
+                    $"The user denied the {name} call ({prepared.Title}): {verdict.Reason ?? "the permission rules do not allow it"}. Do not repeat it; find another way, or ask the user.");
+            }
+
+            if (verdict.Decision == PermissionDecision.Ask)
+            {
+                PermissionAnswer answer = await AskAsync(call, prepared, verdict.Reason, token);
+                if (token.IsCancellationRequested)
+                {
+                    return ToolResult.Error(_cancelMessage);
+                }
+
+                if (answer == PermissionAnswer.Reject)
+                {
+                    return ToolResult.Error(
+                        $"The user denied the {name} call ({prepared.Title}) when asked for permission. Do not repeat it; try a different approach, or ask the user how to proceed.");
+                }
+
+                if (answer == PermissionAnswer.AllowForSession)
+                {
+                    lock (_runtime.PolicyGate)
+                    {
+                        _runtime.Policy.GrantForSession(name, prepared);
+                    }
+                }
+            }
+        }
+
+        var progress = new EventProgress(_runtime, call.CallId);
+        try
+        {
+            return await prepared.ExecuteAsync(progress, token) ?? ToolResult.Error($"The {name} tool returned nothing.");
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return ToolResult.Error(_cancelMessage);
+        }
+        catch (Exception ex)
+        {
+            return ToolResult.Error($"The {name} tool failed: {ex.Message}");
+        }
+    }
+
+    private async Task<PermissionAnswer> AskAsync(FunctionCallContent call, PreparedToolCall prepared, string? reason, CancellationToken token)
+    {
+        _runtime.Emit(new PermissionRequested(call.CallId, call.Name, prepared.Title, reason));
+        var request = new PermissionRequest(
+            call.CallId, call.Name, prepared.Title, prepared.Kind, prepared.Action, prepared.Subject, prepared.Locations, reason,
+            HistoryContent.ArgumentsJson(call));
+        PermissionAnswer answer;
+        try
+        {
+            answer = await _runtime.Prompter.RequestAsync(request, token);
+        }
+        catch (Exception)
+        {
+            // A prompter that fails or is cancelled must never let the call through.
+            answer = PermissionAnswer.Reject;
+        }
+
+        if (!Enum.IsDefined(answer))
+        {
+            answer = PermissionAnswer.Reject;
+        }
+
+        _runtime.Emit(new PermissionResolved(call.CallId, answer));
+        return answer;
+    }
+
+    private PermissionVerdict Evaluate(string name, PreparedToolCall prepared)
+    {
+        lock (_runtime.PolicyGate)
+        {
+            try
+            {
+                return _runtime.Policy.Evaluate(name, prepared);
+            }
+            catch (Exception ex)
+            {
+                return new PermissionVerdict(PermissionDecision.Deny, "the permission check failed: " + ex.Message);
+            }
+        }
+    }
+
+    /// <summary>Turns a tool's progress reports into <see cref="ToolCallUpdated"/> events, on the caller's thread.</summary>
+    private sealed class EventProgress(ToolRuntime runtime, string callId) : IProgress<ToolProgress>
+    {
+        public void Report(ToolProgress value)
+        {
+            if (value is not null)
+            {
+                runtime.Emit(new ToolCallUpdated(callId, value.Text));
+            }
+        }
+    }
+}

@@ -1,0 +1,231 @@
+using KimiCode.Agent.Tools;
+using KimiCode.Config;
+using KimiCode.Protocol;
+
+namespace KimiCode.Agent.Permissions;
+
+/// <summary>
+/// The permission policy of one session. For each call, in order:
+/// <list type="number">
+/// <item>a matching deny rule denies;</item>
+/// <item>in <see cref="PermissionMode.Plan"/>, edits and commands are denied ("plan mode is read-only"), whatever the
+/// allow rules and session grants say;</item>
+/// <item>a write outside the working directory and the additional directories asks, in every mode and whatever
+/// the allow rules and session grants say;</item>
+/// <item>a matching ask rule asks;</item>
+/// <item>a matching allow rule, or a session grant, allows;</item>
+/// <item>otherwise the mode decides: <c>None</c> and <c>Read</c> actions are allowed (a read outside the workspace
+/// asks, except in Yolo); <c>Edit</c> asks in Default and is allowed in AcceptEdits and Yolo; <c>Execute</c> asks
+/// except in Yolo.</item>
+/// </list>
+/// Session grants (<see cref="GrantForSession"/>): for a command (<c>Execute</c>), that exact command line; for an
+/// edit (<c>Edit</c>/<c>Write</c>), every edit inside the workspace; for anything else, every call of that tool.
+/// </summary>
+public sealed class PermissionPolicy : IPermissionPolicy
+{
+    private readonly Lock _gate = new();
+    private readonly PermissionRule[] _deny;
+    private readonly PermissionRule[] _ask;
+    private readonly PermissionRule[] _allow;
+    private readonly string[] _roots;
+    private readonly HashSet<(string Tool, string Command)> _grantedCommands = [];
+    private readonly HashSet<string> _grantedTools = new(StringComparer.Ordinal);
+    private bool _grantedWorkspaceEdits;
+    private PermissionMode _mode;
+
+    /// <summary>A policy for a session in <paramref name="workingDirectory"/> (plus <paramref name="additionalDirectories"/>).</summary>
+    public PermissionPolicy(PermissionMode mode, IReadOnlyList<PermissionRule> rules, string workingDirectory, IReadOnlyList<string> additionalDirectories)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentException.ThrowIfNullOrEmpty(workingDirectory);
+        ArgumentNullException.ThrowIfNull(additionalDirectories);
+        _mode = mode;
+        Rules = rules.ToArray();
+        _deny = rules.Where(static r => r.Decision == PermissionDecision.Deny).ToArray();
+        _ask = rules.Where(static r => r.Decision == PermissionDecision.Ask).ToArray();
+        _allow = rules.Where(static r => r.Decision == PermissionDecision.Allow).ToArray();
+        WorkingDirectory = WorkspacePaths.Normalize(workingDirectory);
+        AdditionalDirectories = additionalDirectories.Select(WorkspacePaths.Normalize).ToArray();
+        _roots = [WorkingDirectory, .. AdditionalDirectories];
+    }
+
+    /// <inheritdoc />
+    public PermissionMode Mode
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _mode;
+            }
+        }
+
+        set
+        {
+            lock (_gate)
+            {
+                _mode = value;
+            }
+        }
+    }
+
+    /// <summary>The rules, as given.</summary>
+    public IReadOnlyList<PermissionRule> Rules { get; }
+
+    /// <summary>The working directory (absolute).</summary>
+    public string WorkingDirectory { get; }
+
+    /// <summary>Further workspace folders (absolute).</summary>
+    public IReadOnlyList<string> AdditionalDirectories { get; }
+
+    /// <summary>
+    /// Builds a policy from the <c>[permissions]</c> table. Throws <see cref="KimiCodeException"/> with code
+    /// <see cref="PermissionRule.InvalidRuleCode"/> for an unknown mode or a malformed rule.
+    /// </summary>
+    public static PermissionPolicy FromConfig(PermissionsConfig config, string workingDirectory, IReadOnlyList<string> additionalDirectories)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var mode = ParseMode(config.Mode);
+        var rules = new List<PermissionRule>();
+        rules.AddRange(config.Deny.Select(static text => PermissionRule.Parse(text, PermissionDecision.Deny)));
+        rules.AddRange(config.Ask.Select(static text => PermissionRule.Parse(text, PermissionDecision.Ask)));
+        rules.AddRange(config.Allow.Select(static text => PermissionRule.Parse(text, PermissionDecision.Allow)));
+        return new PermissionPolicy(mode, rules, workingDirectory, additionalDirectories);
+    }
+
+    /// <summary>Parses <c>default</c>, <c>accept-edits</c>, <c>yolo</c> or <c>plan</c> (null or empty: default).</summary>
+    public static PermissionMode ParseMode(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "default" => PermissionMode.Default,
+        "accept-edits" => PermissionMode.AcceptEdits,
+        "yolo" => PermissionMode.Yolo,
+        "plan" => PermissionMode.Plan,
+        _ => throw new KimiCodeException(
+            PermissionRule.InvalidRuleCode,
+            $"Invalid permission mode '{text}' in [permissions] mode: use \"default\", \"accept-edits\", \"yolo\" or \"plan\"."),
+    };
+
+    /// <summary>The configuration name of <paramref name="mode"/>.</summary>
+    public static string FormatMode(PermissionMode mode) => mode switch
+    {
+        PermissionMode.AcceptEdits => "accept-edits",
+        PermissionMode.Yolo => "yolo",
+        PermissionMode.Plan => "plan",
+        _ => "default",
+    };
+
+    /// <inheritdoc />
+    public PermissionVerdict Evaluate(string toolName, PreparedToolCall call)
+    {
+        ArgumentNullException.ThrowIfNull(toolName);
+        ArgumentNullException.ThrowIfNull(call);
+        var mode = Mode;
+
+        if (_deny.FirstOrDefault(rule => rule.Matches(toolName, call)) is { } deny)
+        {
+            return new PermissionVerdict(PermissionDecision.Deny, $"denied by the permission rule '{deny.Text}'");
+        }
+
+        if (mode == PermissionMode.Plan && call.Action is PermissionAction.Edit or PermissionAction.Execute)
+        {
+            return new PermissionVerdict(PermissionDecision.Deny, "plan mode is read-only");
+        }
+
+        var outside = OutsideLocation(call);
+        if (call.Action == PermissionAction.Edit && outside is not null)
+        {
+            return new PermissionVerdict(PermissionDecision.Ask, $"writes outside the workspace: {outside}");
+        }
+
+        if (_ask.FirstOrDefault(rule => rule.Matches(toolName, call)) is { } ask)
+        {
+            return new PermissionVerdict(PermissionDecision.Ask, $"the permission rule '{ask.Text}' asks");
+        }
+
+        if (AllowRulesCover(toolName, call) || IsGranted(toolName, call, outside))
+        {
+            return new PermissionVerdict(PermissionDecision.Allow);
+        }
+
+        return call.Action switch
+        {
+            PermissionAction.None => new PermissionVerdict(PermissionDecision.Allow),
+            PermissionAction.Read when outside is null || mode == PermissionMode.Yolo => new PermissionVerdict(PermissionDecision.Allow),
+            PermissionAction.Read => new PermissionVerdict(PermissionDecision.Ask, $"reads outside the workspace: {outside}"),
+            PermissionAction.Edit when mode is PermissionMode.AcceptEdits or PermissionMode.Yolo => new PermissionVerdict(PermissionDecision.Allow),
+            PermissionAction.Edit => new PermissionVerdict(PermissionDecision.Ask, "edits need approval in default mode"),
+            _ when mode == PermissionMode.Yolo => new PermissionVerdict(PermissionDecision.Allow),
+            _ => new PermissionVerdict(PermissionDecision.Ask, "shell commands need approval"),
+        };
+    }
+
+    /// <inheritdoc />
+    public void GrantForSession(string toolName, PreparedToolCall call)
+    {
+        ArgumentNullException.ThrowIfNull(toolName);
+        ArgumentNullException.ThrowIfNull(call);
+        lock (_gate)
+        {
+            switch (call.Action)
+            {
+                case PermissionAction.Execute:
+                    _grantedCommands.Add((toolName, call.Subject.Trim()));
+                    break;
+                case PermissionAction.Edit:
+                    _grantedWorkspaceEdits = true;
+                    break;
+                default:
+                    _grantedTools.Add(toolName);
+                    break;
+            }
+        }
+    }
+
+    private bool IsGranted(string toolName, PreparedToolCall call, string? outside)
+    {
+        lock (_gate)
+        {
+            return call.Action switch
+            {
+                PermissionAction.Execute => _grantedCommands.Contains((toolName, call.Subject.Trim())),
+                PermissionAction.Edit => _grantedWorkspaceEdits && outside is null,
+                _ => _grantedTools.Contains(toolName),
+            };
+        }
+    }
+
+    /// <summary>
+    /// True when an allow rule matches the call. A chained command (<c>a &amp;&amp; b</c>) is covered when every part
+    /// is matched by some allow rule (<c>Bash(git status*)</c> and <c>Bash(ls*)</c> together allow
+    /// <c>git status &amp;&amp; ls</c>); one with command substitution only by an allow rule without a pattern.
+    /// </summary>
+    private bool AllowRulesCover(string toolName, PreparedToolCall call)
+    {
+        if (_allow.Any(rule => rule.Matches(toolName, call)))
+        {
+            return true;
+        }
+
+        if (call.Action != PermissionAction.Execute || !_allow.Any(rule => rule.IsCommandRule) || CommandLine.HasSubstitution(call.Subject))
+        {
+            return false;
+        }
+
+        var parts = CommandLine.Split(call.Subject);
+        return parts.Count > 0 && parts.All(part => _allow.Any(rule => rule.MatchesCommandPart(toolName, part)));
+    }
+
+    /// <summary>The first location outside every workspace folder, or null.</summary>
+    private string? OutsideLocation(PreparedToolCall call)
+    {
+        foreach (var location in call.Locations)
+        {
+            if (string.IsNullOrEmpty(location) || !Path.IsPathRooted(location) || !WorkspacePaths.IsInside(location, _roots))
+            {
+                return location;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,376 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using KimiCode.Agent.Tools;
+using KimiCode.Protocol;
+
+namespace KimiCode.Agent.Permissions;
+
+/// <summary>
+/// One allow/ask/deny rule: <c>Tool</c> (every call of it) or <c>Tool(pattern)</c>.
+/// <list type="bullet">
+/// <item><c>Bash(pattern)</c> matches the command line; <c>*</c> matches anything (so <c>Bash(git status*)</c> is a
+/// prefix rule; <c>Bash(npm run test:*)</c> means the same as <c>Bash(npm run test*)</c>). A command chained with
+/// <c>&amp;&amp;</c>, <c>||</c>, <c>;</c>, <c>|</c>, <c>&amp;</c> or a newline matches an allow rule only when every part
+/// does, and never when it has <c>$(</c> or a backquote; it matches a deny or ask rule when any part does.</item>
+/// <item>File rules (<c>Read</c>, <c>Edit</c>, <c>Write</c> and any other tool) match the call's path
+/// <see cref="PreparedToolCall.Subject"/> with gitignore-like globs: <c>*</c> stays within one path segment, <c>**</c>
+/// spans any depth, a pattern without <c>/</c> matches a file name at any depth, a pattern with <c>/</c> is relative
+/// to the working directory, a pattern starting with <c>/</c> (or <c>//</c>) is an absolute path, and a pattern that
+/// matches a folder matches everything in it.</item>
+/// <item><c>Edit</c> rules also cover <c>Write</c>; <c>Read</c> rules also cover <c>Grep</c> and <c>Glob</c>.</item>
+/// </list>
+/// </summary>
+public sealed class PermissionRule
+{
+    /// <summary>The error code for an invalid rule or mode in the configuration.</summary>
+    public const string InvalidRuleCode = "config.invalid_permission_rule";
+
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+    private readonly Regex? _commandPattern;
+    private readonly GlobPattern? _pathPattern;
+    private readonly bool _absolute;
+
+    private PermissionRule(string text, string toolName, string? pattern, PermissionDecision decision, Regex? commandPattern, GlobPattern? pathPattern, bool absolute)
+    {
+        Text = text;
+        ToolName = toolName;
+        Pattern = pattern;
+        Decision = decision;
+        _commandPattern = commandPattern;
+        _pathPattern = pathPattern;
+        _absolute = absolute;
+    }
+
+    /// <summary>The rule as written.</summary>
+    public string Text { get; }
+
+    /// <summary>The tool it names (<c>Bash</c>, <c>Edit</c>, ...).</summary>
+    public string ToolName { get; }
+
+    /// <summary>The text in parentheses, or null for every call of the tool.</summary>
+    public string? Pattern { get; }
+
+    /// <summary>What the rule decides when it matches.</summary>
+    public PermissionDecision Decision { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Text;
+
+    /// <summary>
+    /// Parses <c>Tool</c> or <c>Tool(pattern)</c>. Throws <see cref="KimiCodeException"/> with code
+    /// <see cref="InvalidRuleCode"/> and a one-line message when the rule is malformed.
+    /// </summary>
+    public static PermissionRule Parse(string text, PermissionDecision decision)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw Invalid(text ?? "", "it is empty");
+        }
+
+        var trimmed = text.Trim();
+        string toolName;
+        string? pattern = null;
+        var open = trimmed.IndexOf('(', StringComparison.Ordinal);
+        if (open < 0)
+        {
+            if (trimmed.Contains(')', StringComparison.Ordinal))
+            {
+                throw Invalid(text, "it has ')' without '('");
+            }
+
+            toolName = trimmed;
+        }
+        else
+        {
+            if (!trimmed.EndsWith(')'))
+            {
+                throw Invalid(text, "it must end with ')'");
+            }
+
+            toolName = trimmed[..open].Trim();
+            pattern = trimmed[(open + 1)..^1].Trim();
+            if (pattern.Length == 0 || pattern is "*" or "**")
+            {
+                pattern = null; // Tool() and Tool(*) mean every call
+            }
+        }
+
+        if (toolName.Length == 0)
+        {
+            throw Invalid(text, "the tool name before '(' is missing");
+        }
+
+        foreach (var c in toolName)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+            {
+                throw Invalid(text, $"'{toolName}' is not a tool name (letters, digits, '_', '-' and '.' only)");
+            }
+        }
+
+        if (pattern is null)
+        {
+            return new PermissionRule(trimmed, toolName, null, decision, null, null, false);
+        }
+
+        if (toolName == "Bash")
+        {
+            return new PermissionRule(trimmed, toolName, pattern, decision, CompileCommandPattern(pattern), null, false);
+        }
+
+        var path = pattern;
+        if (path.StartsWith("./", StringComparison.Ordinal))
+        {
+            path = path[2..];
+        }
+
+        var absolute = path.StartsWith('/');
+        if (absolute)
+        {
+            path = "/" + path.TrimStart('/');
+        }
+
+        path = path.TrimEnd('/');
+        if (path.Length == 0)
+        {
+            path = absolute ? "/" : "**";
+        }
+
+        // An absolute pattern is anchored at the file-system root; a relative one floats when it has no slash.
+        var glob = absolute ? path.TrimStart('/') : path;
+        if (!GlobPattern.TryParse(glob, floating: !absolute, out var compiled, out var error))
+        {
+            throw Invalid(text, error!);
+        }
+
+        return new PermissionRule(trimmed, toolName, pattern, decision, null, compiled, absolute);
+    }
+
+    /// <summary>True when the rule applies to a call of <paramref name="toolName"/>.</summary>
+    public bool Matches(string toolName, PreparedToolCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (!CoversTool(toolName))
+        {
+            return false;
+        }
+
+        if (Pattern is null)
+        {
+            return true;
+        }
+
+        if (_commandPattern is not null)
+        {
+            return MatchesCommand(call.Subject);
+        }
+
+        return MatchesPath(call.Subject);
+    }
+
+    private bool CoversTool(string toolName) => ToolName switch
+    {
+        _ when string.Equals(ToolName, toolName, StringComparison.Ordinal) => true,
+        "Edit" => toolName is "Write" or "MultiEdit" or "NotebookEdit",
+        "Read" => toolName is "Grep" or "Glob",
+        _ => false,
+    };
+
+    /// <summary>True when this is a command rule for <paramref name="toolName"/> whose pattern matches one chained command.</summary>
+    internal bool MatchesCommandPart(string toolName, string part)
+    {
+        if (!CoversTool(toolName))
+        {
+            return false;
+        }
+
+        if (Pattern is null)
+        {
+            return true;
+        }
+
+        return _commandPattern is not null && IsCommandMatch(part);
+    }
+
+    /// <summary>True for a rule that matches commands by pattern.</summary>
+    internal bool IsCommandRule => _commandPattern is not null;
+
+    private bool IsCommandMatch(string part)
+    {
+        try
+        {
+            return _commandPattern!.IsMatch(part);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private bool MatchesCommand(string command)
+    {
+        var parts = CommandLine.Split(command);
+        bool IsMatch(string part) => IsCommandMatch(part);
+
+        if (Decision == PermissionDecision.Allow)
+        {
+            // Allowing "git status*" must not allow "git status && rm -rf ~".
+            return !CommandLine.HasSubstitution(command) && parts.Count > 0 && parts.All(IsMatch);
+        }
+
+        return IsMatch(command.Trim()) || parts.Any(IsMatch);
+    }
+
+    private bool MatchesPath(string subject)
+    {
+        if (string.IsNullOrEmpty(subject))
+        {
+            return false;
+        }
+
+        var isAbsolute = subject.StartsWith('/');
+        if (_absolute != isAbsolute)
+        {
+            return false; // relative rules cover the working directory only; absolute rules name absolute paths
+        }
+
+        var path = isAbsolute ? subject.TrimStart('/') : subject;
+        if (path == ".")
+        {
+            return _pathPattern!.IsMatch("");
+        }
+
+        // A pattern that matches a folder covers what is inside it.
+        while (true)
+        {
+            if (_pathPattern!.IsMatch(path))
+            {
+                return true;
+            }
+
+            var slash = path.LastIndexOf('/');
+            if (slash <= 0)
+            {
+                return false;
+            }
+
+            path = path[..slash];
+        }
+    }
+
+    private static Regex CompileCommandPattern(string pattern)
+    {
+        if (pattern.EndsWith(":*", StringComparison.Ordinal))
+        {
+            pattern = pattern[..^2] + "*";
+        }
+
+        var regex = new StringBuilder("^");
+        foreach (var c in pattern)
+        {
+            regex.Append(c == '*' ? ".*" : Regex.Escape(c.ToString()));
+        }
+
+        regex.Append('$');
+        return new Regex(regex.ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline, MatchTimeout);
+    }
+
+    private static KimiCodeException Invalid(string text, string problem)
+        => new(InvalidRuleCode, $"Invalid permission rule '{text}': {problem}. Write Tool or Tool(pattern), for example Bash(git status*), Edit(src/**) or Read(*.md).");
+}
+
+/// <summary>Just enough shell syntax to split a command line into the commands it chains.</summary>
+internal static class CommandLine
+{
+    /// <summary>Splits at <c>&amp;&amp;</c>, <c>||</c>, <c>;</c>, <c>|</c>, <c>&amp;</c> and newlines outside quotes; parts are trimmed, empty ones dropped.</summary>
+    public static List<string> Split(string command)
+    {
+        var parts = new List<string>();
+        var current = new StringBuilder();
+        var single = false;
+        var dbl = false;
+        for (var i = 0; i < command.Length; i++)
+        {
+            var c = command[i];
+            if (c == '\\' && !single && i + 1 < command.Length)
+            {
+                current.Append(c).Append(command[i + 1]);
+                i++;
+                continue;
+            }
+
+            if (c == '\'' && !dbl)
+            {
+                single = !single;
+            }
+            else if (c == '"' && !single)
+            {
+                dbl = !dbl;
+            }
+            else if (!single && !dbl && (c is ';' or '|' or '\n' or '&'))
+            {
+                // "2>&1" and ">&" are redirections, not a background '&'.
+                if (c == '&' && i > 0 && command[i - 1] == '>')
+                {
+                    current.Append(c);
+                    continue;
+                }
+
+                Flush(parts, current);
+                if (i + 1 < command.Length && (command[i + 1] == c) && c is '&' or '|')
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            current.Append(c);
+        }
+
+        Flush(parts, current);
+        return parts;
+    }
+
+    /// <summary>True when the command substitutes another command's output (<c>$(</c>, a backquote, <c>&lt;(</c>, <c>&gt;(</c>) outside single quotes.</summary>
+    public static bool HasSubstitution(string command)
+    {
+        var single = false;
+        var dbl = false;
+        for (var i = 0; i < command.Length; i++)
+        {
+            var c = command[i];
+            if (c == '\\' && !single)
+            {
+                i++;
+                continue;
+            }
+
+            if (c == '\'' && !dbl)
+            {
+                single = !single;
+            }
+            else if (c == '"' && !single)
+            {
+                dbl = !dbl;
+            }
+            else if (!single && (c == '`' || (c is '$' or '<' or '>' && i + 1 < command.Length && command[i + 1] == '(')))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Flush(List<string> parts, StringBuilder current)
+    {
+        var part = current.ToString().Trim();
+        if (part.Length > 0)
+        {
+            parts.Add(part);
+        }
+
+        current.Clear();
+    }
+}

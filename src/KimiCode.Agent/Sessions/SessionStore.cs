@@ -1,0 +1,174 @@
+using System.Security.Cryptography;
+using System.Text;
+using KimiCode.Config;
+using KimiCode.Protocol;
+
+namespace KimiCode.Agent.Sessions;
+
+/// <summary>
+/// Sessions on disk: <c>{home}/sessions/&lt;workspace&gt;/&lt;session-id&gt;/context.jsonl</c>, where
+/// &lt;workspace&gt; is the working directory's last folder name (sanitized) plus the first 12 hex digits
+/// of the SHA-256 of its full path. Folders are 0700 and files 0600. Ids are version-7 GUIDs, so they sort by time.
+/// </summary>
+public sealed class SessionStore
+{
+    /// <summary>The file that holds a session's records.</summary>
+    public const string ContextFileName = "context.jsonl";
+
+    private const int TitleMaxLength = 80;
+
+    public SessionStore(KimiHome home)
+    {
+        Home = home ?? throw new ArgumentNullException(nameof(home));
+    }
+
+    public KimiHome Home { get; }
+
+    /// <summary>The folder name for <paramref name="workDir"/>, e.g. <c>my-app-3f2a9c0d41b7</c>.</summary>
+    public static string WorkspaceName(string workDir)
+    {
+        string full = NormalizeDirectory(workDir);
+        string name = Path.GetFileName(full);
+        var sanitized = new StringBuilder(name.Length);
+        foreach (char c in name)
+        {
+            sanitized.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '_');
+        }
+
+        string folder = sanitized.ToString().TrimStart('.');
+        if (folder.Length == 0)
+        {
+            folder = "root";
+        }
+        else if (folder.Length > 48)
+        {
+            folder = folder[..48];
+        }
+
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(full));
+        return folder + "-" + Convert.ToHexStringLower(hash)[..12];
+    }
+
+    /// <summary>The folder holding the sessions of <paramref name="workDir"/>.</summary>
+    public string WorkspaceDirectory(string workDir) => Path.Combine(Home.SessionsDir, WorkspaceName(workDir));
+
+    /// <summary>The sessions of <paramref name="workDir"/>, newest first.</summary>
+    public IReadOnlyList<SessionInfo> List(string workDir)
+    {
+        string directory = WorkspaceDirectory(workDir);
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        var sessions = new List<SessionInfo>();
+        foreach (string sessionDirectory in Directory.EnumerateDirectories(directory))
+        {
+            if (!IsSessionId(Path.GetFileName(sessionDirectory)))
+            {
+                continue;
+            }
+
+            if (SessionReader.Read(Path.Combine(sessionDirectory, ContextFileName)) is { } loaded)
+            {
+                sessions.Add(Info(loaded));
+            }
+        }
+
+        return sessions
+            .OrderByDescending(s => s.Updated)
+            .ThenByDescending(s => s.Id, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The most recently updated session of <paramref name="workDir"/>, or null.</summary>
+    public SessionInfo? Latest(string workDir)
+    {
+        IReadOnlyList<SessionInfo> sessions = List(workDir);
+        return sessions.Count > 0 ? sessions[0] : null;
+    }
+
+    /// <summary>Whether a session with this id exists (in any workspace).</summary>
+    public bool Exists(string sessionId) => FindContextFile(sessionId) is not null;
+
+    /// <summary>The session with this id, or null.</summary>
+    public SessionInfo? Get(string sessionId) =>
+        FindContextFile(sessionId) is { } path && SessionReader.Read(path) is { } loaded ? Info(loaded) : null;
+
+    /// <summary>Whether <paramref name="text"/> is a session id (a GUID).</summary>
+    public static bool IsSessionId(string text) => Guid.TryParseExact(text, "D", out _);
+
+    /// <summary>A new session's folder and header record.</summary>
+    internal SessionLog Create(string sessionId, string workDir, string model, DateTimeOffset now)
+    {
+        string workspace = WorkspaceDirectory(workDir);
+        string directory = Path.Combine(workspace, sessionId);
+        KimiHome.EnsureSecretDirectory(Home.Root);
+        KimiHome.EnsureSecretDirectory(Home.SessionsDir);
+        KimiHome.EnsureSecretDirectory(workspace);
+        KimiHome.EnsureSecretDirectory(directory);
+        var log = new SessionLog(Path.Combine(directory, ContextFileName));
+        log.Append(new SessionRecord
+        {
+            Type = SessionRecord.HeaderType,
+            Time = now,
+            Version = SessionRecord.CurrentVersion,
+            Id = sessionId,
+            WorkDir = NormalizeDirectory(workDir),
+            CreatedAt = now,
+            Model = model,
+        });
+        return log;
+    }
+
+    /// <summary>Loads a session for resuming; the file's torn tail, if any, is repaired first.</summary>
+    internal (LoadedSession Session, SessionLog Log) Open(string sessionId)
+    {
+        string path = FindContextFile(sessionId)
+            ?? throw new KimiCodeException(AgentErrorCodes.SessionNotFound,
+                $"No session '{sessionId}' in {Home.SessionsDir}. List the sessions of this folder and pick an id from the list, or start a new session.");
+        var log = new SessionLog(path);
+        log.RepairTail();
+        LoadedSession loaded = SessionReader.Read(path)
+            ?? throw new KimiCodeException(AgentErrorCodes.SessionCorrupt,
+                $"The session file {path} has no readable header, so the session cannot be resumed. Start a new session.");
+        return (loaded, log);
+    }
+
+    /// <summary>The title for a first prompt: its first non-empty line, 80 characters at most.</summary>
+    internal static string TitleFor(string prompt)
+    {
+        string line = prompt.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+        return line.Length <= TitleMaxLength ? line : line[..(TitleMaxLength - 1)] + "…";
+    }
+
+    private string? FindContextFile(string sessionId)
+    {
+        if (!IsSessionId(sessionId) || !Directory.Exists(Home.SessionsDir))
+        {
+            return null;
+        }
+
+        foreach (string workspace in Directory.EnumerateDirectories(Home.SessionsDir))
+        {
+            string path = Path.Combine(workspace, sessionId, ContextFileName);
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+
+        return null;
+    }
+
+    private static SessionInfo Info(LoadedSession loaded) =>
+        new(loaded.Id, loaded.Title, loaded.CreatedAt, loaded.Updated, loaded.Messages.Count, loaded.WorkDir, loaded.Model);
+
+    private static string NormalizeDirectory(string workDir)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workDir);
+        string full = Path.GetFullPath(workDir);
+        string trimmed = Path.TrimEndingDirectorySeparator(full);
+        return trimmed.Length == 0 ? full : trimmed;
+    }
+}

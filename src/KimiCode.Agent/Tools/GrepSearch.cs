@@ -1,0 +1,261 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace KimiCode.Agent.Tools;
+
+/// <summary>What Grep reports.</summary>
+public enum GrepOutputMode
+{
+    /// <summary>Matching lines (with context lines when asked).</summary>
+    Content,
+
+    /// <summary>Paths of files with at least one match.</summary>
+    FilesWithMatches,
+
+    /// <summary>Matching-line counts per file.</summary>
+    Count,
+}
+
+/// <summary>One search: <see cref="Root"/> is an absolute folder, or a file when <see cref="RootIsFile"/>.</summary>
+internal sealed record GrepQuery(
+    string Pattern,
+    string Root,
+    bool RootIsFile,
+    string? Glob,
+    bool IgnoreCase,
+    GrepOutputMode Mode,
+    int Before,
+    int After);
+
+/// <summary>A line of a file: a match or a context line. <see cref="Text"/> has no line terminator but may end in <c>\r</c>.</summary>
+internal sealed record GrepLine(int Number, string Text, bool IsMatch);
+
+/// <summary>The results for one file. <see cref="Lines"/> is filled only in <see cref="GrepOutputMode.Content"/> mode.</summary>
+internal sealed record GrepFileMatches(string FullPath, int MatchingLines, IReadOnlyList<GrepLine> Lines);
+
+/// <summary>A search engine failed in a way the model should hear about.</summary>
+internal sealed class GrepSearchException(string message) : Exception(message);
+
+/// <summary>
+/// The search both engines implement: files in <c>rg --sort path</c> order; <c>.gitignore</c>/<c>.rgignore</c> rules of
+/// the tree and its ancestors up to the repository root; hidden files searched; <c>.git</c>, symbolic links and
+/// binary files (a NUL byte anywhere) skipped; a glob (gitignore syntax, relative to the searched folder) picks files
+/// and, as in ripgrep, a file it picks is searched even if an ignore rule matches it (<c>!glob</c> excludes instead).
+/// Lines end at <c>\n</c>; the pattern is matched against each line.
+/// </summary>
+internal static class BuiltInGrep
+{
+    /// <summary>How long one regular-expression match may take before the search gives up.</summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How much of a file is checked for NUL bytes before searching: ripgrep's first read buffer (64 KB), so a file
+    /// both engines see as binary is skipped even when the search would stop at an earlier first match.
+    /// </summary>
+    private const int BinarySniffBytes = 64 * 1024;
+
+    public static Regex CreateRegex(string pattern, bool ignoreCase)
+        => new(pattern, RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None), MatchTimeout);
+
+    public static IEnumerable<GrepFileMatches> Search(GrepQuery query, CancellationToken cancellationToken)
+    {
+        var regex = CreateRegex(query.Pattern, query.IgnoreCase);
+        if (query.RootIsFile)
+        {
+            if (new FileInfo(query.Root).Length > 0 && SearchFile(query.Root, regex, query, cancellationToken) is { } single)
+            {
+                yield return single;
+            }
+
+            yield break;
+        }
+
+        var options = new WalkOptions { RespectGitIgnore = true, Filter = CreateFilter(query.Glob) };
+        foreach (var file in FileWalker.EnumerateFiles(query.Root, options, cancellationToken))
+        {
+            // Empty files cannot match; skipping them also keeps FIFOs and devices (size 0) from blocking the search.
+            if (file.Length == 0)
+            {
+                continue;
+            }
+
+            if (SearchFile(file.FullName, regex, query, cancellationToken) is { } result)
+            {
+                yield return result;
+            }
+        }
+    }
+
+    /// <summary>The walk filter for a Grep <c>glob</c> argument, as ripgrep's <c>--glob</c> behaves.</summary>
+    internal static Func<string, bool, WalkVerdict>? CreateFilter(string? glob)
+    {
+        if (string.IsNullOrEmpty(glob))
+        {
+            return null;
+        }
+
+        var exclude = glob.StartsWith('!');
+        var pattern = GlobPattern.ParseFloating(exclude ? glob[1..] : glob);
+        if (exclude)
+        {
+            return (relative, _) => pattern.IsMatch(relative) ? WalkVerdict.Exclude : WalkVerdict.Default;
+        }
+
+        return (relative, isDirectory) => pattern.IsMatch(relative)
+            ? WalkVerdict.Include
+            : isDirectory ? WalkVerdict.Default : WalkVerdict.Exclude;
+    }
+
+    private static GrepFileMatches? SearchFile(string path, Regex regex, GrepQuery query, CancellationToken cancellationToken)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        using (stream)
+        {
+            var start = new byte[BinarySniffBytes];
+            var read = stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+            if (FileProbe.LooksBinary(start.AsSpan(0, read)))
+            {
+                return null;
+            }
+
+            stream.Position = 0;
+            using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
+            var lines = new LineReader(reader);
+            var output = new List<GrepLine>();
+            var before = new Queue<GrepLine>();
+            var afterRemaining = 0;
+            var matching = 0;
+            var number = 0;
+            while (lines.TryReadLine(out var line))
+            {
+                number++;
+                if ((number & 0x3FF) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                if (line.Contains('\0', StringComparison.Ordinal))
+                {
+                    return null; // binary after all
+                }
+
+                bool isMatch;
+                try
+                {
+                    isMatch = regex.IsMatch(line);
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    throw new GrepSearchException($"The pattern took too long to match a line of '{path}'. Simplify the pattern (avoid nested repetition such as (a+)+) or narrow the search with path or glob.");
+                }
+
+                if (isMatch)
+                {
+                    matching++;
+                    if (query.Mode == GrepOutputMode.FilesWithMatches)
+                    {
+                        return new GrepFileMatches(path, 1, []);
+                    }
+
+                    if (query.Mode == GrepOutputMode.Content)
+                    {
+                        output.AddRange(before);
+                        before.Clear();
+                        output.Add(new GrepLine(number, line, true));
+                        afterRemaining = query.After;
+                    }
+                }
+                else if (query.Mode == GrepOutputMode.Content)
+                {
+                    if (afterRemaining > 0)
+                    {
+                        output.Add(new GrepLine(number, line, false));
+                        afterRemaining--;
+                    }
+                    else if (query.Before > 0)
+                    {
+                        before.Enqueue(new GrepLine(number, line, false));
+                        if (before.Count > query.Before)
+                        {
+                            before.Dequeue();
+                        }
+                    }
+                }
+            }
+
+            return matching == 0 ? null : new GrepFileMatches(path, matching, output);
+        }
+    }
+
+    /// <summary>Splits text at <c>\n</c> only (a <c>\r</c> before it stays on the line, as in ripgrep).</summary>
+    private sealed class LineReader(StreamReader reader)
+    {
+        private readonly char[] _buffer = new char[16 * 1024];
+        private readonly StringBuilder _pending = new();
+        private int _position;
+        private int _length;
+        private bool _done;
+
+        public bool TryReadLine(out string line)
+        {
+            while (true)
+            {
+                if (_position < _length)
+                {
+                    var span = _buffer.AsSpan(_position, _length - _position);
+                    var newline = span.IndexOf('\n');
+                    if (newline >= 0)
+                    {
+                        if (_pending.Length == 0)
+                        {
+                            line = new string(span[..newline]);
+                        }
+                        else
+                        {
+                            _pending.Append(span[..newline]);
+                            line = _pending.ToString();
+                            _pending.Clear();
+                        }
+
+                        _position += newline + 1;
+                        return true;
+                    }
+
+                    _pending.Append(span);
+                    _position = _length;
+                }
+
+                if (_done)
+                {
+                    break;
+                }
+
+                _length = reader.Read(_buffer, 0, _buffer.Length);
+                _position = 0;
+                if (_length == 0)
+                {
+                    _done = true;
+                }
+            }
+
+            if (_pending.Length > 0)
+            {
+                line = _pending.ToString();
+                _pending.Clear();
+                return true;
+            }
+
+            line = "";
+            return false;
+        }
+    }
+}

@@ -1,0 +1,333 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace KimiCode.Agent.Tools;
+
+/// <summary>
+/// <c>Grep</c>: searches file contents with a regular expression. Uses ripgrep (<c>rg</c>) when it is on
+/// <c>PATH</c>, otherwise a built-in engine with the same rules (see <c>docs/agent-tools.md</c>).
+/// </summary>
+public sealed class GrepTool : IAgentTool
+{
+    /// <summary>The output stops before it grows past this many characters.</summary>
+    public const int MaxOutputChars = 30_000;
+
+    /// <summary>Longer lines are cut in content output.</summary>
+    public const int MaxLineLength = 500;
+
+    private const int MaxContextLines = 100;
+
+    private static readonly string[] Names = ["pattern", "path", "glob", "output_mode", "-i", "-n", "-A", "-B", "-C", "head_limit"];
+
+    private static readonly JsonElement Schema = JsonDocument.Parse("""
+        {
+          "type": "object",
+          "properties": {
+            "pattern": { "type": "string", "description": "The regular expression to search for in file contents, e.g. \"log.*Error\" or \"function\\\\s+\\\\w+\". Escape regex characters for a literal search." },
+            "path": { "type": "string", "description": "The file or folder to search (default: the working directory)." },
+            "glob": { "type": "string", "description": "Only search files matching this glob (gitignore syntax, relative to path), e.g. \"*.cs\" or \"src/**/*.{ts,tsx}\"; prefix with ! to exclude." },
+            "output_mode": { "type": "string", "enum": ["content", "files_with_matches", "count"], "description": "\"files_with_matches\" (default) lists matching files, \"content\" shows matching lines, \"count\" gives matching-line counts per file." },
+            "-i": { "type": "boolean", "description": "Case-insensitive search." },
+            "-n": { "type": "boolean", "description": "Show line numbers (content mode; default true)." },
+            "-A": { "type": "integer", "minimum": 0, "description": "Lines of context after each match (content mode)." },
+            "-B": { "type": "integer", "minimum": 0, "description": "Lines of context before each match (content mode)." },
+            "-C": { "type": "integer", "minimum": 0, "description": "Lines of context before and after each match (content mode)." },
+            "head_limit": { "type": "integer", "minimum": 0, "description": "Only the first N output lines (content), files (files_with_matches) or entries (count); 0 means no limit." }
+          },
+          "required": ["pattern"],
+          "additionalProperties": false
+        }
+        """).RootElement.Clone();
+
+    private readonly string? _ripgrep;
+
+    /// <summary>Uses <c>rg</c> from <c>PATH</c> when there is one.</summary>
+    public GrepTool()
+        : this(RipgrepSearch.FindOnPath())
+    {
+    }
+
+    /// <summary>Uses the <c>rg</c> at <paramref name="ripgrepPath"/>, or only the built-in engine when null.</summary>
+    public GrepTool(string? ripgrepPath)
+    {
+        _ripgrep = ripgrepPath;
+    }
+
+    /// <summary>The ripgrep executable in use, or null when the built-in engine searches.</summary>
+    public string? RipgrepPath => _ripgrep;
+
+    /// <inheritdoc />
+    public string Name => "Grep";
+
+    /// <inheritdoc />
+    public string Description => """
+        Searches file contents with a regular expression (ripgrep syntax; one line at a time). Respects .gitignore,
+        skips binary files and .git, searches hidden files. output_mode: "files_with_matches" (default) lists the
+        files, "content" shows matching lines as path:line:text (context with -A/-B/-C), "count" counts matching
+        lines per file. Filter files with glob (e.g. "*.cs"), limit output with head_limit. Always use this tool to
+        search contents instead of running grep or rg in Bash.
+        """;
+
+    /// <inheritdoc />
+    public JsonElement ParametersSchema => Schema;
+
+    /// <inheritdoc />
+    public ToolPreparation Prepare(JsonElement arguments, ToolContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var args = new ToolArguments(arguments, Name, Names);
+        var pattern = args.RequiredString("pattern");
+        var rawPath = args.OptionalString("path");
+        var glob = args.OptionalString("glob");
+        var modeText = args.OptionalString("output_mode");
+        var ignoreCase = args.OptionalBoolean("-i") ?? false;
+        var lineNumbers = args.OptionalBoolean("-n") ?? true;
+        var after = args.OptionalInteger("-A", 0, MaxContextLines);
+        var before = args.OptionalInteger("-B", 0, MaxContextLines);
+        var around = args.OptionalInteger("-C", 0, MaxContextLines);
+        var headLimit = args.OptionalInteger("head_limit", 0, int.MaxValue);
+        if (args.Error is { } error)
+        {
+            return ToolPreparation.Fail(error);
+        }
+
+        if (pattern.Length == 0)
+        {
+            return ToolPreparation.Fail($"{Name}: argument 'pattern' must not be empty.");
+        }
+
+        GrepOutputMode mode;
+        switch (modeText)
+        {
+            case null or "files_with_matches":
+                mode = GrepOutputMode.FilesWithMatches;
+                break;
+            case "content":
+                mode = GrepOutputMode.Content;
+                break;
+            case "count":
+                mode = GrepOutputMode.Count;
+                break;
+            default:
+                return ToolPreparation.Fail($"{Name}: argument 'output_mode' must be \"content\", \"files_with_matches\" or \"count\"; got \"{modeText}\".");
+        }
+
+        try
+        {
+            _ = BuiltInGrep.CreateRegex(pattern, ignoreCase);
+        }
+        catch (ArgumentException ex)
+        {
+            return ToolPreparation.Fail($"{Name}: argument 'pattern' is not a valid regular expression ({ex.Message}). For a literal search, escape characters such as ( ) [ ] {{ }} . * + ? | \\ with a backslash.");
+        }
+
+        if (glob is not null && (glob.Length == 0 || !GlobPattern.TryParse(glob.TrimStart('!'), floating: true, out _, out _)))
+        {
+            return ToolPreparation.Fail($"{Name}: argument 'glob' is not a valid glob; use for example \"*.cs\" or \"src/**/*.{{ts,tsx}}\".");
+        }
+
+        var path = WorkspacePaths.Resolve(string.IsNullOrEmpty(rawPath) ? "." : rawPath, "path", context.WorkingDirectory, out var pathError);
+        if (path is null)
+        {
+            return ToolPreparation.Fail($"{Name}: {pathError}");
+        }
+
+        var contextLines = mode == GrepOutputMode.Content;
+        var options = new GrepOptions(
+            mode,
+            lineNumbers,
+            contextLines ? (int)(before ?? around ?? 0) : 0,
+            contextLines ? (int)(after ?? around ?? 0) : 0,
+            headLimit is null or 0 ? null : (int)headLimit);
+        var title = new StringBuilder("Grep \"").Append(pattern).Append('"');
+        if (path.Subject != ".")
+        {
+            title.Append(" in ").Append(path.Subject);
+        }
+
+        if (glob is not null)
+        {
+            title.Append(" (").Append(glob).Append(')');
+        }
+
+        return ToolPreparation.Ok(new PreparedCall((_, cancellationToken) => ExecuteAsync(context, path, pattern, glob, ignoreCase, options, cancellationToken))
+        {
+            Title = title.ToString(),
+            Kind = ToolKind.Search,
+            Action = PermissionAction.Read,
+            Subject = path.Subject,
+            Locations = [path.FullPath],
+        });
+    }
+
+    private sealed record GrepOptions(GrepOutputMode Mode, bool LineNumbers, int Before, int After, int? HeadLimit);
+
+    private async Task<ToolResult> ExecuteAsync(ToolContext context, ResolvedPath path, string pattern, string? glob, bool ignoreCase, GrepOptions options, CancellationToken cancellationToken)
+    {
+        var isFile = File.Exists(path.FullPath);
+        if (!isFile && !Directory.Exists(path.FullPath))
+        {
+            return ToolResult.Error($"The path '{path.Subject}' does not exist. Check it, or omit path to search the working directory.");
+        }
+
+        var query = new GrepQuery(pattern, path.FullPath, isFile, glob, ignoreCase, options.Mode, options.Before, options.After);
+        try
+        {
+            if (_ripgrep is not null)
+            {
+                try
+                {
+                    return await FormatAsync(RipgrepSearch.SearchAsync(_ripgrep, query, cancellationToken), options, context.WorkingDirectory, cancellationToken).ConfigureAwait(false);
+                }
+                catch (GrepSearchException)
+                {
+                    // rg refused (e.g. a look-around its regex dialect lacks): the built-in engine answers instead.
+                }
+            }
+
+            return await Task.Run(
+                () => FormatAsync(BuiltInGrep.Search(query, cancellationToken).ToAsyncEnumerable(), options, context.WorkingDirectory, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (GrepSearchException ex)
+        {
+            return ToolResult.Error(ex.Message);
+        }
+    }
+
+    /// <summary>Formats results the same way whichever engine produced them.</summary>
+    private static async Task<ToolResult> FormatAsync(IAsyncEnumerable<GrepFileMatches> results, GrepOptions options, string workingDirectory, CancellationToken cancellationToken)
+    {
+        var output = new StringBuilder();
+        var shown = 0;
+        var files = 0;
+        var totalLines = 0;
+        var stopped = false;
+        var cutByChars = false;
+        var separators = options.Before > 0 || options.After > 0;
+        string? previousFile = null;
+        var previousLine = 0;
+
+        bool Emit(string line)
+        {
+            if (options.HeadLimit is { } limit && shown >= limit)
+            {
+                stopped = true;
+                return false;
+            }
+
+            if (output.Length + line.Length + 1 > MaxOutputChars)
+            {
+                stopped = true;
+                cutByChars = true;
+                return false;
+            }
+
+            output.Append(line).Append('\n');
+            shown++;
+            return true;
+        }
+
+        await foreach (var file in results.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            files++;
+            totalLines += file.MatchingLines;
+            if (stopped)
+            {
+                if (options.Mode == GrepOutputMode.Content)
+                {
+                    break; // content mode does not need totals: stop the search
+                }
+
+                continue;
+            }
+
+            var display = WorkspacePaths.Display(file.FullPath, workingDirectory);
+            switch (options.Mode)
+            {
+                case GrepOutputMode.FilesWithMatches:
+                    Emit(display);
+                    break;
+
+                case GrepOutputMode.Count:
+                    Emit(display + ":" + file.MatchingLines.ToString(CultureInfo.InvariantCulture));
+                    break;
+
+                default:
+                    foreach (var line in file.Lines)
+                    {
+                        if (separators && previousFile is not null && (previousFile != file.FullPath || line.Number != previousLine + 1) && !Emit("--"))
+                        {
+                            break;
+                        }
+
+                        if (!Emit(FormatLine(display, line, options.LineNumbers)))
+                        {
+                            break;
+                        }
+
+                        previousFile = file.FullPath;
+                        previousLine = line.Number;
+                    }
+
+                    break;
+            }
+        }
+
+        if (files == 0)
+        {
+            return ToolResult.Success(options.Mode == GrepOutputMode.FilesWithMatches ? "No files found" : "No matches found");
+        }
+
+        switch (options.Mode)
+        {
+            case GrepOutputMode.FilesWithMatches:
+                output.Insert(0, $"Found {files} file{(files == 1 ? "" : "s")}\n");
+                if (stopped)
+                {
+                    output.Append(CultureInfo.InvariantCulture, $"\n(Showing {shown} of {files} files. {NarrowHint(cutByChars)})\n");
+                }
+
+                break;
+
+            case GrepOutputMode.Count:
+                if (stopped)
+                {
+                    output.Append(CultureInfo.InvariantCulture, $"\n(Showing {shown} of {files} files. {NarrowHint(cutByChars)})\n");
+                }
+
+                output.Append(CultureInfo.InvariantCulture, $"\nFound {totalLines} matching line{(totalLines == 1 ? "" : "s")} in {files} file{(files == 1 ? "" : "s")}.\n");
+                break;
+
+            default:
+                if (stopped)
+                {
+                    output.Append(CultureInfo.InvariantCulture, $"\n(Output stopped after {shown} lines. {NarrowHint(cutByChars)})\n");
+                }
+
+                break;
+        }
+
+        return ToolResult.Success(output.ToString());
+    }
+
+    private static string NarrowHint(bool cutByChars) => cutByChars
+        ? $"The output is limited to {MaxOutputChars} characters: narrow the search with path, glob or a more specific pattern."
+        : "Raise head_limit or narrow the search with path, glob or a more specific pattern to see more.";
+
+    private static string FormatLine(string display, GrepLine line, bool lineNumbers)
+    {
+        var text = line.Text.EndsWith('\r') ? line.Text[..^1] : line.Text;
+        if (text.Length > MaxLineLength)
+        {
+            text = text[..MaxLineLength] + " [... line cut]";
+        }
+
+        var separator = line.IsMatch ? ':' : '-';
+        return lineNumbers
+            ? string.Concat(display, separator.ToString(), line.Number.ToString(CultureInfo.InvariantCulture), separator.ToString(), text)
+            : string.Concat(display, separator.ToString(), text);
+    }
+}

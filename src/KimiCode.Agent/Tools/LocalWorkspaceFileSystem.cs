@@ -1,0 +1,107 @@
+using System.Text;
+
+namespace KimiCode.Agent.Tools;
+
+/// <summary>
+/// Files on the local disk, read and written as UTF-8. Writes are atomic (a temporary file in the same folder,
+/// flushed, then renamed over the target), keep an existing file's permissions and UTF-8 byte-order mark, and
+/// write through a symbolic link to its target instead of replacing the link.
+/// </summary>
+public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
+    /// <inheritdoc />
+    public async Task<string> ReadTextAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllTextAsync(path, Utf8, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DirectoryNotFoundException ex)
+        {
+            throw new FileNotFoundException($"Could not find file '{path}'.", path, ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task WriteTextAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var target = Path.GetFullPath(path);
+        var info = new FileInfo(target);
+        if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } linked)
+        {
+            target = linked.FullName;
+            info = new FileInfo(target);
+        }
+
+        var directory = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(directory);
+
+        var bom = info.Exists && StartsWithUtf8Bom(target);
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            Options = FileOptions.Asynchronous,
+        };
+        if (info.Exists && !OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = File.GetUnixFileMode(target);
+        }
+
+        var temp = Path.Combine(directory, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var stream = new FileStream(temp, options);
+            await using (stream.ConfigureAwait(false))
+            {
+                if (bom)
+                {
+                    await stream.WriteAsync(Utf8Bom, cancellationToken).ConfigureAwait(false);
+                }
+
+                await stream.WriteAsync(Utf8.GetBytes(content), cancellationToken).ConfigureAwait(false);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+
+            if (info.Exists && !OperatingSystem.IsWindows())
+            {
+                // UnixCreateMode is filtered by the umask; set the mode exactly.
+                File.SetUnixFileMode(temp, File.GetUnixFileMode(target));
+            }
+
+            File.Move(temp, target, overwrite: true);
+        }
+        catch
+        {
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+
+            throw;
+        }
+    }
+
+    private static bool StartsWithUtf8Bom(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            Span<byte> start = stackalloc byte[3];
+            return stream.ReadAtLeast(start, 3, throwOnEndOfStream: false) == 3 && start[0] == 0xEF && start[1] == 0xBB && start[2] == 0xBF;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace KimiCode.Agent.Tools;
+
+/// <summary>A validated tool call: what it is, what it touches, and how to run it.</summary>
+public abstract class PreparedToolCall
+{
+    /// <summary>A short human title, e.g. <c>Read src/Program.cs</c> or <c>git status</c>.</summary>
+    public required string Title { get; init; }
+
+    /// <summary>The kind of work, as editors (ACP) classify it.</summary>
+    public required ToolKind Kind { get; init; }
+
+    /// <summary>What permission the call needs.</summary>
+    public required PermissionAction Action { get; init; }
+
+    /// <summary>
+    /// The string permission rules match against: a path relative to the working directory (forward
+    /// slashes) for file tools, the command line for <c>Bash</c>, empty when nothing to match.
+    /// </summary>
+    public string Subject { get; init; } = "";
+
+    /// <summary>Absolute paths the call reads or writes (for editors, and the outside-workspace rule).</summary>
+    public IReadOnlyList<string> Locations { get; init; } = [];
+
+    /// <summary>Runs the call. Failures the model can act on are returned as <see cref="ToolResult.Error"/>.</summary>
+    public abstract Task<ToolResult> ExecuteAsync(IProgress<ToolProgress>? progress, CancellationToken cancellationToken);
+}

@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+
+namespace KimiCode.Agent.Tools;
+
+/// <summary>
+/// Runs <c>rg --json</c> with flags that make it search exactly what <see cref="BuiltInGrep"/> searches (see there),
+/// and turns its events into the same <see cref="GrepFileMatches"/>.
+/// </summary>
+internal static class RipgrepSearch
+{
+    private const int MaxErrorChars = 2000;
+
+    /// <summary>The <c>rg</c> executable on <c>PATH</c>, or null.</summary>
+    public static string? FindOnPath()
+    {
+        var path = Environment.GetEnvironmentVariable("PATH");
+        if (string.IsNullOrEmpty(path))
+        {
+            return null;
+        }
+
+        foreach (var directory in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(directory, OperatingSystem.IsWindows() ? "rg.exe" : "rg");
+            try
+            {
+                if (!File.Exists(candidate))
+                {
+                    continue;
+                }
+
+                if (OperatingSystem.IsWindows())
+                {
+                    return candidate;
+                }
+
+                const UnixFileMode anyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+                if ((File.GetUnixFileMode(candidate) & anyExecute) != 0)
+                {
+                    return candidate;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+            }
+        }
+
+        return null;
+    }
+
+    internal static List<string> BuildArguments(GrepQuery query)
+    {
+        var arguments = new List<string>
+        {
+            "--json", "--sort", "path", "--hidden", "--no-config", "--no-require-git",
+            "--no-ignore-dot", "--no-ignore-exclude", "--no-ignore-global", "--glob", "!.git",
+        };
+        if (query.IgnoreCase)
+        {
+            arguments.Add("--ignore-case");
+        }
+
+        if (query.Mode == GrepOutputMode.Content)
+        {
+            if (query.Before > 0)
+            {
+                arguments.Add("--before-context");
+                arguments.Add(query.Before.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (query.After > 0)
+            {
+                arguments.Add("--after-context");
+                arguments.Add(query.After.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        else if (query.Mode == GrepOutputMode.FilesWithMatches)
+        {
+            arguments.Add("--max-count");
+            arguments.Add("1");
+        }
+
+        if (!string.IsNullOrEmpty(query.Glob))
+        {
+            arguments.Add("--glob");
+            arguments.Add(query.Glob);
+        }
+
+        arguments.Add("--regexp");
+        arguments.Add(query.Pattern);
+        arguments.Add("--");
+        arguments.Add(query.RootIsFile ? query.Root : ".");
+        return arguments;
+    }
+
+    /// <summary>
+    /// Streams the results; stopping the enumeration kills <c>rg</c>. Throws <see cref="GrepSearchException"/> when
+    /// <c>rg</c> fails before producing anything (e.g. a pattern its regex dialect rejects).
+    /// </summary>
+    public static async IAsyncEnumerable<GrepFileMatches> SearchAsync(string executable, GrepQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = new UTF8Encoding(false),
+            StandardErrorEncoding = new UTF8Encoding(false),
+            WorkingDirectory = query.RootIsFile ? Path.GetDirectoryName(query.Root)! : query.Root,
+        };
+        foreach (var argument in BuildArguments(query))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new GrepSearchException($"could not start ripgrep: {ex.Message}");
+        }
+
+        process.StandardInput.Close();
+        var errors = ReadErrorsAsync(process.StandardError);
+        var yielded = 0;
+        var completed = false;
+        try
+        {
+            string? current = null;
+            var lines = new List<GrepLine>();
+            while (await process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } json)
+            {
+                var result = ParseEvent(json, query, ref current, lines);
+                if (result is not null)
+                {
+                    yielded++;
+                    yield return result;
+                }
+            }
+
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            completed = true;
+        }
+        finally
+        {
+            if (!completed)
+            {
+                TryKill(process);
+            }
+        }
+
+        // rg: 0 = matches, 1 = none, 2 = an error (possibly after some results, e.g. an unreadable file).
+        if (process.ExitCode == 2 && yielded == 0)
+        {
+            var message = (await errors.ConfigureAwait(false)).Trim();
+            throw new GrepSearchException(message.Length == 0 ? "ripgrep failed" : message);
+        }
+    }
+
+    private static GrepFileMatches? ParseEvent(string json, GrepQuery query, ref string? current, List<GrepLine> lines)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var type = root.GetProperty("type").GetString();
+        var data = root.GetProperty("data");
+        switch (type)
+        {
+            case "begin":
+                current = ResolvePath(ReadText(data.GetProperty("path")), query);
+                lines.Clear();
+                return null;
+
+            case "match" or "context" when query.Mode == GrepOutputMode.Content:
+                var text = ReadText(data.GetProperty("lines"));
+                if (text.EndsWith('\n'))
+                {
+                    text = text[..^1];
+                }
+
+                lines.Add(new GrepLine(data.GetProperty("line_number").GetInt32(), text, type == "match"));
+                return null;
+
+            case "end":
+                var binary = data.TryGetProperty("binary_offset", out var offset) && offset.ValueKind == JsonValueKind.Number;
+                var matched = (int)data.GetProperty("stats").GetProperty("matched_lines").GetInt64();
+                var path = current;
+                current = null;
+                if (binary || matched == 0 || path is null)
+                {
+                    return null;
+                }
+
+                var result = new GrepFileMatches(path, query.Mode == GrepOutputMode.FilesWithMatches ? 1 : matched, [.. lines]);
+                lines.Clear();
+                return result;
+
+            default:
+                return null;
+        }
+    }
+
+    private static string ReadText(JsonElement value)
+    {
+        if (value.TryGetProperty("text", out var text))
+        {
+            return text.GetString() ?? "";
+        }
+
+        // Not valid UTF-8: rg sends the bytes; decode them the way the built-in search does (invalid bytes become U+FFFD).
+        return value.TryGetProperty("bytes", out var bytes)
+            ? new UTF8Encoding(false).GetString(Convert.FromBase64String(bytes.GetString() ?? ""))
+            : "";
+    }
+
+    private static string ResolvePath(string reported, GrepQuery query)
+    {
+        if (query.RootIsFile)
+        {
+            return query.Root;
+        }
+
+        if (reported.StartsWith("./", StringComparison.Ordinal))
+        {
+            reported = reported[2..];
+        }
+
+        return Path.GetFullPath(Path.Combine(query.Root, reported));
+    }
+
+    private static async Task<string> ReadErrorsAsync(StreamReader reader)
+    {
+        var builder = new StringBuilder();
+        var buffer = new char[4096];
+        int read;
+        while ((read = await reader.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+        {
+            if (builder.Length < MaxErrorChars)
+            {
+                builder.Append(buffer, 0, Math.Min(read, MaxErrorChars - builder.Length));
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static void TryKill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace KimiCode.Agent.Tools;
+
+/// <summary>Everything a tool may use. Front ends swap the file system and the command runner (ACP routes them to the editor).</summary>
+public sealed class ToolContext
+{
+    /// <summary>Absolute working directory; relative paths resolve against it.</summary>
+    public required string WorkingDirectory { get; init; }
+
+    /// <summary>Further absolute directories the user added to the workspace.</summary>
+    public IReadOnlyList<string> AdditionalDirectories { get; init; } = [];
+
+    /// <summary>File access.</summary>
+    public required IWorkspaceFileSystem Files { get; init; }
+
+    /// <summary>Shell access.</summary>
+    public required ICommandRunner Commands { get; init; }
+
+    /// <summary>Time.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

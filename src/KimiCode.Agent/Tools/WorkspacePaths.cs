@@ -1,0 +1,155 @@
+namespace KimiCode.Agent.Tools;
+
+/// <summary>A path argument resolved against the workspace.</summary>
+/// <param name="FullPath">Absolute, with <c>..</c> and <c>.</c> resolved.</param>
+/// <param name="Subject">Relative to the working directory with forward slashes, or <see cref="FullPath"/> when outside it.</param>
+internal sealed record ResolvedPath(string FullPath, string Subject);
+
+/// <summary>Resolves path arguments and tells whether a path lies inside the workspace.</summary>
+internal static class WorkspacePaths
+{
+    /// <summary>
+    /// Resolves <paramref name="raw"/> (absolute, or relative to <paramref name="workingDirectory"/>).
+    /// Returns null with <paramref name="error"/> set for a path that cannot name a file at all.
+    /// </summary>
+    public static ResolvedPath? Resolve(string raw, string argumentName, string workingDirectory, out string? error)
+    {
+        error = null;
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            error = $"argument '{argumentName}' must not be empty; give an absolute path or one relative to {workingDirectory}.";
+            return null;
+        }
+
+        if (raw.Contains('\0', StringComparison.Ordinal))
+        {
+            error = $"argument '{argumentName}' contains a NUL character, which no file name can hold.";
+            return null;
+        }
+
+        string full;
+        try
+        {
+            full = Path.GetFullPath(Path.IsPathRooted(raw) ? raw : Path.Combine(workingDirectory, raw));
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            error = $"argument '{argumentName}' is not a valid path ({ex.Message}).";
+            return null;
+        }
+
+        full = TrimTrailingSeparator(full);
+        return new ResolvedPath(full, SubjectOf(full, workingDirectory));
+    }
+
+    /// <summary>The path relative to the working directory with forward slashes (<c>.</c> for the directory itself), or the absolute path when outside.</summary>
+    public static string SubjectOf(string fullPath, string workingDirectory)
+    {
+        var root = Normalize(workingDirectory);
+        if (!IsUnder(fullPath, root))
+        {
+            return fullPath;
+        }
+
+        var relative = Path.GetRelativePath(root, fullPath);
+        return relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    /// <summary>The path as the model and the user see it: relative when inside the working directory.</summary>
+    public static string Display(string fullPath, string workingDirectory) => SubjectOf(fullPath, workingDirectory);
+
+    /// <summary>
+    /// True when <paramref name="fullPath"/> is inside one of <paramref name="roots"/>, both as written and
+    /// after resolving symbolic links (a link inside the workspace that points out of it does not count as inside).
+    /// </summary>
+    public static bool IsInside(string fullPath, IEnumerable<string> roots)
+    {
+        var lexical = TrimTrailingSeparator(Path.GetFullPath(fullPath));
+        var real = ResolveLinks(lexical);
+        bool lexicalInside = false, realInside = false;
+        foreach (var root in roots)
+        {
+            if (string.IsNullOrEmpty(root))
+            {
+                continue;
+            }
+
+            var normalizedRoot = Normalize(root);
+            var realRoot = ResolveLinks(normalizedRoot);
+            lexicalInside |= IsUnder(lexical, normalizedRoot) || IsUnder(lexical, realRoot);
+            realInside |= IsUnder(real, realRoot) || IsUnder(real, normalizedRoot);
+        }
+
+        return lexicalInside && realInside;
+    }
+
+    public static bool IsUnder(string path, string root)
+    {
+        if (root.Length > 1 && root.EndsWith(Path.DirectorySeparatorChar))
+        {
+            root = root[..^1];
+        }
+
+        if (path.Length == root.Length)
+        {
+            return string.Equals(path, root, StringComparison.Ordinal);
+        }
+
+        if (root == "/")
+        {
+            return path.StartsWith('/');
+        }
+
+        return path.Length > root.Length
+            && path.StartsWith(root, StringComparison.Ordinal)
+            && path[root.Length] == Path.DirectorySeparatorChar;
+    }
+
+    public static string Normalize(string directory) => TrimTrailingSeparator(Path.GetFullPath(directory));
+
+    private static string TrimTrailingSeparator(string path)
+    {
+        var root = Path.GetPathRoot(path) ?? "";
+        while (path.Length > root.Length && (path.EndsWith(Path.DirectorySeparatorChar) || path.EndsWith(Path.AltDirectorySeparatorChar)))
+        {
+            path = path[..^1];
+        }
+
+        return path;
+    }
+
+    /// <summary>Resolves symbolic links along the existing part of <paramref name="fullPath"/>; the rest is kept as written.</summary>
+    internal static string ResolveLinks(string fullPath)
+    {
+        try
+        {
+            var root = Path.GetPathRoot(fullPath) ?? "/";
+            var parts = fullPath[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+            var current = root;
+            for (var i = 0; i < parts.Length; i++)
+            {
+                var next = Path.Combine(current, parts[i]);
+                FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+                if (!info.Exists)
+                {
+                    // Nothing below a missing entry can be a link: keep the rest as written.
+                    return Path.Combine([current, .. parts[i..]]);
+                }
+
+                if (info.LinkTarget is not null)
+                {
+                    var target = info.ResolveLinkTarget(returnFinalTarget: true);
+                    next = target is null ? next : TrimTrailingSeparator(Path.GetFullPath(target.FullName));
+                }
+
+                current = next;
+            }
+
+            return current;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return fullPath;
+        }
+    }
+}

@@ -1,0 +1,247 @@
+using System.Text;
+using System.Text.Json;
+using KimiCode.Agent;
+using Microsoft.Extensions.AI;
+
+namespace KimiCode.Cli.Commands;
+
+/// <summary>Turns agent events into print-mode output.</summary>
+internal interface IPrintRenderer
+{
+    Task OnEventAsync(AgentEvent e);
+
+    Task CompleteAsync(StopReason stop, AgentError? error, string sessionId, int exitCode);
+}
+
+/// <summary>
+/// <c>--output-format text</c>: the final answer (the text after the last tool call) on stdout; earlier text,
+/// tool calls and retries on stderr, only when stderr is a terminal.
+/// </summary>
+internal sealed class TextRenderer(TextWriter output, TextWriter? progress) : IPrintRenderer
+{
+    private readonly StringBuilder _text = new();
+
+    public async Task OnEventAsync(AgentEvent e)
+    {
+        switch (e)
+        {
+            case TextDelta delta:
+                _text.Append(delta.Text);
+                break;
+            case ToolCallStarted started:
+                await ProgressAsync(_text.ToString().Trim()).ConfigureAwait(false);
+                _text.Clear();
+                await ProgressAsync($"> {started.Title}").ConfigureAwait(false);
+                break;
+            case ToolCallFinished { Result.IsError: true } failed:
+                await ProgressAsync($"  ! {FirstLine(failed.Result.Content)}").ConfigureAwait(false);
+                break;
+            case RetryScheduled retry:
+                await ProgressAsync($"retrying in {Math.Ceiling(retry.Delay.TotalSeconds)} s ({retry.StatusCode?.ToString() ?? retry.Code})").ConfigureAwait(false);
+                break;
+        }
+    }
+
+    public async Task CompleteAsync(StopReason stop, AgentError? error, string sessionId, int exitCode)
+    {
+        var answer = _text.ToString().Trim();
+        if (answer.Length > 0)
+        {
+            await output.WriteLineAsync(answer).ConfigureAwait(false);
+        }
+
+        await output.FlushAsync().ConfigureAwait(false);
+    }
+
+    private async Task ProgressAsync(string line)
+    {
+        if (progress is not null && line.Length > 0)
+        {
+            await progress.WriteLineAsync(line).ConfigureAwait(false);
+        }
+    }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0];
+}
+
+/// <summary>
+/// <c>--output-format stream-json</c>: one JSON object per line, the official client's message shape
+/// (<c>assistant</c> with <c>content</c> and <c>tool_calls</c>, <c>tool</c> with <c>tool_call_id</c>), plus
+/// <c>meta</c> lines for retries, usage and the final result. Schema: docs/stream-json.schema.json.
+/// </summary>
+internal sealed class StreamJsonRenderer(TextWriter output, AgentSession session) : IPrintRenderer
+{
+    private int _emitted = session.History.Count;
+    private bool _skippedPrompt;
+
+    public async Task OnEventAsync(AgentEvent e)
+    {
+        // Messages are written once the agent has committed them to the history (after each step), so each line
+        // is exactly what the model saw.
+        await FlushHistoryAsync().ConfigureAwait(false);
+        switch (e)
+        {
+            case RetryScheduled retry:
+                await JsonLines.WriteAsync(output, w =>
+                {
+                    Meta(w, "retry");
+                    w.WriteNumber("attempt", retry.Attempt);
+                    w.WriteNumber("delay_seconds", Math.Round(retry.Delay.TotalSeconds, 3));
+                    w.WriteString("code", retry.Code);
+                    if (retry.StatusCode is { } status)
+                    {
+                        w.WriteNumber("status", status);
+                    }
+
+                    w.WriteString("message", retry.Message);
+                }).ConfigureAwait(false);
+                break;
+            case UsageReported usage:
+                await JsonLines.WriteAsync(output, w =>
+                {
+                    Meta(w, "usage");
+                    w.WriteNumber("input_tokens", usage.InputTokens);
+                    w.WriteNumber("output_tokens", usage.OutputTokens);
+                    w.WriteNumber("cached_tokens", usage.CachedTokens);
+                }).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    public async Task CompleteAsync(StopReason stop, AgentError? error, string sessionId, int exitCode)
+    {
+        await FlushHistoryAsync().ConfigureAwait(false);
+        await JsonLines.WriteAsync(output, w =>
+        {
+            Meta(w, "result");
+            w.WriteString("stop_reason", StopReasonName(stop));
+            w.WriteString("session_id", sessionId);
+            w.WriteNumber("exit_code", exitCode);
+            if (error is not null)
+            {
+                w.WriteStartObject("error");
+                w.WriteString("code", error.Code);
+                w.WriteString("message", error.Message);
+                w.WriteBoolean("retryable", error.Retryable);
+                w.WriteEndObject();
+            }
+        }).ConfigureAwait(false);
+    }
+
+    public static string StopReasonName(StopReason stop) => stop switch
+    {
+        StopReason.EndTurn => "end_turn",
+        StopReason.MaxSteps => "max_steps",
+        StopReason.Cancelled => "cancelled",
+        StopReason.RepeatedToolCall => "repeated_tool_call",
+        _ => "error",
+    };
+
+    private async Task FlushHistoryAsync()
+    {
+        var history = session.History;
+        for (; _emitted < history.Count; _emitted++)
+        {
+            var message = history[_emitted];
+            if (message.Role == ChatRole.User && !_skippedPrompt)
+            {
+                _skippedPrompt = true; // the prompt the caller gave; not echoed
+                continue;
+            }
+
+            if (message.Role == ChatRole.Assistant)
+            {
+                await JsonLines.WriteAsync(output, w => WriteAssistant(w, message)).ConfigureAwait(false);
+            }
+            else if (message.Role == ChatRole.Tool)
+            {
+                foreach (var result in message.Contents.OfType<FunctionResultContent>())
+                {
+                    await JsonLines.WriteAsync(output, w =>
+                    {
+                        w.WriteString("role", "tool");
+                        w.WriteString("tool_call_id", result.CallId);
+                        w.WriteString("content", ResultText(result.Result));
+                    }).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private static void WriteAssistant(Utf8JsonWriter w, ChatMessage message)
+    {
+        w.WriteString("role", "assistant");
+        var text = string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));
+        if (text.Length > 0)
+        {
+            w.WriteString("content", text);
+        }
+        else
+        {
+            w.WriteNull("content");
+        }
+
+        var calls = message.Contents.OfType<FunctionCallContent>().ToList();
+        if (calls.Count > 0)
+        {
+            w.WriteStartArray("tool_calls");
+            foreach (var call in calls)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", call.CallId);
+                w.WriteString("type", "function");
+                w.WriteStartObject("function");
+                w.WriteString("name", call.Name);
+                w.WriteString("arguments", ArgumentsJson(call));
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }
+    }
+
+    private static string ArgumentsJson(FunctionCallContent call)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (name, value) in call.Arguments ?? new Dictionary<string, object?>())
+            {
+                writer.WritePropertyName(name);
+                switch (value)
+                {
+                    case JsonElement element:
+                        element.WriteTo(writer);
+                        break;
+                    case null:
+                        writer.WriteNullValue();
+                        break;
+                    default:
+                        writer.WriteStringValue(value.ToString());
+                        break;
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string ResultText(object? result) => result switch
+    {
+        null => string.Empty,
+        string s => s,
+        JsonElement { ValueKind: JsonValueKind.String } element => element.GetString() ?? string.Empty,
+        JsonElement element => element.GetRawText(),
+        _ => result.ToString() ?? string.Empty,
+    };
+
+    private static void Meta(Utf8JsonWriter w, string type)
+    {
+        w.WriteString("role", "meta");
+        w.WriteString("type", type);
+    }
+}

@@ -1,0 +1,152 @@
+using KimiCode.Agent;
+using KimiCode.Agent.Permissions;
+using KimiCode.Agent.Sessions;
+using KimiCode.Agent.Tools;
+using KimiCode.Auth;
+using KimiCode.Config;
+using KimiCode.Protocol;
+
+namespace KimiCode.Hosting;
+
+/// <summary>What a front end wants from a new or resumed agent session.</summary>
+public sealed record AgentLaunch
+{
+    /// <summary>Absolute working directory.</summary>
+    public required string WorkingDirectory { get; init; }
+
+    /// <summary>Further absolute directories in the workspace.</summary>
+    public IReadOnlyList<string> AdditionalDirectories { get; init; } = [];
+
+    /// <summary>Model alias from config.toml; null = <c>default_model</c>.</summary>
+    public string? ModelAlias { get; init; }
+
+    /// <summary>Approval mode; null = the config's <c>[permissions] mode</c>.</summary>
+    public PermissionMode? Mode { get; init; }
+
+    /// <summary>Who answers permission requests (print mode: always reject).</summary>
+    public required IPermissionPrompter Prompter { get; init; }
+
+    /// <summary>File access; null = the local disk.</summary>
+    public IWorkspaceFileSystem? Files { get; init; }
+
+    /// <summary>Shell; null = local processes.</summary>
+    public ICommandRunner? Commands { get; init; }
+
+    /// <summary>Resume this session instead of starting a new one.</summary>
+    public string? ResumeSessionId { get; init; }
+
+    /// <summary>Step limit per turn; null = <c>[loop_control] max_steps_per_turn</c> or 100.</summary>
+    public int? MaxStepsPerTurn { get; init; }
+
+    /// <summary>Thinking on/off; null = <c>[thinking] enabled</c>.</summary>
+    public bool? Thinking { get; init; }
+}
+
+/// <summary>
+/// Builds ready agent sessions from config.toml and the stored credentials, the same way for every front end
+/// (print mode, the shell, ACP), so identity headers, custom headers, permissions and limits never differ.
+/// </summary>
+public sealed class AgentSessionFactory : IDisposable
+{
+    private const int DefaultContextWindow = 262_144;
+    private readonly HostEnvironment _env;
+    private readonly ModelClientFactory _clients;
+    private readonly CredentialResolver _resolver;
+    private KimiConfig? _config;
+
+    public AgentSessionFactory(HostEnvironment env)
+    {
+        _env = env ?? throw new ArgumentNullException(nameof(env));
+        _clients = new ModelClientFactory(env);
+        _resolver = new CredentialResolver(env.Home);
+        Store = new SessionStore(env.Home);
+    }
+
+    /// <summary>The effective config (file + environment), loaded once; a malformed or invalid file throws a one-line error.</summary>
+    public KimiConfig Config => _config ??= LoadConfig();
+
+    /// <summary>Where sessions live.</summary>
+    public SessionStore Store { get; }
+
+    /// <summary>Re-reads config.toml (after a login, or a model change made elsewhere).</summary>
+    public void Reload() => _config = null;
+
+    /// <summary>The one credential resolver: is there a usable credential for this model (default: default_model), and which.</summary>
+    public ResolvedCredential Resolve(string? modelAlias = null) => _resolver.Resolve(Config, modelAlias);
+
+    /// <summary>Creates (or resumes) a session.</summary>
+    public async Task<AgentSession> CreateAsync(AgentLaunch launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var config = Config;
+        var credential = Resolve(launch.ModelAlias);
+        if (!credential.IsUsable)
+        {
+            throw new KimiCodeException(AuthErrorCodes.LoginRequired, credential.Problem ?? "No usable credential. Run `kimi login`.");
+        }
+
+        if (!Directory.Exists(launch.WorkingDirectory))
+        {
+            throw new KimiCodeException("cli.usage", $"The working directory {launch.WorkingDirectory} does not exist; pass an existing folder with -w.");
+        }
+
+        var workingDirectory = Path.GetFullPath(launch.WorkingDirectory);
+        var additional = launch.AdditionalDirectories.Select(Path.GetFullPath).ToList();
+        var policy = PermissionPolicy.FromConfig(config.Permissions, workingDirectory, additional);
+        if (launch.Mode is { } mode)
+        {
+            policy.Mode = mode;
+        }
+
+        var todos = new TodoList();
+        var registry = ToolRegistry.CreateDefault(todos);
+        var chat = _clients.CreateChatClient(config, credential);
+        var options = new AgentSessionOptions
+        {
+            ChatClient = chat,
+            Model = credential.ModelAlias ?? credential.Model?.Model ?? "unknown",
+            ContextWindowTokens = (int)Math.Clamp(credential.Model?.MaxContextSize ?? DefaultContextWindow, 8_192, int.MaxValue),
+            Tools = registry.All,
+            ToolContext = new ToolContext
+            {
+                WorkingDirectory = workingDirectory,
+                AdditionalDirectories = additional,
+                Files = launch.Files ?? new LocalWorkspaceFileSystem(),
+                Commands = launch.Commands ?? new LocalCommandRunner(_env.TimeProvider),
+                Time = _env.TimeProvider,
+            },
+            Permissions = policy,
+            Prompter = launch.Prompter,
+            Store = Store,
+            MaxStepsPerTurn = launch.MaxStepsPerTurn ?? (int)Math.Clamp(config.LoopControl.MaxStepsPerTurn ?? 100, 1, 10_000),
+            Thinking = launch.Thinking ?? config.Thinking.Enabled,
+            Time = _env.TimeProvider,
+        };
+
+        if (launch.ResumeSessionId is { } id)
+        {
+            if (!Store.Exists(id))
+            {
+                throw new KimiCodeException("session.not_found", $"No session {id} in {Store.Home.SessionsDir}; list them with `kimi sessions` or start a new one.");
+            }
+
+            return await AgentSession.ResumeAsync(options, id, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await AgentSession.CreateAsync(options, cancellationToken).ConfigureAwait(false);
+    }
+
+    private KimiConfig LoadConfig()
+    {
+        var config = new ConfigStore(_env.Home, _env.GetVariable).LoadEffective();
+        var problems = config.Validate();
+        if (problems.Count > 0)
+        {
+            throw new KimiCodeException("config.invalid", problems[0]);
+        }
+
+        return config;
+    }
+
+    public void Dispose() => _clients.Dispose();
+}

@@ -1,0 +1,31 @@
+using KimiCode.Config;
+
+namespace KimiCode.Hosting;
+
+/// <summary>
+/// What composition needs from the outside world: environment variables, the data folder, time and HTTP.
+/// Injected so tests and every front end build clients the same way without process-wide state.
+/// </summary>
+public sealed class HostEnvironment
+{
+    private KimiHome? _home;
+
+    /// <summary>Reads an environment variable.</summary>
+    public required Func<string, string?> GetVariable { get; init; }
+
+    /// <summary>Time.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Creates the handler for every HTTP call; tests swap in an in-memory server.</summary>
+    public Func<HttpMessageHandler> CreateHttpHandler { get; init; } = () => new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+    };
+
+    /// <summary>The data folder (<c>KIMI_CODE_HOME</c> or <c>~/.kimi-code</c>).</summary>
+    public KimiHome Home => _home ??= KimiHome.Resolve(GetVariable);
+
+    /// <summary>The process's own environment.</summary>
+    public static HostEnvironment FromProcess() => new() { GetVariable = Environment.GetEnvironmentVariable };
+}

@@ -1,0 +1,64 @@
+using KimiCode.Agent.Permissions;
+using KimiCode.Agent.Tests.Support;
+using KimiCode.Agent.Tools;
+
+namespace KimiCode.Agent.Tests.Loop;
+
+/// <summary>The loop with the built-in tools, the local file system and shell, and the real permission policy.</summary>
+public sealed class RealToolsTests
+{
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task RunTurn_BuiltInTools_ReadEditPlanAndShellAgainstTheEmulator()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        h.WriteFile("notes.txt", "hello world\n");
+        h.Prompter.Answer(PermissionAnswer.AllowOnce, PermissionAnswer.AllowOnce);
+        h.Script("""
+            {"turns":[
+              {"tool_calls":[
+                {"id":"t1","name":"TodoWrite","arguments":{"todos":[{"content":"Greet Kimi","status":"in_progress"}]}},
+                {"id":"r1","name":"Read","arguments":{"file_path":"notes.txt"}}]},
+              {"tool_calls":[{"id":"e1","name":"Edit","arguments":{"file_path":"notes.txt","old_string":"world","new_string":"kimi"}}]},
+              {"tool_calls":[{"id":"b1","name":"Bash","arguments":{"command":"cat notes.txt"}}]},
+              {"text":"Done."}
+            ]}
+            """);
+        var context = new ToolContext
+        {
+            WorkingDirectory = h.WorkDir,
+            Files = new LocalWorkspaceFileSystem(),
+            Commands = new LocalCommandRunner(),
+        };
+        AgentSessionOptions defaults = h.Options();
+        var options = new AgentSessionOptions
+        {
+            ChatClient = defaults.ChatClient,
+            Model = defaults.Model,
+            ContextWindowTokens = defaults.ContextWindowTokens,
+            Tools = ToolRegistry.CreateDefault(new TodoList()).All,
+            ToolContext = context,
+            Permissions = new PermissionPolicy(PermissionMode.Default, [], h.WorkDir, []),
+            Prompter = h.Prompter,
+            Store = h.Store,
+            Time = h.Time,
+        };
+        AgentSession session = await AgentSession.CreateAsync(options, AgentHarness.Ct);
+
+        List<AgentEvent> events = await AgentHarness.RunAsync(session, "greet kimi");
+
+        Assert.Equal(new TurnEnded(StopReason.EndTurn), events[^1]);
+        Assert.Equal("hello kimi\n", h.ReadFile("notes.txt"));
+        Assert.Equal(["Edit", "Bash"], h.Prompter.Requests.Select(r => r.ToolName));
+        Assert.Equal("Greet Kimi", Assert.Single(Assert.Single(events.OfType<PlanUpdated>()).Items).Content);
+        var results = events.OfType<ToolCallFinished>().ToDictionary(e => e.CallId, e => e.Result);
+        Assert.All(results.Values, r => Assert.False(r.IsError, r.Content));
+        Assert.Contains("hello world", results["r1"].Content, StringComparison.Ordinal);
+        Assert.Contains("hello kimi", results["b1"].Content, StringComparison.Ordinal);
+        Assert.Equal(
+            ["system", "user", "assistant", "tool:t1", "tool:r1", "assistant", "tool:e1", "assistant", "tool:b1"],
+            Wire.Shape(h.ChatRequests()[^1]));
+        Assert.Contains("Read", Wire.ToolNames(h.ChatRequests()[0]));
+        Assert.Contains("Kimi Code", session.SystemPromptText, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,195 @@
+using System.Text.Json;
+using KimiCode.Emulator;
+
+namespace KimiCode.EndToEnd.Tests;
+
+/// <summary>`kimi -p` as scripts and CI use it: the agent does tool work, output formats, exit codes.</summary>
+public sealed class PrintModeEndToEndTests
+{
+    private const string Key = "sk-print-mode";
+
+    [Fact]
+    public async Task Print_ToolCallPrompt_AgentReadsFileAndAnswersOnStdout()
+    {
+        await using var home = await ApiKeyHomeAsync();
+        var work = Workspace(home, ("notes.txt", "the secret word is kumquat\n"));
+
+        var result = await home.RunAsync("-p", "read it\ntool: Read {\"file_path\":\"notes.txt\"}", "-w", work);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Tool Read returned:", result.Stdout);
+        Assert.Contains("the secret word is kumquat", result.Stdout);
+        Assert.Equal(string.Empty, result.Stderr); // stderr is not a terminal: no progress
+    }
+
+    [Fact]
+    public async Task Print_StreamJson_EveryLineMatchesTheDocumentedSchema()
+    {
+        await using var home = await ApiKeyHomeAsync();
+        var work = Workspace(home, ("a.txt", "alpha\n"), ("b.txt", "beta\n"));
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoRoot(), "docs", "stream-json.schema.json")));
+
+        var result = await home.RunAsync("-p", "read both\ntool: Read {\"file_path\":\"a.txt\"}\ntool: Read {\"file_path\":\"b.txt\"}", "-w", work, "--output-format", "stream-json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var roles = new List<string>();
+        foreach (var line in lines)
+        {
+            using var doc = JsonDocument.Parse(line);
+            var problems = JsonSchemaSubset.Validate(schema.RootElement, doc.RootElement);
+            Assert.True(problems.Count == 0, line + "\n" + string.Join("\n", problems));
+            roles.Add(doc.RootElement.GetProperty("role").GetString()! + (doc.RootElement.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? ":" + t.GetString() : string.Empty));
+        }
+
+        var firstAssistant = lines.Select(l => JsonDocument.Parse(l).RootElement).First(e => e.GetProperty("role").GetString() == "assistant");
+        Assert.Equal(2, firstAssistant.GetProperty("tool_calls").GetArrayLength());
+        Assert.Equal(2, roles.Count(r => r == "tool"));
+        Assert.Equal("meta:result", roles[^1]);
+        Assert.Contains("beta", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Print_ShellWithoutYolo_RefusedWithoutAskingAndWithYoloRuns()
+    {
+        await using var home = await ApiKeyHomeAsync();
+        var work = Workspace(home);
+        var marker = Path.Combine(work, "made-by-bash");
+        var prompt = $"make it\ntool: Bash {{\"command\":\"touch {marker}\"}}";
+
+        var refused = await home.RunAsync("-p", prompt, "-w", work);
+        var markerAfterRefusal = File.Exists(marker);
+        var allowed = await home.RunAsync("-p", prompt, "-w", work, "--yolo");
+
+        Assert.True(refused.ExitCode == 0, refused.ToString());
+        Assert.False(markerAfterRefusal);
+        Assert.Contains("denied", refused.Stdout);
+        Assert.True(allowed.ExitCode == 0, allowed.ToString());
+        Assert.True(File.Exists(marker));
+    }
+
+    [Fact]
+    public async Task Print_Continue_ResumesLatestSessionOfTheFolder()
+    {
+        await using var home = await ApiKeyHomeAsync();
+        var work = Workspace(home);
+
+        var first = await home.RunAsync("-p", "first prompt", "-w", work, "--output-format", "stream-json");
+        var second = await home.RunAsync("-p", "second prompt", "-w", work, "--continue", "--output-format", "stream-json");
+
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Equal(SessionId(first), SessionId(second));
+        var lastChat = home.Emulator.State.Requests.Last(r => r.Path == "/coding/v1/chat/completions");
+        Assert.Contains("first prompt", lastChat.Body);
+        Assert.Contains("second prompt", lastChat.Body);
+    }
+
+    [Fact]
+    public async Task Print_Forbidden_ExitOneWithServerWords()
+    {
+        await using var home = await ApiKeyHomeAsync();
+        home.Emulator.State.InjectFault(new EmulatorFault
+        {
+            Status = 403,
+            Body = """{"error":{"message":"Kimi For Coding is currently only available for Coding Agents such as Kimi CLI, Claude Code, Roo Code, Kilo Code, etc.","type":"access_terminated_error"}}""",
+        });
+
+        var result = await home.RunAsync("-p", "hello", "-w", Workspace(home));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("[provider.access_terminated]", result.Stderr);
+        Assert.DoesNotContain("rate limit", result.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.Single(home.Emulator.State.Requests, r => r.Path == "/coding/v1/chat/completions");
+    }
+
+    [Fact]
+    public async Task Print_RateLimitedUntilRetriesRunOut_ExitSeventyFive()
+    {
+        await using var home = await ApiKeyHomeAsync("[loop_control]\nmax_retries_per_step = 2\n");
+        home.Emulator.State.InjectFault(new EmulatorFault { Status = 429, Count = 50, RetryAfterSeconds = 0 });
+
+        var result = await home.RunAsync("-p", "hello", "-w", Workspace(home), "--output-format", "stream-json");
+
+        Assert.True(result.ExitCode == 75, result.ToString());
+        Assert.Contains("[provider.rate_limit]", result.Stderr);
+        var retries = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains("\"type\":\"retry\"", StringComparison.Ordinal));
+        Assert.Equal(1, retries);
+        Assert.Equal(2, home.Emulator.State.Requests.Count(r => r.Path == "/coding/v1/chat/completions"));
+    }
+
+    [Fact]
+    public async Task Print_NetworkDown_ExitSeventyFive()
+    {
+        await using var home = await ApiKeyHomeAsync("[loop_control]\nmax_retries_per_step = 1\n");
+        File.WriteAllText(home.ConfigPath, File.ReadAllText(home.ConfigPath).Replace(home.Emulator.CodingBaseUrl, "http://127.0.0.1:9/coding/v1", StringComparison.Ordinal));
+
+        var result = await home.RunAsync("-p", "hello", "-w", Workspace(home));
+
+        Assert.True(result.ExitCode == 75, result.ToString());
+        Assert.Contains("[provider.network]", result.Stderr);
+        Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Print_NoPrompt_UsageErrorOnOneLine()
+    {
+        await using var home = await ApiKeyHomeAsync();
+
+        var result = await home.RunWithInputAsync(string.Empty, "-p");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("No prompt", Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    private static async Task<TestHome> ApiKeyHomeAsync(string extraConfig = "")
+    {
+        var home = await TestHome.StartAsync(o => o.ApiKeys.Add(Key));
+        File.WriteAllText(home.ConfigPath, $"""
+            default_model = "kimi-code/kimi-for-coding"
+
+            [providers.kimi-code]
+            type = "kimi"
+            api_key = "{Key}"
+            base_url = "{home.Emulator.CodingBaseUrl}"
+
+            [models."kimi-code/kimi-for-coding"]
+            provider = "kimi-code"
+            model = "kimi-for-coding"
+            max_context_size = 262144
+
+            {extraConfig}
+            """);
+        return home;
+    }
+
+    private static string Workspace(TestHome home, params (string Name, string Text)[] files)
+    {
+        var work = Path.Combine(home.Root, "work");
+        Directory.CreateDirectory(work);
+        foreach (var (name, text) in files)
+        {
+            File.WriteAllText(Path.Combine(work, name), text);
+        }
+
+        return work;
+    }
+
+    private static string SessionId(ProcessResult result)
+    {
+        var last = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        return JsonDocument.Parse(last).RootElement.GetProperty("session_id").GetString()!;
+    }
+
+    internal static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "KimiCode.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("KimiCode.slnx not found above " + AppContext.BaseDirectory);
+    }
+}
