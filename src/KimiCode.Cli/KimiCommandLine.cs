@@ -61,7 +61,12 @@ internal static class KimiCommandLine
     public static Task<int> InvokeAsync(CliEnvironment env, string[] args, CancellationToken cancellationToken)
     {
         var root = Build(env);
-        return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = env.Out, Error = env.Error }, cancellationToken);
+        return root.Parse(args).InvokeAsync(new InvocationConfiguration
+        {
+            Output = env.Out,
+            Error = env.Error,
+            ProcessTerminationTimeout = null,
+        }, cancellationToken);
     }
 
     private static int InteractiveUnavailable(CliEnvironment env)

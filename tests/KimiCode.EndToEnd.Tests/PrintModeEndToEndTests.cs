@@ -141,7 +141,7 @@ public sealed class PrintModeEndToEndTests
         Assert.Contains("No prompt", Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
-    private static async Task<TestHome> ApiKeyHomeAsync(string extraConfig = "")
+    internal static async Task<TestHome> ApiKeyHomeAsync(string extraConfig = "")
     {
         var home = await TestHome.StartAsync(o => o.ApiKeys.Add(Key));
         File.WriteAllText(home.ConfigPath, $"""
@@ -162,7 +162,7 @@ public sealed class PrintModeEndToEndTests
         return home;
     }
 
-    private static string Workspace(TestHome home, params (string Name, string Text)[] files)
+    internal static string Workspace(TestHome home, params (string Name, string Text)[] files)
     {
         var work = Path.Combine(home.Root, "work");
         Directory.CreateDirectory(work);

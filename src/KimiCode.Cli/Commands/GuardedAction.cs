@@ -8,13 +8,22 @@ namespace KimiCode.Cli.Commands;
 /// </summary>
 internal static class GuardedAction
 {
-    public static async Task<int> RunAsync(CliEnvironment env, Func<CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    /// <param name="handleInterrupts">
+    /// When true (every command but the interactive shell, which handles Ctrl-C itself), the first SIGINT or
+    /// SIGTERM cancels the command cleanly (running shell commands are killed, the session stays consistent); a
+    /// second one terminates the process at once.
+    /// </param>
+    public static async Task<int> RunAsync(CliEnvironment env, Func<CancellationToken, Task<int>> body, CancellationToken cancellationToken, bool handleInterrupts = true)
     {
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigint = handleInterrupts ? Interrupt(System.Runtime.InteropServices.PosixSignal.SIGINT, interrupted) : null;
+        using var sigterm = handleInterrupts ? Interrupt(System.Runtime.InteropServices.PosixSignal.SIGTERM, interrupted) : null;
+        var token = interrupted.Token;
         try
         {
-            return await body(cancellationToken).ConfigureAwait(false);
+            return await body(token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             await env.Error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
             return ExitCodes.Cancelled;
@@ -35,6 +44,17 @@ internal static class GuardedAction
             return ExitCodes.Failure;
         }
     }
+
+    private static System.Runtime.InteropServices.PosixSignalRegistration Interrupt(System.Runtime.InteropServices.PosixSignal signal, CancellationTokenSource cancel)
+        => System.Runtime.InteropServices.PosixSignalRegistration.Create(signal, context =>
+        {
+            // First signal: cancel and let the command wind down. Second: the default action ends the process.
+            if (!cancel.IsCancellationRequested)
+            {
+                context.Cancel = true;
+                cancel.Cancel();
+            }
+        });
 
     /// <summary>Errors where trying again later may help: scripts get exit code 75 for them.</summary>
     public static bool IsRetryable(string code) => code is "provider.rate_limit" or "provider.overloaded" or "provider.network"
