@@ -35,15 +35,24 @@ internal static class KimiCommandLine
         root.Subcommands.Add(LoginCommand.Create(env));
         root.Subcommands.Add(LogoutCommand.Create(env));
         root.Subcommands.Add(AuthCommand.Create(env));
-        root.SetAction((parse, ct) => GuardedAction.RunAsync(env, token =>
+        root.Subcommands.Add(AcpCommand.Create(env));
+        root.SetAction((parse, ct) =>
         {
-            var wantsPrint = parse.GetResult(print) is not null || env.InputRedirected;
-            if (!wantsPrint)
+            if (parse.GetResult(print) is null && !env.InputRedirected)
             {
-                return Task.FromResult(InteractiveUnavailable(env));
+                // The shell handles Ctrl-C itself: it cancels the running turn, and twice exits.
+                return GuardedAction.RunAsync(env, token => Shell.InteractiveShell.RunAsync(env, new Shell.ShellOptions
+                {
+                    Model = parse.GetValue(model),
+                    Yolo = parse.GetValue(yolo),
+                    MaxSteps = parse.GetValue(maxSteps),
+                    WorkDir = parse.GetValue(workDir),
+                    SessionId = parse.GetValue(session),
+                    Continue = parse.GetValue(continueLatest),
+                }, token), ct, handleInterrupts: false);
             }
 
-            return PrintMode.RunAsync(env, new PrintMode.Options
+            return GuardedAction.RunAsync(env, token => PrintMode.RunAsync(env, new PrintMode.Options
             {
                 Prompt = parse.GetValue(print),
                 Model = parse.GetValue(model),
@@ -53,8 +62,8 @@ internal static class KimiCommandLine
                 WorkDir = parse.GetValue(workDir),
                 SessionId = parse.GetValue(session),
                 Continue = parse.GetValue(continueLatest),
-            }, token);
-        }, ct));
+            }, token), ct);
+        });
         return root;
     }
 
@@ -65,13 +74,7 @@ internal static class KimiCommandLine
         {
             Output = env.Out,
             Error = env.Error,
-            ProcessTerminationTimeout = null,
+            ProcessTerminationTimeout = null, // Ctrl-C is ours: GuardedAction cancels cleanly, the shell handles its own
         }, cancellationToken);
-    }
-
-    private static int InteractiveUnavailable(CliEnvironment env)
-    {
-        env.Error.WriteLine("The interactive shell is not available in this build yet; run `kimi -p \"your prompt\"` (or `kimi --help`).");
-        return ExitCodes.Usage;
     }
 }

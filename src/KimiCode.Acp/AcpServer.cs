@@ -1,0 +1,520 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using KimiCode.Acp.JsonRpc;
+using KimiCode.Acp.Schema;
+using KimiCode.Agent;
+using KimiCode.Agent.Sessions;
+using KimiCode.Auth;
+using KimiCode.Config;
+using KimiCode.Hosting;
+using KimiCode.Protocol;
+
+namespace KimiCode.Acp;
+
+/// <summary>
+/// The ACP v1 agent behind <c>kimi acp</c>: answers an editor's JSON-RPC requests over a pair of streams
+/// (stdin/stdout), runs agent sessions, streams their events as <c>session/update</c>, and asks the editor for
+/// permissions, files and terminals. One server serves one connection.
+/// </summary>
+public sealed class AcpServer : IDisposable
+{
+    /// <summary>The protocol version this server speaks.</summary>
+    public const int ProtocolVersion = 1;
+
+    private const int ListPageSize = 50;
+
+    private static readonly HashSet<string> Methods = new(StringComparer.Ordinal)
+    {
+        "initialize", "authenticate", "logout",
+        "session/new", "session/load", "session/resume", "session/list", "session/close",
+        "session/prompt", "session/set_mode", "session/set_config_option",
+    };
+
+    private readonly AcpServerOptions _options;
+    private readonly AgentSessionFactory _factory;
+    private readonly SemaphoreSlim _factoryGate = new(1, 1);
+    private readonly ConcurrentDictionary<string, AcpSession> _sessions = new(StringComparer.Ordinal);
+    private readonly TextWriter _log;
+    private JsonRpcConnection? _connection;
+    private volatile ClientCapabilities? _client;
+    private volatile bool _initialized;
+    private volatile string? _adoptedModelAlias;
+    private bool _warnedMcp;
+
+    public AcpServer(AcpServerOptions options)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _log = TextWriter.Synchronized(options.Log);
+        _factory = new AgentSessionFactory(options.Host);
+    }
+
+    internal JsonRpcConnection Connection => _connection ?? throw new InvalidOperationException("The server is not running.");
+
+    internal ClientCapabilities? Client => _client;
+
+    internal bool ClientSupportsBooleanOptions => _client?.Session?.ConfigOptions?.Boolean is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined or JsonValueKind.False) };
+
+    internal TimeProvider Time => _options.Host.TimeProvider;
+
+    internal KimiConfig Config => _factory.Config;
+
+    /// <summary>Serves one client until <paramref name="input"/> ends, then cancels what is still running.</summary>
+    public async Task RunAsync(Stream input, Stream output, CancellationToken cancellationToken)
+    {
+        if (_connection is not null)
+        {
+            throw new InvalidOperationException("An AcpServer serves one connection.");
+        }
+
+        var connection = new JsonRpcConnection(input, output, _log)
+        {
+            MaxMessageBytes = _options.MaxMessageBytes,
+            OnRequest = HandleAsync,
+            OnNotification = HandleNotification,
+            IsInline = static method => method == "initialize",
+        };
+        _connection = connection;
+        try
+        {
+            await connection.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (AcpSession session in _sessions.Values)
+            {
+                session.Cancel();
+            }
+
+            _sessions.Clear();
+            connection.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        _factory.Dispose();
+        _factoryGate.Dispose();
+    }
+
+    internal void LogLine(string message)
+    {
+        try
+        {
+            _log.WriteLine("kimi acp: " + message);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Resolves the credential of <paramref name="modelAlias"/> (default: the adopted or default model).</summary>
+    internal ResolvedCredential Resolve(string? modelAlias) => _factory.Resolve(modelAlias ?? _adoptedModelAlias);
+
+    internal async Task<AgentSession> CreateAgentAsync(AgentLaunch launch, CancellationToken cancellationToken)
+    {
+        await _factoryGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _factory.CreateAsync(launch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KimiCodeException ex)
+        {
+            throw Translate(ex, launch.ResumeSessionId);
+        }
+        finally
+        {
+            _factoryGate.Release();
+        }
+    }
+
+    /// <summary>The error a prompt answers with when its turn failed.</summary>
+    internal AcpException TurnFailed(AgentError? error)
+    {
+        if (error is null)
+        {
+            return new AcpException(JsonRpcErrorCodes.InternalError, "The turn failed without a reason; try again.");
+        }
+
+        return IsAuthError(error.Code)
+            ? AuthRequired(error.Message)
+            : new AcpException(JsonRpcErrorCodes.InternalError, error.Message,
+                JsonSerializer.SerializeToElement(new ErrorDetails { Code = error.Code, Retryable = error.Retryable }, AcpJsonContext.Default.ErrorDetails));
+    }
+
+    private async Task<RpcResult> HandleAsync(JsonRpcRequest request, CancellationToken cancellationToken)
+    {
+        if (!Methods.Contains(request.Method))
+        {
+            throw new AcpException(JsonRpcErrorCodes.MethodNotFound, $"Method not found: {request.Method}");
+        }
+
+        if (!_initialized && request.Method != "initialize")
+        {
+            throw AcpException.InvalidRequest($"Invalid request: {request.Method} before initialize; send initialize first.");
+        }
+
+        try
+        {
+            return request.Method switch
+            {
+                "initialize" => Initialize(request.ReadParams(AcpJsonContext.Default.InitializeRequest)),
+                "authenticate" => await AuthenticateAsync(request.ReadParams(AcpJsonContext.Default.AuthenticateRequest), cancellationToken).ConfigureAwait(false),
+                "logout" => await LogoutAsync(cancellationToken).ConfigureAwait(false),
+                "session/new" => await NewSessionAsync(request.ReadParams(AcpJsonContext.Default.NewSessionRequest), cancellationToken).ConfigureAwait(false),
+                "session/load" => await LoadSessionAsync(request.ReadParams(AcpJsonContext.Default.LoadSessionRequest), cancellationToken).ConfigureAwait(false),
+                "session/resume" => await ResumeSessionAsync(request.ReadParams(AcpJsonContext.Default.ResumeSessionRequest), cancellationToken).ConfigureAwait(false),
+                "session/list" => ListSessions(request.ReadParams(AcpJsonContext.Default.ListSessionsRequest)),
+                "session/close" => await CloseSessionAsync(request.ReadParams(AcpJsonContext.Default.SessionIdParams)).ConfigureAwait(false),
+                "session/prompt" => await PromptAsync(request.ReadParams(AcpJsonContext.Default.PromptRequest), cancellationToken).ConfigureAwait(false),
+                "session/set_mode" => await SetModeAsync(request.ReadParams(AcpJsonContext.Default.SetModeRequest), cancellationToken).ConfigureAwait(false),
+                "session/set_config_option" => await SetConfigOptionAsync(request.ReadParams(AcpJsonContext.Default.SetConfigOptionRequest), cancellationToken).ConfigureAwait(false),
+                _ => throw new AcpException(JsonRpcErrorCodes.MethodNotFound, $"Method not found: {request.Method}"),
+            };
+        }
+        catch (KimiCodeException ex)
+        {
+            throw Translate(ex, null);
+        }
+    }
+
+    private void HandleNotification(JsonRpcRequest notification)
+    {
+        switch (notification.Method)
+        {
+            case "session/cancel":
+                SessionIdParams cancel;
+                try
+                {
+                    cancel = notification.ReadParams(AcpJsonContext.Default.SessionIdParams);
+                }
+                catch (AcpException ex)
+                {
+                    LogLine($"ignored session/cancel: {ex.Message}");
+                    return;
+                }
+
+                if (_sessions.TryGetValue(cancel.SessionId, out AcpSession? session))
+                {
+                    session.Cancel();
+                }
+
+                break;
+            default:
+                LogLine($"ignored notification {notification.Method}");
+                break;
+        }
+    }
+
+    private RpcResult Initialize(InitializeRequest request)
+    {
+        _client = request.ClientCapabilities;
+        _initialized = true;
+        if (request.ClientInfo is { } info)
+        {
+            LogLine($"client {info.Name} {info.Version}, protocol {request.ProtocolVersion}");
+        }
+
+        var response = new InitializeResponse
+        {
+            // The client's version when we speak it, else the latest we do: there is only v1.
+            ProtocolVersion = ProtocolVersion,
+            AgentCapabilities = new AgentCapabilities
+            {
+                LoadSession = true,
+                PromptCapabilities = new PromptCapabilities { Image = true, Audio = false, EmbeddedContext = true },
+                McpCapabilities = new McpCapabilities { Http = true, Sse = true },
+                SessionCapabilities = new SessionCapabilities { List = EmptyObject.Instance, Resume = EmptyObject.Instance, Close = EmptyObject.Instance },
+                Auth = new AgentAuthCapabilities { Logout = EmptyObject.Instance },
+            },
+            AuthMethods = CurrentAuthMethods(),
+            AgentInfo = new Implementation { Name = "kimi", Title = "Kimi Code", Version = _options.AgentVersion },
+        };
+        return RpcResult.Of(response, AcpJsonContext.Default.InitializeResponse);
+    }
+
+    private IReadOnlyList<AuthMethod> CurrentAuthMethods() => AuthMethods.For(_client, _options.TerminalLoginCommand);
+
+    private async Task<RpcResult> AuthenticateAsync(AuthenticateRequest request, CancellationToken cancellationToken)
+    {
+        switch (request.MethodId)
+        {
+            case AuthMethods.ApiKeyId:
+                if (string.IsNullOrWhiteSpace(_options.Host.GetVariable("KIMI_API_KEY")))
+                {
+                    throw AuthRequired(
+                        "KIMI_API_KEY is not set in the environment kimi acp was started with. Add it to this agent's env in your editor's settings and restart the agent, or log in with your Kimi account (`kimi login`).");
+                }
+
+                await _factoryGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    _factory.Reload();
+                    string? alias = _factory.Config.Models.Values.FirstOrDefault(m => m.Provider == ConfigStore.EnvProviderName)?.Alias;
+                    ResolvedCredential credential = _factory.Resolve(alias);
+                    if (alias is null || !credential.IsUsable)
+                    {
+                        throw AuthRequired($"KIMI_API_KEY is set but cannot be used: {credential.Problem ?? "no model uses it"}");
+                    }
+
+                    _adoptedModelAlias = alias;
+                }
+                finally
+                {
+                    _factoryGate.Release();
+                }
+
+                return RpcResult.Empty;
+            case AuthMethods.LoginId:
+                // Terminal methods are run by the client, never sent here; a client that does send it gets the current state.
+                await EnsureAuthenticatedAsync(cancellationToken).ConfigureAwait(false);
+                return RpcResult.Empty;
+            default:
+                throw AcpException.InvalidParams(
+                    $"Invalid params for authenticate: unknown methodId '{request.MethodId}'; use one of {string.Join(", ", CurrentAuthMethods().Select(m => m.Id))}.");
+        }
+    }
+
+    private async Task<RpcResult> LogoutAsync(CancellationToken cancellationToken)
+    {
+        await _factoryGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _adoptedModelAlias = null;
+            _factory.Reload();
+            var store = new CredentialStore(_options.Host.Home);
+            foreach (ProviderConfig provider in _factory.Config.Providers.Values)
+            {
+                if (CredentialResolver.SlotOf(provider.OAuth?.Key) is { } slot)
+                {
+                    store.Delete(slot);
+                }
+            }
+        }
+        finally
+        {
+            _factoryGate.Release();
+        }
+
+        return RpcResult.Empty;
+    }
+
+    private async Task<ResolvedCredential> EnsureAuthenticatedAsync(CancellationToken cancellationToken)
+    {
+        await _factoryGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // A login in the editor's terminal (or an edit of config.toml) happened in another process: look again.
+            _factory.Reload();
+            ResolvedCredential credential = _factory.Resolve(_adoptedModelAlias);
+            return credential.IsUsable
+                ? credential
+                : throw AuthRequired($"Authentication required: {credential.Problem ?? "no usable credential."}");
+        }
+        finally
+        {
+            _factoryGate.Release();
+        }
+    }
+
+    private async Task<RpcResult> NewSessionAsync(NewSessionRequest request, CancellationToken cancellationToken)
+    {
+        (string cwd, IReadOnlyList<string> additional) = Workspace(request.Cwd, request.AdditionalDirectories, request.McpServers);
+        ResolvedCredential credential = await EnsureAuthenticatedAsync(cancellationToken).ConfigureAwait(false);
+        var session = new AcpSession(this, cwd, additional, SessionSettings.Initial(Config, credential));
+        session.Attach(await CreateAgentAsync(session.Launch(null), cancellationToken).ConfigureAwait(false));
+        _sessions[session.Id] = session;
+        return RpcResult.Of(
+            new NewSessionResponse { SessionId = session.Id, Modes = session.Modes, ConfigOptions = session.ConfigOptions },
+            AcpJsonContext.Default.NewSessionResponse,
+            session.AnnounceAsync);
+    }
+
+    private async Task<RpcResult> LoadSessionAsync(LoadSessionRequest request, CancellationToken cancellationToken)
+    {
+        AcpSession session = await OpenAsync(request.SessionId, request.Cwd, request.AdditionalDirectories, request.McpServers, cancellationToken).ConfigureAwait(false);
+
+        // The whole history goes out before the response, as the protocol asks.
+        await session.ReplayAsync(cancellationToken).ConfigureAwait(false);
+        return RpcResult.Of(new LoadSessionResponse { Modes = session.Modes, ConfigOptions = session.ConfigOptions }, AcpJsonContext.Default.LoadSessionResponse, session.AnnounceAsync);
+    }
+
+    private async Task<RpcResult> ResumeSessionAsync(ResumeSessionRequest request, CancellationToken cancellationToken)
+    {
+        AcpSession session = await OpenAsync(request.SessionId, request.Cwd, request.AdditionalDirectories, request.McpServers ?? [], cancellationToken).ConfigureAwait(false);
+        return RpcResult.Of(new LoadSessionResponse { Modes = session.Modes, ConfigOptions = session.ConfigOptions }, AcpJsonContext.Default.LoadSessionResponse, session.AnnounceAsync);
+    }
+
+    private async Task<AcpSession> OpenAsync(string sessionId, string cwdText, IReadOnlyList<string>? additionalDirectories, IReadOnlyList<JsonElement> mcpServers, CancellationToken cancellationToken)
+    {
+        (string cwd, IReadOnlyList<string> additional) = Workspace(cwdText, additionalDirectories, mcpServers);
+        ResolvedCredential credential = await EnsureAuthenticatedAsync(cancellationToken).ConfigureAwait(false);
+        SessionInfo info = _factory.Store.Get(sessionId) ?? throw SessionNotFound(sessionId);
+        if (_sessions.TryRemove(sessionId, out AcpSession? open))
+        {
+            await open.CloseAsync().ConfigureAwait(false);
+        }
+
+        var session = new AcpSession(this, cwd, additional, SessionSettings.Initial(Config, credential)) { Title = info.Title.Length > 0 ? info.Title : null };
+        session.Attach(await CreateAgentAsync(session.Launch(sessionId), cancellationToken).ConfigureAwait(false));
+        _sessions[session.Id] = session;
+        return session;
+    }
+
+    private RpcResult ListSessions(ListSessionsRequest request)
+    {
+        SessionStore store = _factory.Store;
+        IEnumerable<SessionInfo> sessions;
+        if (request.Cwd is { } cwd)
+        {
+            RequireAbsolute(cwd, "cwd");
+            sessions = store.List(cwd);
+        }
+        else
+        {
+            sessions = AllSessions(store).OrderByDescending(s => s.Updated).ThenByDescending(s => s.Id, StringComparer.Ordinal);
+        }
+
+        int offset = 0;
+        if (request.Cursor is { } cursor && (!int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
+        {
+            throw AcpException.InvalidParams($"Invalid params for session/list: cursor '{cursor}' did not come from this agent; start again without a cursor.");
+        }
+
+        List<SessionInfo> page = [.. sessions.Skip(offset).Take(ListPageSize + 1)];
+        return RpcResult.Of(
+            new ListSessionsResponse
+            {
+                Sessions = [.. page.Take(ListPageSize).Select(s => new SessionListEntry
+                {
+                    SessionId = s.Id,
+                    Cwd = s.WorkDir,
+                    Title = s.Title.Length > 0 ? s.Title : null,
+                    UpdatedAt = s.Updated.ToString("O", CultureInfo.InvariantCulture),
+                })],
+                NextCursor = page.Count > ListPageSize ? (offset + ListPageSize).ToString(CultureInfo.InvariantCulture) : null,
+            },
+            AcpJsonContext.Default.ListSessionsResponse);
+    }
+
+    private static IEnumerable<SessionInfo> AllSessions(SessionStore store)
+    {
+        string root = store.Home.SessionsDir;
+        if (!Directory.Exists(root))
+        {
+            yield break;
+        }
+
+        foreach (string workspace in Directory.EnumerateDirectories(root))
+        {
+            foreach (string directory in Directory.EnumerateDirectories(workspace))
+            {
+                if (SessionStore.IsSessionId(Path.GetFileName(directory)) && store.Get(Path.GetFileName(directory)) is { } info)
+                {
+                    yield return info;
+                }
+            }
+        }
+    }
+
+    private async Task<RpcResult> CloseSessionAsync(SessionIdParams request)
+    {
+        if (!_sessions.TryRemove(request.SessionId, out AcpSession? session))
+        {
+            throw SessionNotFound(request.SessionId);
+        }
+
+        await session.CloseAsync().ConfigureAwait(false);
+        return RpcResult.Empty;
+    }
+
+    private async Task<RpcResult> PromptAsync(PromptRequest request, CancellationToken cancellationToken)
+    {
+        AcpSession session = Find(request.SessionId);
+        PromptResponse response = await session.PromptAsync(request.Prompt, cancellationToken).ConfigureAwait(false);
+        return RpcResult.Of(response, AcpJsonContext.Default.PromptResponse);
+    }
+
+    private async Task<RpcResult> SetModeAsync(SetModeRequest request, CancellationToken cancellationToken)
+    {
+        AcpSession session = Find(request.SessionId);
+        await session.SetModeAsync(request.ModeId, cancellationToken).ConfigureAwait(false);
+
+        // Keep the editor's config options (which also show the mode) in step.
+        return RpcResult.Of(EmptyObject.Instance, AcpJsonContext.Default.EmptyObject, session.SendConfigOptionsAsync);
+    }
+
+    private async Task<RpcResult> SetConfigOptionAsync(SetConfigOptionRequest request, CancellationToken cancellationToken)
+    {
+        AcpSession session = Find(request.SessionId);
+        await session.SetConfigOptionAsync(request.ConfigId, request.Value, cancellationToken).ConfigureAwait(false);
+        return RpcResult.Of(
+            new SetConfigOptionResponse { ConfigOptions = session.ConfigOptions },
+            AcpJsonContext.Default.SetConfigOptionResponse,
+            request.ConfigId == SessionSettings.ModeOptionId ? session.SendModeAsync : null);
+    }
+
+    private AcpSession Find(string sessionId) =>
+        _sessions.TryGetValue(sessionId, out AcpSession? session) ? session : throw SessionNotFound(sessionId);
+
+    private (string Cwd, IReadOnlyList<string> Additional) Workspace(string cwd, IReadOnlyList<string>? additionalDirectories, IReadOnlyList<JsonElement> mcpServers)
+    {
+        RequireAbsolute(cwd, "cwd");
+        if (!Directory.Exists(cwd))
+        {
+            throw AcpException.InvalidParams($"Invalid params: cwd '{cwd}' is not an existing directory.");
+        }
+
+        var additional = new List<string>();
+        foreach (string directory in additionalDirectories ?? [])
+        {
+            RequireAbsolute(directory, "additionalDirectories");
+            additional.Add(Path.GetFullPath(directory));
+        }
+
+        if (mcpServers.Count > 0 && !_warnedMcp)
+        {
+            _warnedMcp = true;
+            LogLine($"the editor offered {mcpServers.Count} MCP server(s); kimi does not connect MCP servers yet, so their tools are not available.");
+        }
+
+        return (Path.GetFullPath(cwd), additional);
+    }
+
+    private static void RequireAbsolute(string path, string name)
+    {
+        if (string.IsNullOrWhiteSpace(path) || path.Contains('\0', StringComparison.Ordinal) || !Path.IsPathFullyQualified(path))
+        {
+            throw AcpException.InvalidParams($"Invalid params: {name} must be an absolute path, got '{path}'.");
+        }
+    }
+
+    private AcpException AuthRequired(string message) => new(
+        JsonRpcErrorCodes.AuthRequired,
+        message,
+        JsonSerializer.SerializeToElement(new AuthRequiredData { AuthMethods = CurrentAuthMethods() }, AcpJsonContext.Default.AuthRequiredData));
+
+    private static AcpException SessionNotFound(string sessionId) => new(
+        JsonRpcErrorCodes.ResourceNotFound,
+        $"Resource not found: no session {sessionId}. List sessions with session/list, or start one with session/new.",
+        JsonSerializer.SerializeToElement(new SessionNotFoundData { SessionId = sessionId }, AcpJsonContext.Default.SessionNotFoundData));
+
+    private AcpException Translate(KimiCodeException ex, string? sessionId)
+    {
+        if (IsAuthError(ex.Code))
+        {
+            return AuthRequired("Authentication required: " + ex.Message);
+        }
+
+        if (ex.Code == AgentErrorCodes.SessionNotFound && sessionId is not null)
+        {
+            return SessionNotFound(sessionId);
+        }
+
+        return new AcpException(JsonRpcErrorCodes.InternalError, ex.Message,
+            JsonSerializer.SerializeToElement(new ErrorDetails { Code = ex.Code }, AcpJsonContext.Default.ErrorDetails));
+    }
+
+    private static bool IsAuthError(string code) =>
+        code is AuthErrorCodes.LoginRequired or AuthErrorCodes.InvalidGrant or "provider.auth";
+}

@@ -1,0 +1,483 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using KimiCode.Acp.JsonRpc;
+using KimiCode.Acp.Schema;
+using KimiCode.Agent;
+using KimiCode.Agent.Compaction;
+using KimiCode.Agent.Permissions;
+using KimiCode.Agent.Tools;
+using KimiCode.Hosting;
+
+namespace KimiCode.Acp;
+
+/// <summary>
+/// One ACP session: an <see cref="AgentSession"/> plus what the editor chose (model, mode, thinking), the running
+/// prompt, and the mapping of agent events to <c>session/update</c>. It is also the session's permission
+/// prompter (<c>session/request_permission</c>).
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The SemaphoreSlim never allocates a wait handle (only WaitAsync/Wait(0) are used), so it holds nothing to dispose; a late request must not hit a disposed gate.")]
+internal sealed class AcpSession : IPermissionPrompter
+{
+    /// <summary>The slash command that compacts the conversation.</summary>
+    public const string CompactCommand = "compact";
+
+    private const int MaxRunningOutputChars = 16 * 1024;
+    private const int TitleMaxLength = 80;
+
+    private static readonly IReadOnlyList<PermissionOption> PermissionChoices =
+    [
+        new() { OptionId = "allow_once", Name = "Allow once", Kind = "allow_once" },
+        new() { OptionId = "allow_always", Name = "Allow for this session", Kind = "allow_always" },
+        new() { OptionId = "reject_once", Name = "Reject", Kind = "reject_once" },
+    ];
+
+    private readonly AcpServer _server;
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _announced = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CallState> _calls = new(StringComparer.Ordinal);
+    private CancellationTokenSource? _prompt;
+    private int _prompting;
+    private volatile bool _rebuildPending;
+    private bool _closed;
+
+    public AcpSession(AcpServer server, string workingDirectory, IReadOnlyList<string> additionalDirectories, SessionSettings settings)
+    {
+        _server = server;
+        WorkingDirectory = workingDirectory;
+        AdditionalDirectories = additionalDirectories;
+        Settings = settings;
+    }
+
+    /// <summary>The session id (the agent session's id once attached).</summary>
+    public string Id { get; private set; } = "";
+
+    public string WorkingDirectory { get; }
+
+    public IReadOnlyList<string> AdditionalDirectories { get; }
+
+    /// <summary>Model, mode and thinking as the editor last chose them.</summary>
+    public SessionSettings Settings { get; private set; }
+
+    public AgentSession Agent { get; private set; } = null!;
+
+    public string? Title { get; set; }
+
+    /// <summary>What to ask the factory for: this session (resumed when it already exists) with the current settings.</summary>
+    public AgentLaunch Launch(string? resumeSessionId)
+    {
+        ClientCapabilities? client = _server.Client;
+        bool read = client?.Fs?.ReadTextFile == true;
+        bool write = client?.Fs?.WriteTextFile == true;
+        return new AgentLaunch
+        {
+            WorkingDirectory = WorkingDirectory,
+            AdditionalDirectories = AdditionalDirectories,
+            ModelAlias = Settings.ModelAlias,
+            Mode = Settings.Mode,
+            Thinking = Settings.ThinkingChosen,
+            Prompter = this,
+            Files = read || write ? new ClientFileSystem(_server.Connection, () => Id, read, write, new LocalWorkspaceFileSystem()) : null,
+            Commands = client?.Terminal == true ? new ClientTerminalRunner(_server.Connection, () => Id, _server.Time) : null,
+            ResumeSessionId = resumeSessionId,
+        };
+    }
+
+    public void Attach(AgentSession agent)
+    {
+        Agent = agent;
+        Id = agent.Id;
+    }
+
+    /// <summary>The <c>modes</c> of a session response.</summary>
+    public SessionModeState Modes => SessionSettings.ModeState(Settings.Mode);
+
+    /// <summary>The <c>configOptions</c> of a session response.</summary>
+    public IReadOnlyList<SessionConfigOption> ConfigOptions => Settings.Options(_server.Config, _server.ClientSupportsBooleanOptions);
+
+    /// <summary>What the editor learns right after the session opens: the slash commands and the title.</summary>
+    public async Task AnnounceAsync()
+    {
+        await SendAsync(new AvailableCommandsUpdate
+        {
+            AvailableCommands =
+            [
+                new AvailableCommand { Name = CompactCommand, Description = "Summarise the conversation so far to free context space" },
+            ],
+        }).ConfigureAwait(false);
+        if (Title is { Length: > 0 } title)
+        {
+            await SendAsync(new SessionInfoUpdate { Title = title }).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends the recorded history as <c>session/update</c> notifications (<c>session/load</c>).</summary>
+    public async Task ReplayAsync(CancellationToken cancellationToken)
+    {
+        await foreach (AgentEvent agentEvent in Agent.ReplayAsync(cancellationToken).ConfigureAwait(false))
+        {
+            SessionUpdate? update = agentEvent switch
+            {
+                TurnStarted started => new UserMessageChunk { Content = new TextBlock { Text = started.Prompt } },
+                ThinkingDelta thinking => new AgentThoughtChunk { Content = new TextBlock { Text = thinking.Text } },
+                TextDelta text => new AgentMessageChunk { Content = new TextBlock { Text = text.Text } },
+                ToolCallStarted started => ToolCallMapping.Start(started),
+                ToolCallFinished finished => ToolCallMapping.Finish(finished, terminalId: null),
+                PlanUpdated plan => ToolCallMapping.Plan(plan.Items),
+                _ => null,
+            };
+            if (update is not null)
+            {
+                await SendAsync(update).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Runs one prompt to its end and answers with the stop reason.</summary>
+    public async Task<PromptResponse> PromptAsync(IReadOnlyList<ContentBlock> prompt, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Microsoft.Extensions.AI.AIContent> contents = PromptContent.ToAgentContent(prompt);
+        if (Interlocked.Exchange(ref _prompting, 1) != 0)
+        {
+            throw AcpException.InvalidRequest($"Session {Id} is already answering a prompt; wait for its response or send session/cancel first.");
+        }
+
+        try
+        {
+            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Volatile.Write(ref _prompt, cancellation);
+            await _turn.WaitAsync(cancellation.Token).ConfigureAwait(false);
+            try
+            {
+                if (_closed)
+                {
+                    throw SessionNotFound(Id);
+                }
+
+                string text = PromptContent.TextOf(prompt).Trim();
+                if (text == "/" + CompactCommand)
+                {
+                    return await CompactAsync(cancellation.Token).ConfigureAwait(false);
+                }
+
+                return await RunTurnAsync(contents, cancellation.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _announced.Clear();
+                _calls.Clear();
+                try
+                {
+                    await RebuildIfPendingAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is AcpException or KimiCode.Protocol.KimiCodeException or OperationCanceledException)
+                {
+                    // Logged; the session keeps its previous agent and settings apply on a later change.
+                }
+
+                _turn.Release();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || Volatile.Read(ref _prompt)?.IsCancellationRequested == true)
+        {
+            // Cancelled before the turn began: still a normal answer.
+            return new PromptResponse { StopReason = "cancelled" };
+        }
+        finally
+        {
+            Volatile.Write(ref _prompt, null);
+            Volatile.Write(ref _prompting, 0);
+        }
+    }
+
+    /// <summary><c>session/cancel</c>: stops the running prompt (which then answers <c>cancelled</c>).</summary>
+    public void Cancel()
+    {
+        try
+        {
+            Volatile.Read(ref _prompt)?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The prompt ended meanwhile.
+        }
+    }
+
+    /// <summary><c>session/close</c>: cancels the prompt and waits until it has ended.</summary>
+    public async Task CloseAsync()
+    {
+        _closed = true;
+        Cancel();
+        await _turn.WaitAsync().ConfigureAwait(false);
+        _turn.Release();
+    }
+
+    /// <summary>Changes the mode (legacy <c>session/set_mode</c> or the <c>mode</c> config option).</summary>
+    public Task SetModeAsync(string modeId, CancellationToken cancellationToken)
+    {
+        PermissionMode mode = SessionSettings.ParseModeId(modeId);
+        return ApplyAsync(Settings with { Mode = mode }, cancellationToken);
+    }
+
+    /// <summary><c>session/set_config_option</c>.</summary>
+    public Task SetConfigOptionAsync(string configId, JsonElement value, CancellationToken cancellationToken)
+    {
+        SessionSettings next = configId switch
+        {
+            SessionSettings.ModelOptionId => Settings.WithModel(SessionSettings.ReadString(configId, value), _server.Config, _server.Resolve),
+            SessionSettings.ModeOptionId => Settings with { Mode = SessionSettings.ParseModeId(SessionSettings.ReadString(configId, value)) },
+            SessionSettings.ThinkingOptionId => Settings with { ThinkingChosen = SessionSettings.ReadBoolean(configId, value) },
+            _ => throw AcpException.InvalidParams(
+                $"Invalid params for session/set_config_option: unknown configId '{configId}'; use one of {SessionSettings.ModelOptionId}, {SessionSettings.ModeOptionId}, {SessionSettings.ThinkingOptionId}."),
+        };
+        return ApplyAsync(next, cancellationToken);
+    }
+
+    /// <summary>Tells the editor the mode changed.</summary>
+    public Task SendModeAsync() => SendAsync(new CurrentModeUpdate { CurrentModeId = SessionSettings.ModeId(Settings.Mode) });
+
+    /// <summary>Tells the editor the config options changed.</summary>
+    public Task SendConfigOptionsAsync() => SendAsync(new ConfigOptionUpdate { ConfigOptions = ConfigOptions });
+
+    /// <inheritdoc />
+    public async Task<PermissionAnswer> RequestAsync(PermissionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // The editor must know the tool call before it is asked about it.
+        await Announcement(request.CallId).Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        RequestPermissionResponse response = await _server.Connection.RequestAsync(
+            "session/request_permission",
+            new RequestPermissionRequest
+            {
+                SessionId = Id,
+                ToolCall = new PermissionToolCall
+                {
+                    ToolCallId = request.CallId,
+                    Title = request.Reason is { Length: > 0 } reason ? $"{request.Title} ({reason})" : request.Title,
+                    Kind = ToolCallMapping.Kind(request.Kind),
+                    Status = "pending",
+                    Locations = ToolCallMapping.Locations(request.Locations),
+                    RawInput = ToolCallMapping.RawInput(request.ArgumentsJson),
+                },
+                Options = PermissionChoices,
+            },
+            AcpJsonContext.Default.RequestPermissionRequest,
+            AcpJsonContext.Default.RequestPermissionResponse,
+            cancellationToken).ConfigureAwait(false);
+
+        // A cancelled request, or an option we did not offer, never lets the call through.
+        return response.Outcome is { Outcome: "selected", OptionId: { } option }
+            ? option switch
+            {
+                "allow_once" => PermissionAnswer.AllowOnce,
+                "allow_always" => PermissionAnswer.AllowForSession,
+                _ => PermissionAnswer.Reject,
+            }
+            : PermissionAnswer.Reject;
+    }
+
+    private async Task<PromptResponse> RunTurnAsync(IReadOnlyList<Microsoft.Extensions.AI.AIContent> contents, CancellationToken cancellationToken)
+    {
+        StopReason reason = StopReason.EndTurn;
+        AgentError? error = null;
+        await foreach (AgentEvent agentEvent in Agent.RunTurnAsync(contents, cancellationToken).ConfigureAwait(false))
+        {
+            switch (agentEvent)
+            {
+                case AgentError failed:
+                    error = failed;
+                    _server.LogLine($"session {Id}: {failed.Code}: {failed.Message}");
+                    break;
+                case TurnEnded ended:
+                    reason = ended.Reason;
+                    break;
+                default:
+                    await SendLiveAsync(agentEvent).ConfigureAwait(false);
+                    break;
+            }
+        }
+
+        if (reason == StopReason.Cancelled || cancellationToken.IsCancellationRequested)
+        {
+            return new PromptResponse { StopReason = "cancelled" };
+        }
+
+        if (reason == StopReason.Error)
+        {
+            throw _server.TurnFailed(error);
+        }
+
+        if (reason == StopReason.RepeatedToolCall)
+        {
+            await SendAsync(new AgentMessageChunk
+            {
+                Content = new TextBlock { Text = "\n\n(Stopped: the model kept repeating the same tool call. Rephrase the request or give more detail.)" },
+            }).ConfigureAwait(false);
+        }
+
+        return new PromptResponse { StopReason = reason == StopReason.MaxSteps ? "max_turn_requests" : "end_turn" };
+    }
+
+    private async Task<PromptResponse> CompactAsync(CancellationToken cancellationToken)
+    {
+        CompactionResult result;
+        try
+        {
+            result = await Agent.CompactAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new PromptResponse { StopReason = "cancelled" };
+        }
+
+        string message = result.Succeeded
+            ? string.Create(CultureInfo.InvariantCulture, $"Compacted the conversation: {result.MessagesBefore} messages are now {result.MessagesAfter}.")
+            : "Nothing was compacted: " + result.Error;
+        await SendAsync(new AgentMessageChunk { Content = new TextBlock { Text = message } }).ConfigureAwait(false);
+        return new PromptResponse { StopReason = "end_turn" };
+    }
+
+    private async Task SendLiveAsync(AgentEvent agentEvent)
+    {
+        switch (agentEvent)
+        {
+            case TurnStarted started when Title is null && TitleFor(started.Prompt) is { } title:
+                Title = title;
+                await SendAsync(new SessionInfoUpdate { Title = title, UpdatedAt = _server.Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) }).ConfigureAwait(false);
+                break;
+            case ThinkingDelta thinking:
+                await SendAsync(new AgentThoughtChunk { Content = new TextBlock { Text = thinking.Text } }).ConfigureAwait(false);
+                break;
+            case TextDelta text:
+                await SendAsync(new AgentMessageChunk { Content = new TextBlock { Text = text.Text } }).ConfigureAwait(false);
+                break;
+            case ToolCallStarted started:
+                await SendAsync(ToolCallMapping.Start(started)).ConfigureAwait(false);
+                Announcement(started.CallId).TrySetResult();
+                break;
+            case PermissionResolved { Answer: not PermissionAnswer.Reject } resolved:
+                await SendAsync(new ToolCallProgress { ToolCallId = resolved.CallId, Status = "in_progress" }).ConfigureAwait(false);
+                break;
+            case ToolCallUpdated progress when progress.Text.StartsWith(ClientTerminalRunner.TerminalMarker, StringComparison.Ordinal):
+                string terminalId = progress.Text[ClientTerminalRunner.TerminalMarker.Length..];
+                _calls.GetOrAdd(progress.CallId, static _ => new CallState()).TerminalId = terminalId;
+                await SendAsync(new ToolCallProgress
+                {
+                    ToolCallId = progress.CallId,
+                    Status = "in_progress",
+                    Content = [new ToolCallTerminal { TerminalId = terminalId }],
+                }).ConfigureAwait(false);
+                break;
+            case ToolCallUpdated progress:
+                CallState state = _calls.GetOrAdd(progress.CallId, static _ => new CallState());
+                state.Output.Append(progress.Text);
+                if (state.Output.Length > MaxRunningOutputChars)
+                {
+                    state.Output.Remove(0, state.Output.Length - MaxRunningOutputChars);
+                }
+
+                await SendAsync(ToolCallMapping.Output(progress.CallId, state.Output.ToString())).ConfigureAwait(false);
+                break;
+            case ToolCallFinished finished:
+                _calls.TryRemove(finished.CallId, out CallState? finishedState);
+                await SendAsync(ToolCallMapping.Finish(finished, finishedState?.TerminalId)).ConfigureAwait(false);
+                break;
+            case PlanUpdated plan:
+                await SendAsync(ToolCallMapping.Plan(plan.Items)).ConfigureAwait(false);
+                break;
+            case UsageReported usage:
+                await SendAsync(new UsageUpdate { Used = usage.InputTokens + usage.OutputTokens, Size = Settings.ContextWindow }).ConfigureAwait(false);
+                break;
+            case CompactionStarted:
+                await SendAsync(new AgentThoughtChunk { Content = new TextBlock { Text = "Compacting the conversation to free context space…\n" } }).ConfigureAwait(false);
+                break;
+            case CompactionFinished compaction:
+                await SendAsync(new AgentThoughtChunk
+                {
+                    Content = new TextBlock
+                    {
+                        Text = compaction.Succeeded
+                            ? string.Create(CultureInfo.InvariantCulture, $"Compacted: {compaction.MessagesBefore} messages are now {compaction.MessagesAfter}.\n")
+                            : $"Compaction failed, the conversation is unchanged: {compaction.Error}\n",
+                    },
+                }).ConfigureAwait(false);
+                break;
+            case RetryScheduled retry:
+                _server.LogLine(string.Create(CultureInfo.InvariantCulture, $"session {Id}: {retry.Code} ({retry.StatusCode}); retry {retry.Attempt} in {retry.Delay.TotalSeconds:0.#} s"));
+                break;
+        }
+    }
+
+    private async Task ApplyAsync(SessionSettings next, CancellationToken cancellationToken)
+    {
+        Settings = next;
+        if (!_turn.Wait(0, CancellationToken.None))
+        {
+            // A prompt is running: its agent keeps its settings; the next prompt gets the new ones.
+            _rebuildPending = true;
+            return;
+        }
+
+        try
+        {
+            _rebuildPending = true;
+            await RebuildIfPendingAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    /// <summary>Reopens the agent session with the current settings (its history is on disk, so nothing is lost but "allow for this session" answers).</summary>
+    private async Task RebuildIfPendingAsync(CancellationToken cancellationToken)
+    {
+        if (!_rebuildPending || _closed)
+        {
+            return;
+        }
+
+        _rebuildPending = false;
+        try
+        {
+            Agent = await _server.CreateAgentAsync(Launch(Id), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _server.LogLine($"session {Id}: could not apply the new settings: {ex.Message}");
+            throw;
+        }
+    }
+
+    private Task SendAsync(SessionUpdate update) =>
+        _server.Connection.NotifyAsync("session/update", new SessionNotification { SessionId = Id, Update = update }, AcpJsonContext.Default.SessionNotification);
+
+    private TaskCompletionSource Announcement(string callId) =>
+        _announced.GetOrAdd(callId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    private static AcpException SessionNotFound(string id) => new(
+        JsonRpcErrorCodes.ResourceNotFound,
+        $"Session {id} is closed; start a new one with session/new or load it with session/load.",
+        JsonSerializer.SerializeToElement(new SessionNotFoundData { SessionId = id }, AcpJsonContext.Default.SessionNotFoundData));
+
+    /// <summary>The first non-empty line of a prompt, 80 characters at most (the rule the session store uses).</summary>
+    internal static string? TitleFor(string prompt)
+    {
+        string line = prompt.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+        if (line.Length == 0)
+        {
+            return null;
+        }
+
+        return line.Length <= TitleMaxLength ? line : line[..(TitleMaxLength - 1)] + "…";
+    }
+
+    private sealed class CallState
+    {
+        public StringBuilder Output { get; } = new();
+
+        public string? TerminalId { get; set; }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Threading.Channels;
+
+namespace KimiCode.Cli.Shell;
+
+/// <summary>
+/// The keys the user presses, with type-ahead: keys typed while a turn runs (other than Ctrl-C) are held back
+/// and given to the line editor once the turn is over.
+/// </summary>
+internal sealed class KeyQueue(ChannelReader<ConsoleKeyInfo> keys)
+{
+    private readonly Queue<ConsoleKeyInfo> _ready = new();
+    private readonly List<ConsoleKeyInfo> _heldBack = [];
+    private Task<bool>? _wait;
+
+    /// <summary>Takes the next key if one is there.</summary>
+    public bool TryRead(out ConsoleKeyInfo key)
+    {
+        if (_ready.TryDequeue(out key))
+        {
+            return true;
+        }
+
+        return keys.TryRead(out key);
+    }
+
+    /// <summary>Completes when a key may be there (true) or the keys ended (false). The same task until it completes.</summary>
+    public Task<bool> WaitAsync()
+    {
+        if (_ready.Count > 0)
+        {
+            return Task.FromResult(true);
+        }
+
+        if (_wait is null || _wait.IsCompleted)
+        {
+            _wait = keys.WaitToReadAsync().AsTask();
+        }
+
+        return _wait;
+    }
+
+    /// <summary>The next key; null when the keys ended (the terminal closed).</summary>
+    public async Task<ConsoleKeyInfo?> ReadAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (TryRead(out var key))
+            {
+                return key;
+            }
+
+            if (!await WaitAsync().WaitAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Keeps a key typed during a turn for the line editor.</summary>
+    public void HoldBack(ConsoleKeyInfo key) => _heldBack.Add(key);
+
+    /// <summary>Makes the held-back keys readable again, in the order they were typed.</summary>
+    public void ReleaseHeldBack()
+    {
+        foreach (var key in _heldBack)
+        {
+            _ready.Enqueue(key);
+        }
+
+        _heldBack.Clear();
+    }
+
+    public static bool IsCtrlC(ConsoleKeyInfo key) =>
+        key.KeyChar == '\u0003' || (key.Key == ConsoleKey.C && key.Modifiers.HasFlag(ConsoleModifiers.Control));
+}
+
+/// <summary>Ctrl-C twice within <see cref="Window"/> exits the shell; once cancels (a turn) or clears (the input).</summary>
+internal sealed class CtrlCGate(TimeProvider time)
+{
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(2);
+
+    private long? _last;
+
+    /// <summary>Records a press; true when it is the second within the window (time to exit).</summary>
+    public bool Press()
+    {
+        var now = time.GetTimestamp();
+        var twice = _last is { } last && time.GetElapsedTime(last, now) <= Window;
+        _last = twice ? null : now;
+        return twice;
+    }
+
+    /// <summary>Forgets an earlier press (the user did something else in between).</summary>
+    public void Reset() => _last = null;
+}

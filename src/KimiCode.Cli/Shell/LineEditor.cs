@@ -1,0 +1,401 @@
+using System.Text;
+using Spectre.Console;
+
+namespace KimiCode.Cli.Shell;
+
+internal enum EditorOutcome
+{
+    /// <summary>The user pressed Enter: <see cref="EditorResult.Text"/> is the input.</summary>
+    Submitted,
+
+    /// <summary>Ctrl-D on an empty line, Ctrl-C twice, or the terminal closed.</summary>
+    Exit,
+
+    /// <summary>Ctrl-T: show or hide thinking; the input is kept for the next read.</summary>
+    ToggleThinking,
+}
+
+internal readonly record struct EditorResult(EditorOutcome Outcome, string Text);
+
+/// <summary>
+/// The input line: editing keys (arrows, Home/End, Ctrl-A/E/U/K/W), history (Up/Down on the first/last line),
+/// several lines (a trailing backslash, Ctrl-J or Alt-Enter), Tab completion of slash commands. It draws itself
+/// below the output and wraps at the terminal width.
+/// </summary>
+internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory history, CtrlCGate ctrlC, IReadOnlyList<string> commands)
+{
+    private readonly StringBuilder _text = new();
+    private int _cursor;
+    private int _cursorRow;
+    private string? _hint;
+    private string _carry = string.Empty;
+    private StyledLine _prompt = new();
+    private int _promptCells;
+
+    public async Task<EditorResult> ReadAsync(StyledLine prompt, CancellationToken cancellationToken)
+    {
+        _prompt = prompt;
+        _promptCells = prompt.PlainText.GetCellWidth();
+        _text.Clear().Append(_carry);
+        _cursor = _text.Length;
+        _carry = string.Empty;
+        _cursorRow = 0;
+        _hint = null;
+        var historyIndex = history.Entries.Count;
+        var draft = string.Empty;
+        var meta = false;
+        Render();
+        while (true)
+        {
+            var next = await keys.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (next is not { } key)
+            {
+                Finish();
+                return new EditorResult(EditorOutcome.Exit, string.Empty);
+            }
+
+            _hint = null;
+            var control = key.Modifiers.HasFlag(ConsoleModifiers.Control);
+            var alt = meta || key.Modifiers.HasFlag(ConsoleModifiers.Alt);
+            meta = false;
+            if (KeyQueue.IsCtrlC(key))
+            {
+                if (_text.Length > 0)
+                {
+                    ctrlC.Reset();
+                    Set(string.Empty);
+                }
+                else if (ctrlC.Press())
+                {
+                    Finish();
+                    return new EditorResult(EditorOutcome.Exit, string.Empty);
+                }
+                else
+                {
+                    _hint = "Press Ctrl-C again to exit (or type /exit).";
+                }
+
+                Render();
+                continue;
+            }
+
+            ctrlC.Reset();
+            switch (key.Key)
+            {
+                case ConsoleKey.Escape:
+                    meta = true; // Alt-Enter arrives as Escape, then Enter
+                    continue;
+                case ConsoleKey.Enter when control || alt || key.KeyChar == '\n':
+                    Insert("\n");
+                    break;
+                case ConsoleKey.Enter when _cursor == _text.Length && _cursor > 0 && _text[_cursor - 1] == '\\':
+                    _text.Remove(_cursor - 1, 1);
+                    _cursor--;
+                    Insert("\n");
+                    break;
+                case ConsoleKey.Enter:
+                    var submitted = _text.ToString();
+                    Finish();
+                    return new EditorResult(EditorOutcome.Submitted, submitted);
+                case ConsoleKey.Backspace:
+                    if (_cursor > 0)
+                    {
+                        _text.Remove(--_cursor, 1);
+                    }
+
+                    break;
+                case ConsoleKey.Delete:
+                    if (_cursor < _text.Length)
+                    {
+                        _text.Remove(_cursor, 1);
+                    }
+
+                    break;
+                case ConsoleKey.D when control:
+                    if (_text.Length == 0)
+                    {
+                        Finish();
+                        return new EditorResult(EditorOutcome.Exit, string.Empty);
+                    }
+
+                    if (_cursor < _text.Length)
+                    {
+                        _text.Remove(_cursor, 1);
+                    }
+
+                    break;
+                case ConsoleKey.T when control:
+                    _carry = _text.ToString();
+                    Set(string.Empty);
+                    Finish(keepInput: false);
+                    return new EditorResult(EditorOutcome.ToggleThinking, _carry);
+                case ConsoleKey.LeftArrow:
+                case ConsoleKey.B when control:
+                    _cursor = Math.Max(0, _cursor - 1);
+                    break;
+                case ConsoleKey.RightArrow:
+                case ConsoleKey.F when control:
+                    _cursor = Math.Min(_text.Length, _cursor + 1);
+                    break;
+                case ConsoleKey.Home:
+                case ConsoleKey.A when control:
+                    _cursor = LineStart(_cursor);
+                    break;
+                case ConsoleKey.End:
+                case ConsoleKey.E when control:
+                    _cursor = LineEnd(_cursor);
+                    break;
+                case ConsoleKey.U when control:
+                    var start = LineStart(_cursor);
+                    _text.Remove(start, _cursor - start);
+                    _cursor = start;
+                    break;
+                case ConsoleKey.K when control:
+                    var end = LineEnd(_cursor);
+                    _text.Remove(_cursor, end - _cursor);
+                    break;
+                case ConsoleKey.W when control:
+                    var from = _cursor;
+                    while (from > 0 && char.IsWhiteSpace(_text[from - 1]))
+                    {
+                        from--;
+                    }
+
+                    while (from > 0 && !char.IsWhiteSpace(_text[from - 1]))
+                    {
+                        from--;
+                    }
+
+                    _text.Remove(from, _cursor - from);
+                    _cursor = from;
+                    break;
+                case ConsoleKey.L when control:
+                    screen.ClearScreen();
+                    _cursorRow = 0;
+                    break;
+                case ConsoleKey.UpArrow:
+                    if (LineStart(_cursor) > 0)
+                    {
+                        _cursor = MoveVertically(_cursor, up: true);
+                    }
+                    else if (historyIndex > 0)
+                    {
+                        if (historyIndex == history.Entries.Count)
+                        {
+                            draft = _text.ToString();
+                        }
+
+                        Set(history.Entries[--historyIndex]);
+                    }
+
+                    break;
+                case ConsoleKey.DownArrow:
+                    if (LineEnd(_cursor) < _text.Length)
+                    {
+                        _cursor = MoveVertically(_cursor, up: false);
+                    }
+                    else if (historyIndex < history.Entries.Count)
+                    {
+                        historyIndex++;
+                        Set(historyIndex == history.Entries.Count ? draft : history.Entries[historyIndex]);
+                    }
+
+                    break;
+                case ConsoleKey.Tab:
+                    Complete();
+                    break;
+                default:
+                    if (key.KeyChar >= ' ' && key.KeyChar != '\u007f' && !control)
+                    {
+                        Insert(key.KeyChar.ToString());
+                    }
+
+                    break;
+            }
+
+            Render();
+        }
+    }
+
+    private void Complete()
+    {
+        var text = _text.ToString();
+        if (!text.StartsWith('/') || text.Contains(' ', StringComparison.Ordinal) || text.Contains('\n', StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var matches = commands.Where(c => c.StartsWith(text, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (matches.Count == 1)
+        {
+            Set(matches[0] + " ");
+        }
+        else if (matches.Count > 1)
+        {
+            var common = matches.Aggregate((a, b) => a[..CommonPrefix(a, b)]);
+            if (common.Length > text.Length)
+            {
+                Set(common);
+            }
+            else
+            {
+                _hint = string.Join("  ", matches);
+            }
+        }
+    }
+
+    private static int CommonPrefix(string a, string b)
+    {
+        var n = 0;
+        while (n < a.Length && n < b.Length && a[n] == b[n])
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    private void Insert(string value)
+    {
+        var clean = value.Replace("\t", "    ", StringComparison.Ordinal).Replace("\r", string.Empty, StringComparison.Ordinal);
+        _text.Insert(_cursor, clean);
+        _cursor += clean.Length;
+    }
+
+    private void Set(string value)
+    {
+        _text.Clear().Append(value);
+        _cursor = _text.Length;
+    }
+
+    private int LineStart(int position)
+    {
+        while (position > 0 && _text[position - 1] != '\n')
+        {
+            position--;
+        }
+
+        return position;
+    }
+
+    private int LineEnd(int position)
+    {
+        while (position < _text.Length && _text[position] != '\n')
+        {
+            position++;
+        }
+
+        return position;
+    }
+
+    private int MoveVertically(int position, bool up)
+    {
+        var start = LineStart(position);
+        var column = position - start;
+        if (up)
+        {
+            var previousEnd = start - 1;
+            var previousStart = LineStart(previousEnd);
+            return Math.Min(previousStart + column, previousEnd);
+        }
+
+        var nextStart = LineEnd(position) + 1;
+        return Math.Min(nextStart + column, LineEnd(nextStart));
+    }
+
+    /// <summary>Leaves the input on the screen as typed (or removes it) and moves below it.</summary>
+    private void Finish(bool keepInput = true)
+    {
+        _hint = null;
+        if (keepInput)
+        {
+            Render(final: true);
+        }
+        else
+        {
+            screen.WriteRaw(Up(_cursorRow) + "\r\u001b[J", endsBlank: true);
+            _cursorRow = 0;
+        }
+    }
+
+    private void Render(bool final = false)
+    {
+        var width = screen.Width;
+        var output = new StringBuilder();
+        output.Append(Up(_cursorRow)).Append("\r\u001b[J");
+        var lines = _text.ToString().Split('\n');
+        var continuation = new string(' ', _promptCells);
+        var row = 0;
+        var cursorRow = 0;
+        var cursorColumn = 0;
+        var offset = 0;
+        var wrapBreak = false;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (i > 0)
+            {
+                output.Append("\r\n");
+            }
+
+            output.Append(i == 0 ? screen.Format(_prompt) : screen.Sgr(Tone.Dim) + continuation + "\u001b[0m");
+            output.Append(lines[i]);
+            var cells = _promptCells + lines[i].GetCellWidth();
+            var rows = Math.Max(1, (cells + width - 1) / width);
+            if (_cursor >= offset && _cursor <= offset + lines[i].Length)
+            {
+                var position = _promptCells + lines[i][..(_cursor - offset)].GetCellWidth();
+                cursorRow = row + position / width;
+                cursorColumn = position % width;
+                if (position > 0 && position % width == 0 && position == cells && i < lines.Length - 1)
+                {
+                    cursorRow--;
+                    cursorColumn = width - 1;
+                }
+            }
+
+            offset += lines[i].Length + 1;
+            row += rows;
+            if (i == lines.Length - 1 && cells > 0 && cells % width == 0)
+            {
+                output.Append("\r\n"); // leave the pending-wrap state: the cursor may sit after a full row
+                row++;
+                wrapBreak = true;
+            }
+        }
+
+        var endRow = row - 1;
+        if (final)
+        {
+            if (!wrapBreak)
+            {
+                output.Append("\r\n");
+            }
+
+            screen.WriteRaw(output.ToString());
+            _cursorRow = 0;
+            return;
+        }
+
+        if (_hint is not null)
+        {
+            if (!wrapBreak)
+            {
+                output.Append("\r\n");
+                endRow++;
+            }
+
+            output.Append(screen.Format(new StyledLine().Add(_hint, Tone.Dim), width - 1));
+        }
+
+        output.Append(Up(endRow - cursorRow)).Append('\r');
+        if (cursorColumn > 0)
+        {
+            output.Append("\u001b[").Append(cursorColumn).Append('C');
+        }
+
+        screen.WriteRaw(output.ToString());
+        _cursorRow = cursorRow;
+    }
+
+    private static string Up(int rows) => rows > 0 ? $"\u001b[{rows}A" : string.Empty;
+}

@@ -1,0 +1,23 @@
+namespace KimiCode.Cli.Shell;
+
+/// <summary>What <c>kimi</c> (the interactive shell) was started with: the same flags print mode takes.</summary>
+internal sealed record ShellOptions
+{
+    /// <summary>Model alias from config.toml; null = <c>default_model</c>.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Start in yolo mode (nothing asks).</summary>
+    public bool Yolo { get; init; }
+
+    /// <summary>Working directory; null = the current folder.</summary>
+    public string? WorkDir { get; init; }
+
+    /// <summary>Resume this session.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>Continue the latest session of the working directory.</summary>
+    public bool Continue { get; init; }
+
+    /// <summary>Step limit per turn; null = the config's.</summary>
+    public int? MaxSteps { get; init; }
+}

@@ -1,0 +1,223 @@
+using System.Text;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace KimiCode.Cli.Shell;
+
+/// <summary>How a piece of a status line looks.</summary>
+internal enum Tone
+{
+    Plain,
+    Dim,
+    Bold,
+    Accent,
+    Good,
+    Bad,
+    Warn,
+    Selected,
+}
+
+/// <summary>One line of the live region (spinner, pickers): pieces of text with a tone each.</summary>
+internal sealed class StyledLine
+{
+    public List<(string Text, Tone Tone)> Pieces { get; } = [];
+
+    public StyledLine Add(string text, Tone tone = Tone.Plain)
+    {
+        Pieces.Add((text, tone));
+        return this;
+    }
+
+    public string PlainText => string.Concat(Pieces.Select(p => p.Text));
+}
+
+/// <summary>
+/// The screen: finished output is written once and scrolls up; below it a live region (spinner, streamed text
+/// not yet complete, a permission prompt) is redrawn in place. Every write erases the live region, writes, and
+/// draws it again, under one lock, so output from any thread never tears.
+/// </summary>
+internal sealed class ShellScreen(IAnsiConsole console)
+{
+    private readonly Lock _gate = new();
+    private IReadOnlyList<StyledLine> _live = [];
+    private int _liveRows;
+    private bool _lastBlank = true;
+
+    public IAnsiConsole Console => console;
+
+    public int Width => Math.Max(20, console.Profile.Width);
+
+    public bool Unicode => console.Profile.Capabilities.Unicode;
+
+    private bool Colors => console.Profile.Capabilities.ColorSystem != ColorSystem.NoColors;
+
+    /// <summary>Writes a renderable above the live region (ending its last line).</summary>
+    public void Write(IRenderable renderable)
+    {
+        lock (_gate)
+        {
+            EraseLive();
+            console.Write(new Block(renderable));
+            _lastBlank = false;
+            DrawLive();
+        }
+    }
+
+    /// <summary>One line of text in one style (the text is not Markup: brackets are shown as they are).</summary>
+    public void Line(string text, Style? style = null) => Write(new Text(text, style ?? Style.Plain));
+
+    /// <summary>A blank line, unless the last line written is blank already.</summary>
+    public void Gap()
+    {
+        lock (_gate)
+        {
+            if (!_lastBlank)
+            {
+                EraseLive();
+                Raw("\n");
+                _lastBlank = true;
+                DrawLive();
+            }
+        }
+    }
+
+    /// <summary>Replaces the live region.</summary>
+    public void SetLive(IReadOnlyList<StyledLine> lines)
+    {
+        lock (_gate)
+        {
+            EraseLive();
+            _live = lines;
+            DrawLive();
+        }
+    }
+
+    public void ClearLive() => SetLive([]);
+
+    /// <summary>Writes text and control sequences as they are (the line editor draws itself).</summary>
+    public void WriteRaw(string text, bool endsBlank = false)
+    {
+        lock (_gate)
+        {
+            Raw(text);
+            _lastBlank = endsBlank;
+        }
+    }
+
+    /// <summary>Clears the screen and the scrollback.</summary>
+    public void ClearScreen()
+    {
+        lock (_gate)
+        {
+            _liveRows = 0;
+            _live = [];
+            Raw("\u001b[2J\u001b[3J\u001b[H");
+            _lastBlank = true;
+        }
+    }
+
+    /// <summary>The ANSI form of <paramref name="line"/>, cut to <paramref name="maxCells"/> cells (null: no limit).</summary>
+    public string Format(StyledLine line, int? maxCells = null)
+    {
+        var text = new StringBuilder();
+        var left = maxCells ?? int.MaxValue;
+        foreach (var (piece, tone) in line.Pieces)
+        {
+            if (left <= 0)
+            {
+                break;
+            }
+
+            var visible = Cut(piece, left, out var cells);
+            left -= cells;
+            var sgr = Sgr(tone);
+            text.Append(sgr).Append(visible);
+            if (sgr.Length > 0)
+            {
+                text.Append("\u001b[0m");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The start sequence of a tone ("" for plain, and for colours when colour is off).</summary>
+    public string Sgr(Tone tone) => tone switch
+    {
+        Tone.Dim => "\u001b[2m",
+        Tone.Bold => "\u001b[1m",
+        Tone.Accent => Colors ? "\u001b[36m" : string.Empty,
+        Tone.Good => Colors ? "\u001b[32m" : string.Empty,
+        Tone.Bad => Colors ? "\u001b[31m" : string.Empty,
+        Tone.Warn => Colors ? "\u001b[33m" : string.Empty,
+        Tone.Selected => Colors ? "\u001b[1;36m" : "\u001b[1m",
+        _ => string.Empty,
+    };
+
+    /// <summary>The longest start of <paramref name="text"/> that fits in <paramref name="maxCells"/> cells.</summary>
+    public static string Cut(string text, int maxCells, out int cells)
+    {
+        cells = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var width = char.IsLowSurrogate(text[i]) ? 0 : Math.Max(0, text[i].GetCellWidth());
+            if (text[i] is '\n' or '\r' or '\t')
+            {
+                width = 1;
+            }
+
+            if (cells + width > maxCells)
+            {
+                return Clean(text[..i]);
+            }
+
+            cells += width;
+        }
+
+        return Clean(text);
+    }
+
+    private static string Clean(string text) => text.Replace('\n', ' ').Replace('\r', ' ').Replace('\t', ' ');
+
+    private void DrawLive()
+    {
+        if (_live.Count == 0)
+        {
+            Raw("\u001b[?25h");
+            return;
+        }
+
+        var text = new StringBuilder("\u001b[?25l");
+        for (var i = 0; i < _live.Count; i++)
+        {
+            if (i > 0)
+            {
+                text.Append('\n');
+            }
+
+            // One cell short of the width, so a line never wraps and the row count stays exact.
+            text.Append(Format(_live[i], Width - 1));
+        }
+
+        Raw(text.ToString());
+        _liveRows = _live.Count;
+    }
+
+    private void EraseLive()
+    {
+        if (_liveRows == 0)
+        {
+            return;
+        }
+
+        Raw(_liveRows > 1 ? $"\r\u001b[{_liveRows - 1}A\u001b[J" : "\r\u001b[J");
+        _liveRows = 0;
+    }
+
+    private void Raw(string text)
+    {
+        var writer = console.Profile.Out.Writer;
+        writer.Write(text);
+        writer.Flush();
+    }
+}

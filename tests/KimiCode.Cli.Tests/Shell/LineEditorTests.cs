@@ -1,0 +1,203 @@
+using KimiCode.Cli.Shell;
+using KimiCode.Cli.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KimiCode.Cli.Tests.Shell;
+
+public sealed class LineEditorTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "kimi-editor-" + Guid.NewGuid().ToString("N"));
+    private readonly TestTerminal _terminal = new(width: 40);
+    private readonly FakeTimeProvider _clock = new();
+    private readonly InputHistory _history;
+    private readonly LineEditor _editor;
+
+    public LineEditorTests()
+    {
+        _history = InputHistory.Load(Path.Combine(_folder, InputHistory.FileName));
+        _editor = new LineEditor(new ShellScreen(_terminal.Console), new KeyQueue(_terminal.Keys), _history, new CtrlCGate(_clock), SlashCommand.Names);
+    }
+
+    private Task<EditorResult> Read() => _editor.ReadAsync(new StyledLine().Add("› "), CancellationToken.None).WaitAsync(TestTerminal.Timeout);
+
+    [Fact]
+    public async Task Read_TypedTextAndEnter_SubmitsAndLeavesTheLineOnScreen()
+    {
+        _terminal.Type("hello world");
+        _terminal.Enter();
+
+        var result = await Read();
+
+        Assert.Equal(new EditorResult(EditorOutcome.Submitted, "hello world"), result);
+        Assert.Equal("› hello world", _terminal.Screen.Text);
+    }
+
+    [Fact]
+    public async Task Read_TrailingBackslash_ContinuesOnTheNextLine()
+    {
+        _terminal.Type("first \\");
+        _terminal.Enter();
+        _terminal.Type("second");
+        _terminal.Enter();
+
+        var result = await Read();
+
+        Assert.Equal("first \nsecond", result.Text);
+        Assert.Equal("› first\n  second", _terminal.Screen.Text);
+    }
+
+    [Fact]
+    public async Task Read_CtrlJAndAltEnter_InsertLineBreaks()
+    {
+        _terminal.Type("a");
+        _terminal.Press(ConsoleKey.Enter, '\n', control: true); // Ctrl-J
+        _terminal.Type("b");
+        _terminal.Press(ConsoleKey.Escape, '\u001b');            // Alt-Enter arrives as Escape, Enter
+        _terminal.Enter();
+        _terminal.Type("c");
+        _terminal.Enter();
+
+        var result = await Read();
+
+        Assert.Equal("a\nb\nc", result.Text);
+    }
+
+    [Fact]
+    public async Task Read_EditingKeys_MoveAndDelete()
+    {
+        _terminal.Type("helo");
+        _terminal.Press(ConsoleKey.LeftArrow);
+        _terminal.Type("l");
+        _terminal.Press(ConsoleKey.End);
+        _terminal.Type(" wrld");
+        _terminal.Ctrl(ConsoleKey.W);          // delete the word
+        _terminal.Type("world!");
+        _terminal.Press(ConsoleKey.Backspace, '\u007f');
+        _terminal.Press(ConsoleKey.Home);
+        _terminal.Press(ConsoleKey.Delete);
+        _terminal.Type("H");
+        _terminal.Enter();
+
+        Assert.Equal("Hello world", (await Read()).Text);
+    }
+
+    [Fact]
+    public async Task Read_UpArrow_RecallsHistoryAndDownRestoresTheDraft()
+    {
+        _history.Add("older");
+        _history.Add("newer");
+        _terminal.Type("draft");
+        _terminal.Press(ConsoleKey.UpArrow);
+        _terminal.Press(ConsoleKey.UpArrow);
+        _terminal.Enter();
+
+        Assert.Equal("older", (await Read()).Text);
+
+        _terminal.Type("draft");
+        _terminal.Press(ConsoleKey.UpArrow);
+        _terminal.Press(ConsoleKey.DownArrow);
+        _terminal.Enter();
+
+        Assert.Equal("draft", (await Read()).Text);
+    }
+
+    [Fact]
+    public async Task Read_CtrlCWithText_ClearsTheLineAndKeepsReading()
+    {
+        _terminal.Type("discard me");
+        _terminal.CtrlC();
+        _terminal.Type("keep");
+        _terminal.Enter();
+
+        var result = await Read();
+
+        Assert.Equal(new EditorResult(EditorOutcome.Submitted, "keep"), result);
+    }
+
+    [Fact]
+    public async Task Read_CtrlCTwiceOnEmptyLine_Exits()
+    {
+        _terminal.CtrlC();
+        _terminal.CtrlC();
+
+        Assert.Equal(EditorOutcome.Exit, (await Read()).Outcome);
+    }
+
+    [Fact]
+    public async Task Read_CtrlCTwiceMoreThanTwoSecondsApart_DoesNotExit()
+    {
+        var reading = Read();
+        _terminal.CtrlC();
+        await _terminal.WaitForTextAsync("Press Ctrl-C again to exit");
+        _clock.Advance(TimeSpan.FromSeconds(3));
+        _terminal.CtrlC();
+        _terminal.Type("still here");
+        _terminal.Enter();
+
+        Assert.Equal(new EditorResult(EditorOutcome.Submitted, "still here"), await reading);
+    }
+
+    [Fact]
+    public async Task Read_CtrlDOnEmptyLine_Exits()
+    {
+        _terminal.Ctrl(ConsoleKey.D);
+
+        Assert.Equal(EditorOutcome.Exit, (await Read()).Outcome);
+    }
+
+    [Fact]
+    public async Task Read_KeysEnd_Exits()
+    {
+        _terminal.Close();
+
+        Assert.Equal(EditorOutcome.Exit, (await Read()).Outcome);
+    }
+
+    [Fact]
+    public async Task Read_TabAfterUniquePrefix_CompletesTheCommand()
+    {
+        _terminal.Type("/he");
+        _terminal.Press(ConsoleKey.Tab, '\t');
+        _terminal.Enter();
+
+        Assert.Equal("/help ", (await Read()).Text);
+    }
+
+    [Fact]
+    public async Task Read_CtrlT_TogglesThinkingAndKeepsTheInput()
+    {
+        _terminal.Type("half typed");
+        _terminal.Ctrl(ConsoleKey.T);
+
+        var toggle = await Read();
+        _terminal.Enter();
+        var next = await Read();
+
+        Assert.Equal(EditorOutcome.ToggleThinking, toggle.Outcome);
+        Assert.Equal("half typed", next.Text);
+    }
+
+    [Fact]
+    public async Task Read_LineLongerThanTheScreen_WrapsAndRedrawsInPlace()
+    {
+        var reading = Read();
+        _terminal.Type(new string('x', 50));
+        await _terminal.WaitForTextAsync(new string('x', 12));
+        _terminal.Press(ConsoleKey.Backspace, '\u007f');
+        _terminal.Type("END");
+        _terminal.Enter();
+
+        var result = await reading;
+
+        Assert.Equal(new string('x', 49) + "END", result.Text);
+        Assert.Equal("› " + new string('x', 38) + "\n" + new string('x', 11) + "END", _terminal.Screen.Text);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+}

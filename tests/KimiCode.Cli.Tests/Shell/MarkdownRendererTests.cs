@@ -1,0 +1,106 @@
+using KimiCode.Cli.Shell;
+using KimiCode.Cli.Tests.Support;
+
+namespace KimiCode.Cli.Tests.Shell;
+
+public sealed class MarkdownRendererTests
+{
+    private static (string Screen, string Raw) Render(string markdown, int width = 60)
+    {
+        var terminal = new TestTerminal(width);
+        var screen = new ShellScreen(terminal.Console);
+        foreach (var block in MarkdownRenderer.Render(markdown))
+        {
+            screen.Gap();
+            screen.Write(block);
+        }
+
+        return (terminal.Screen.Text, terminal.Raw);
+    }
+
+    [Fact]
+    public void Render_Headings_KeepTheirMarkersAndAreBold()
+    {
+        var (text, raw) = Render("# Title\n\n## Part two\n\nbody");
+
+        Assert.Equal("# Title\n\n## Part two\n\nbody", text);
+        Assert.Matches(@"\u001b\[[0-9;]*1[0-9;]*m(\u001b\[[0-9;]*m)?Title", raw); // bold
+    }
+
+    [Fact]
+    public void Render_Emphasis_StyledWithoutMarkers()
+    {
+        var (text, raw) = Render("Some *soft*, **strong**, ~~gone~~ and `code`.");
+
+        Assert.Equal("Some soft, strong, gone and code.", text);
+        Assert.Matches(@"\u001b\[[0-9;]*3[0-9;]*msoft", raw);   // italic
+        Assert.Matches(@"\u001b\[[0-9;]*1[0-9;]*mstrong", raw); // bold
+        Assert.Matches(@"\u001b\[[0-9;]*9[0-9;]*mgone", raw);   // strikethrough
+        Assert.DoesNotContain("**", text);
+    }
+
+    [Fact]
+    public void Render_FencedCode_FramedWithLanguageAndVerbatim()
+    {
+        var (text, _) = Render("```python\nif x:\n    print(\"[x]\")\n```");
+
+        var lines = text.Split('\n');
+        Assert.StartsWith("╭─python", lines[0]);
+        Assert.Equal("│ if x:            │", lines[1]);
+        Assert.Equal("│     print(\"[x]\") │", lines[2]);
+        Assert.StartsWith("╰", lines[3]);
+    }
+
+    [Fact]
+    public void Render_Lists_BulletsNumbersNestingAndHangingIndent()
+    {
+        var (text, _) = Render("- alpha\n- a long item that has to wrap because the screen is narrow\n  - nested\n\n3. three\n4. four", width: 30);
+
+        Assert.Equal(
+            "• alpha\n" +
+            "• a long item that has to wrap\n" +
+            "  because the screen is narrow\n" +
+            "  • nested\n" +
+            "\n" +
+            "3. three\n" +
+            "4. four", text);
+    }
+
+    [Fact]
+    public void Render_TaskListAndQuote_MarkedAsSuch()
+    {
+        var (text, _) = Render("- [x] done\n- [ ] todo\n\n> quoted\n> text");
+
+        Assert.Equal("☑ done\n☐ todo\n\n│ quoted\n│ text", text);
+    }
+
+    [Fact]
+    public void Render_PipeTable_DrawnAsTable()
+    {
+        var (text, _) = Render("| name | n |\n|---|--:|\n| a | 1 |\n| bb | 22 |");
+
+        Assert.Equal(
+            "╭──────┬────╮\n" +
+            "│ name │  n │\n" +
+            "├──────┼────┤\n" +
+            "│ a    │  1 │\n" +
+            "│ bb   │ 22 │\n" +
+            "╰──────┴────╯", text);
+    }
+
+    [Fact]
+    public void Render_LinkWithOtherText_ShowsTheUrl()
+    {
+        var (text, _) = Render("See [the docs](https://example.com/docs) or <https://example.com>.", width: 100);
+
+        Assert.Equal("See the docs (https://example.com/docs) or https://example.com.", text);
+    }
+
+    [Fact]
+    public void Render_MarkupCharacters_ShownLiterally()
+    {
+        var (text, _) = Render("Use [red]not markup[/] here.");
+
+        Assert.Equal("Use [red]not markup[/] here.", text);
+    }
+}

@@ -1,0 +1,182 @@
+using KimiCode.Cli.Shell;
+using KimiCode.Emulator;
+using Microsoft.Extensions.Time.Testing;
+
+namespace KimiCode.Cli.Tests.Support;
+
+/// <summary>
+/// A shell under test: an in-process emulator, a temporary KIMI_CODE_HOME with an API-key login, a work folder,
+/// a <see cref="TestTerminal"/> and a fake clock for the shell's own timing (spinner, the Ctrl-C window).
+/// The agent and HTTP use real time. Everything is removed on dispose.
+/// </summary>
+internal sealed class ShellHarness : IAsyncDisposable
+{
+    public const string ApiKey = "sk-shell-tests-0123456789";
+
+    private readonly SemaphoreSlim _inputs = new(0);
+    private Task<int>? _run;
+    private ShellApp? _app;
+
+    private ShellHarness(KimiEmulator emulator, string root)
+    {
+        Emulator = emulator;
+        Root = root;
+        Home = Path.Combine(root, "home");
+        WorkDir = Path.Combine(root, "work");
+        Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(WorkDir);
+    }
+
+    public KimiEmulator Emulator { get; }
+
+    public string Root { get; }
+
+    public string Home { get; }
+
+    public string WorkDir { get; }
+
+    public TestTerminal Terminal { get; } = new();
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.Parse("2025-06-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+
+    public ShellApp App => _app ?? throw new InvalidOperationException("Start the shell first.");
+
+    public Task<int> Run => _run ?? throw new InvalidOperationException("Start the shell first.");
+
+    public string ConfigPath => Path.Combine(Home, "config.toml");
+
+    /// <summary>A harness logged in with an API key (<paramref name="loggedIn"/> false: no config.toml at all).</summary>
+    public static async Task<ShellHarness> CreateAsync(string extraConfig = "", bool loggedIn = true)
+    {
+        var options = new EmulatorOptions { AutoApprove = true, PollIntervalSeconds = 1 };
+        options.ApiKeys.Add(ApiKey);
+        var emulator = await KimiEmulator.StartAsync(options, CancellationToken.None);
+        var root = Path.Combine(Path.GetTempPath(), "kimi-shell-" + Guid.NewGuid().ToString("N"));
+        var harness = new ShellHarness(emulator, root);
+        if (!loggedIn)
+        {
+            return harness;
+        }
+
+        File.WriteAllText(harness.ConfigPath, $"""
+            default_model = "kimi-code/kimi-for-coding"
+
+            [providers.kimi-code]
+            type = "kimi"
+            api_key = "{ApiKey}"
+            base_url = "{emulator.CodingBaseUrl}"
+
+            [providers.moonshot-ai]
+            type = "kimi"
+            api_key = "{ApiKey}"
+            base_url = "{emulator.OpenPlatformBaseUrl}"
+
+            [models."kimi-code/kimi-for-coding"]
+            provider = "kimi-code"
+            model = "kimi-for-coding"
+            max_context_size = 262144
+
+            [models."moonshot-ai/kimi-k2-turbo-preview"]
+            provider = "moonshot-ai"
+            model = "kimi-k2-turbo-preview"
+            max_context_size = 131072
+
+            {extraConfig}
+            """);
+        return harness;
+    }
+
+    public CliEnvironment Environment(Func<string, bool>? openBrowser = null) => new()
+    {
+        GetVariable = name => name switch
+        {
+            "KIMI_CODE_HOME" => Home,
+            "HOME" => Root,
+            "KIMI_CODE_OAUTH_HOST" => Emulator.BaseUrl,
+            "KIMI_CODE_BASE_URL" => Emulator.CodingBaseUrl,
+            _ => null,
+        },
+        Out = TextWriter.Null,
+        Error = TextWriter.Null,
+        In = TextReader.Null,
+        CurrentDirectory = WorkDir,
+        OpenBrowser = openBrowser ?? (_ => false),
+    };
+
+    /// <summary>Starts the shell; it runs until /exit, Ctrl-D or the keys end.</summary>
+    public async Task StartAsync(ShellOptions? options = null)
+    {
+        _app = new ShellApp(Environment(), Terminal, options ?? new ShellOptions(), Clock);
+        _app.WaitingForInput += () => _inputs.Release();
+        _run = Task.Run(() => _app.RunAsync(CancellationToken.None));
+        var ready = NextInputAsync();
+        if (await Task.WhenAny(ready, _run) == _run)
+        {
+            await _run; // failed at start: let the test see why
+        }
+
+        await ready;
+    }
+
+    /// <summary>Types a line and presses Enter.</summary>
+    public void Submit(string line)
+    {
+        Terminal.Type(line);
+        Terminal.Enter();
+    }
+
+    /// <summary>Waits until the shell asks for the next input line (each wait consumes one request).</summary>
+    public async Task NextInputAsync()
+    {
+        if (!await _inputs.WaitAsync(TestTerminal.Timeout))
+        {
+            throw new TimeoutException($"The shell did not come back to the input prompt within {TestTerminal.Timeout.TotalSeconds} s. Screen:\n{Terminal.Screen.Text}");
+        }
+    }
+
+    /// <summary>Submits a line and waits until the shell asks for the next one.</summary>
+    public async Task<string> SendAsync(string line)
+    {
+        Submit(line);
+        await NextInputAsync();
+        return Terminal.Screen.Text;
+    }
+
+    public async Task<int> ExitAsync()
+    {
+        Submit("/exit");
+        return await Run.WaitAsync(TestTerminal.Timeout);
+    }
+
+    public IReadOnlyList<RecordedRequest> ChatRequests() =>
+        Emulator.State.Requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        Terminal.Close();
+        if (_run is not null)
+        {
+            try
+            {
+                await _run.WaitAsync(TestTerminal.Timeout);
+            }
+            catch (Exception) when (_run.IsFaulted || _run.IsCanceled)
+            {
+            }
+        }
+
+        _app?.Dispose();
+        _inputs.Dispose();
+        await Emulator.DisposeAsync();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

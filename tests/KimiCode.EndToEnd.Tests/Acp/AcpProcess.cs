@@ -1,0 +1,55 @@
+using System.Diagnostics;
+
+namespace KimiCode.EndToEnd.Tests.Acp;
+
+/// <summary>
+/// The real <c>kimi acp</c> as a child process, with an <see cref="AcpClient"/> on its stdin/stdout (the way an
+/// editor runs it). Disposing closes stdin, which must make the agent exit on its own.
+/// </summary>
+internal sealed class AcpProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Task<string> _stderr;
+
+    private AcpProcess(Process process)
+    {
+        _process = process;
+        _stderr = process.StandardError.ReadToEndAsync();
+        Client = new AcpClient(process.StandardOutput.BaseStream, process.StandardInput.BaseStream);
+    }
+
+    public AcpClient Client { get; }
+
+    public static AcpProcess Start(TestHome home)
+    {
+        var process = Process.Start(KimiProcess.StartInfo(home.Root, home.Environment, "acp"))!;
+        return new AcpProcess(process);
+    }
+
+    /// <summary>Closes stdin and waits for the agent to exit by itself; returns its exit code and stderr.</summary>
+    public async Task<(int ExitCode, string Stderr)> StopAsync()
+    {
+        await Client.DisposeAsync();
+        using var timeout = new CancellationTokenSource(KimiProcess.DefaultTimeout);
+        await _process.WaitForExitAsync(timeout.Token);
+        return (_process.ExitCode, await _stderr);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                await StopAsync();
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+
+        _process.Dispose();
+    }
+}

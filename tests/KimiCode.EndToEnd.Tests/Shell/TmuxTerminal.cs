@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace KimiCode.EndToEnd.Tests.Shell;
+
+/// <summary>
+/// The real <c>kimi</c> on a pseudo-terminal: a detached tmux session (100×40) on a socket of its own, driven with
+/// <c>send-keys</c> and read with <c>capture-pane</c>. Waits poll the screen until a condition holds (30 s cap).
+/// </summary>
+internal sealed class TmuxTerminal : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly string _socket;
+
+    private TmuxTerminal(string socket) => _socket = socket;
+
+    /// <summary>Starts <c>kimi</c> with <paramref name="args"/> in <paramref name="workDir"/> against the test home.</summary>
+    public static async Task<TmuxTerminal> StartAsync(TestHome home, string workDir, params string[] args)
+    {
+        var socket = "kimi-e2e-" + Guid.NewGuid().ToString("N")[..12];
+        var script = Path.Combine(home.Root, socket + ".sh");
+        var command = new StringBuilder("#!/bin/sh\n");
+        command.Append("cd ").Append(Quote(workDir)).Append(" || exit 1\n");
+        command.Append("unset KIMI_API_KEY KIMI_BASE_URL KIMI_MODEL_NAME KIMI_CODE_CUSTOM_HEADERS NO_COLOR\n");
+        var environment = new Dictionary<string, string>(home.Environment)
+        {
+            ["KIMI_CODE_HOME"] = home.Root,
+            ["HOME"] = Path.Combine(home.Root, "user-home"),
+            ["LANG"] = "C.UTF-8",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+        };
+        foreach (var (name, value) in environment)
+        {
+            command.Append("export ").Append(name).Append('=').Append(Quote(value)).Append('\n');
+        }
+
+        command.Append("dotnet exec ").Append(Quote(KimiProcess.KimiDll));
+        foreach (var arg in args)
+        {
+            command.Append(' ').Append(Quote(arg));
+        }
+
+        command.Append("\necho \"[kimi exited with $?]\"\n");
+        await File.WriteAllTextAsync(script, command.ToString());
+        var terminal = new TmuxTerminal(socket);
+        await terminal.TmuxAsync("-u", "new-session", "-d", "-x", "100", "-y", "40", "-s", "kimi", "sh " + Quote(script));
+        await terminal.TmuxAsync("set-option", "-t", "kimi", "remain-on-exit", "on");
+        return terminal;
+    }
+
+    /// <summary>Types <paramref name="text"/> literally (no key names).</summary>
+    public Task TypeAsync(string text) => TmuxAsync("send-keys", "-t", "kimi", "-l", text);
+
+    /// <summary>Presses keys by tmux name: <c>Enter</c>, <c>C-c</c>, <c>C-j</c>, <c>Down</c>, <c>Escape</c>….</summary>
+    public Task PressAsync(params string[] keys) => TmuxAsync(["send-keys", "-t", "kimi", .. keys]);
+
+    /// <summary>Types a line and presses Enter.</summary>
+    public async Task SubmitAsync(string text)
+    {
+        await TypeAsync(text);
+        await PressAsync("Enter");
+    }
+
+    /// <summary>The whole screen, scrollback included, as plain text.</summary>
+    public Task<string> CaptureAsync() => TmuxAsync("capture-pane", "-p", "-S", "-", "-t", "kimi");
+
+    /// <summary>Polls the screen until <paramref name="condition"/> holds; fails with the screen after 30 s.</summary>
+    public async Task<string> WaitForAsync(Func<string, bool> condition, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        string screen;
+        while (true)
+        {
+            screen = await CaptureAsync();
+            if (condition(screen))
+            {
+                return screen;
+            }
+
+            if (deadline.Elapsed > Timeout)
+            {
+                throw new TimeoutException($"The screen never showed {what} within {Timeout.TotalSeconds} s. Screen:\n{screen}");
+            }
+
+            await Task.Delay(PollInterval);
+        }
+    }
+
+    public Task<string> WaitForTextAsync(string text) => WaitForAsync(s => s.Contains(text, StringComparison.Ordinal), $"\"{text}\"");
+
+    /// <summary>Waits until the shell is idle at an empty input prompt, <paramref name="count"/> prompts into the session.</summary>
+    public Task<string> WaitForIdleAsync(int count) => WaitForAsync(
+        s => LastLine(s) is "›" or "yolo ›" or "plan ›" && PromptCount(s) >= count,
+        $"the empty input prompt (#{count})");
+
+    public static string LastLine(string screen) => screen.TrimEnd().Split('\n')[^1].TrimEnd();
+
+    /// <summary>Lines that start an input: "› …", "yolo › …" (the echo of each input and the open prompt).</summary>
+    public static int PromptCount(string screen) =>
+        screen.Split('\n').Count(l => l.StartsWith("› ", StringComparison.Ordinal) || l.TrimEnd() == "›"
+            || l.StartsWith("yolo ›", StringComparison.Ordinal) || l.StartsWith("plan ›", StringComparison.Ordinal));
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await TmuxAsync("kill-server");
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+    }
+
+    private async Task<string> TmuxAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("tmux")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+        };
+        start.ArgumentList.Add("-L");
+        start.ArgumentList.Add(_socket);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("tmux could not be started; install it (apt-get install tmux).");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Timeout);
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"tmux {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}");
+        }
+
+        return await stdout;
+    }
+
+    private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}
