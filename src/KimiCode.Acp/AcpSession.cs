@@ -412,7 +412,16 @@ internal sealed class AcpSession : IPermissionPrompter
 
     private async Task ApplyAsync(SessionSettings next, CancellationToken cancellationToken)
     {
+        var onlyModeChanged = next with { Mode = Settings.Mode } == Settings;
         Settings = next;
+        if (onlyModeChanged && Agent is { } agent)
+        {
+            // A mode switch applies in place, at once (even to the running prompt's next tool call), and keeps
+            // the "allow for this session" answers.
+            agent.Permissions.Mode = next.Mode;
+            return;
+        }
+
         if (!_turn.Wait(0, CancellationToken.None))
         {
             // A prompt is running: its agent keeps its settings; the next prompt gets the new ones.

@@ -1,3 +1,4 @@
+using KimiCode.Agent.Permissions;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
@@ -54,6 +55,12 @@ public sealed class AgentSession
 
     /// <summary>The session id (a version-7 GUID); also the model's prompt-cache key.</summary>
     public string Id { get; }
+
+    /// <summary>
+    /// The session's permission policy: front ends switch its <see cref="IPermissionPolicy.Mode"/> in place, so
+    /// "allow for this session" answers survive a mode change.
+    /// </summary>
+    public IPermissionPolicy Permissions => _options.Permissions;
 
     /// <summary>The system prompt sent with every model call.</summary>
     public string SystemPromptText { get; }

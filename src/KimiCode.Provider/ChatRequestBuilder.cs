@@ -69,7 +69,7 @@ internal static class ChatRequestBuilder
             StreamOptions = stream ? new WireStreamOptions { IncludeUsage = true } : null,
             PromptCacheKey = cacheKey,
             MaxCompletionTokens = chatOptions?.MaxOutputTokens ?? options.MaxCompletionTokens,
-            Thinking = kimi && options.Thinking is { } thinking ? new WireThinking { Type = thinking ? "enabled" : "disabled" } : null,
+            Thinking = kimi && ThinkingFor(chatOptions, options) is { } thinking ? new WireThinking { Type = thinking ? "enabled" : "disabled" } : null,
             Temperature = chatOptions?.Temperature,
             TopP = chatOptions?.TopP,
         };
@@ -197,4 +197,11 @@ internal static class ChatRequestBuilder
 
     private static JsonElement StringElement(string value) =>
         JsonSerializer.SerializeToElement(value, ProviderJsonContext.Default.String);
+
+    /// <summary>
+    /// A per-request <see cref="ChatOptions.Reasoning"/> (the agent's session switch) beats the provider default:
+    /// effort <see cref="ReasoningEffort.None"/> turns thinking off, any other effort turns it on.
+    /// </summary>
+    private static bool? ThinkingFor(ChatOptions? chatOptions, KimiProviderOptions options)
+        => chatOptions?.Reasoning is { Effort: { } effort } ? effort != ReasoningEffort.None : options.Thinking;
 }

@@ -175,6 +175,27 @@ public sealed class PromptTests
     }
 
     [Fact]
+    public async Task Prompt_AllowAlwaysThenModeSwitch_GrantIsKept()
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        int asked = 0;
+        harness.Client.OnRequest = (_, _) =>
+        {
+            Interlocked.Increment(ref asked);
+            return Task.FromResult(ClientReply.Result("""{"outcome":{"outcome":"selected","optionId":"allow_always"}}"""));
+        };
+        string sessionId = await harness.NewSessionAsync();
+
+        await harness.PromptAsync(sessionId, ToolLine("Write", $$"""{"file_path":{{Json.Str(Path.Combine(harness.Workspace, "a.txt"))}},"content":"a"}"""));
+        await harness.Client.ResultAsync("session/set_mode", $$"""{"sessionId":{{Json.Str(sessionId)}},"modeId":"plan"}""");
+        await harness.Client.ResultAsync("session/set_mode", $$"""{"sessionId":{{Json.Str(sessionId)}},"modeId":"default"}""");
+        await harness.PromptAsync(sessionId, ToolLine("Write", $$"""{"file_path":{{Json.Str(Path.Combine(harness.Workspace, "b.txt"))}},"content":"b"}"""));
+
+        Assert.Equal(1, asked);
+        Assert.True(File.Exists(Path.Combine(harness.Workspace, "b.txt")));
+    }
+
+    [Fact]
     public async Task Prompt_WriteWithEditorFs_WritesThroughTheEditor()
     {
         await using AcpHarness harness = await AcpHarness.StartAsync();

@@ -112,6 +112,21 @@ public sealed class RequestShapeTests
         Assert.Equal("disabled", body.GetProperty("thinking").GetProperty("type").GetString());
     }
 
+    [Theory]
+    [InlineData(true, ReasoningEffort.None, "disabled")]
+    [InlineData(false, ReasoningEffort.High, "enabled")]
+    [InlineData(null, ReasoningEffort.Medium, "enabled")]
+    public async Task Streaming_ReasoningOptionPerRequest_OverridesProviderThinking(bool? providerDefault, ReasoningEffort effort, string expected)
+    {
+        using var h = new Harness(o => o.Thinking = providerDefault);
+        h.Handler.EnqueueSse(Answer);
+
+        await h.StreamAsync(Conversation(), new ChatOptions { Reasoning = new ReasoningOptions { Effort = effort } });
+
+        JsonElement body = Assert.Single(h.Handler.Requests).Json;
+        Assert.Equal(expected, body.GetProperty("thinking").GetProperty("type").GetString());
+    }
+
     [Fact]
     public async Task Streaming_ThinkingNull_SendsNoThinkingField()
     {

@@ -499,7 +499,15 @@ internal sealed class ShellApp : IDisposable
     private async Task SetModeAsync(PermissionMode mode, CancellationToken cancellationToken)
     {
         _mode = mode;
-        await ReopenAsync(cancellationToken).ConfigureAwait(false);
+        if (_session is { } session)
+        {
+            session.Permissions.Mode = mode; // in place: "allow for this session" answers are kept
+        }
+        else
+        {
+            await ReopenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         _screen.Line(mode switch
         {
             PermissionMode.Yolo => "Yolo mode: every tool call runs without asking (deny rules still apply). /yolo again to go back.",
