@@ -223,7 +223,9 @@ public sealed class AcpServer : IDisposable
             {
                 LoadSession = true,
                 PromptCapabilities = new PromptCapabilities { Image = true, Audio = false, EmbeddedContext = true },
-                McpCapabilities = new McpCapabilities { Http = true, Sse = true },
+                // Not advertised until the agent can connect MCP servers: an editor would otherwise configure
+                // http/sse servers whose tools silently never appear.
+                McpCapabilities = new McpCapabilities { Http = false, Sse = false },
                 SessionCapabilities = new SessionCapabilities { List = EmptyObject.Instance, Resume = EmptyObject.Instance, Close = EmptyObject.Instance },
                 Auth = new AgentAuthCapabilities { Logout = EmptyObject.Instance },
             },
