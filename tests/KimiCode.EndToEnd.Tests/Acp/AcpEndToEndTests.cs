@@ -1,3 +1,4 @@
+using KimiCode.Acp.Tests.Support;
 using System.Text.Json;
 using KimiCode.Emulator;
 
@@ -8,10 +9,10 @@ public sealed class AcpEndToEndTests
 {
     private const string ApiKey = "sk-e2e-acp-key";
 
-    private static string SessionNew(string cwd) => $$"""{"cwd":{{AcpJson.Str(cwd)}},"mcpServers":[]}""";
+    private static string SessionNew(string cwd) => $$"""{"cwd":{{Json.Str(cwd)}},"mcpServers":[]}""";
 
     private static string Prompt(string sessionId, string text) =>
-        $$$"""{"sessionId":{{{AcpJson.Str(sessionId)}}},"prompt":[{"type":"text","text":{{{AcpJson.Str(text)}}}}]}""";
+        $$$"""{"sessionId":{{{Json.Str(sessionId)}}},"prompt":[{"type":"text","text":{{{Json.Str(text)}}}}]}""";
 
     private static string Joined(IEnumerable<JsonElement> updates, string tag) =>
         string.Concat(updates.Where(u => u.Tag() == tag).Select(u => u.GetProperty("content").Text("text")));
@@ -75,7 +76,7 @@ public sealed class AcpEndToEndTests
         (int exitCode, string stderr) = await kimi.StopAsync();
         Assert.Equal(0, exitCode);
         Assert.DoesNotContain(ApiKey, stderr, StringComparison.Ordinal);
-        Assert.All(kimi.Client.Lines, line => Assert.Equal("2.0", AcpJson.Parse(line).Text("jsonrpc")));
+        Assert.All(kimi.Client.Lines, line => Assert.Equal("2.0", Json.Parse(line).Text("jsonrpc")));
         Assert.DoesNotContain(kimi.Client.Lines, line => line.Contains(ApiKey, StringComparison.Ordinal));
     }
 
@@ -138,7 +139,7 @@ public sealed class AcpEndToEndTests
         };
         string sessionId = await StartSessionAsync(kimi, workspace, """{"fs":{"readTextFile":true,"writeTextFile":true}}""");
 
-        JsonElement result = await kimi.Client.ResultAsync("session/prompt", Prompt(sessionId, $$"""tool: Read {"file_path":{{AcpJson.Str(path)}}}"""));
+        JsonElement result = await kimi.Client.ResultAsync("session/prompt", Prompt(sessionId, $$"""tool: Read {"file_path":{{Json.Str(path)}}}"""));
 
         Assert.Equal("end_turn", result.Text("stopReason"));
         Assert.Equal([path], reads);
@@ -171,7 +172,7 @@ public sealed class AcpEndToEndTests
         };
         string sessionId = await StartSessionAsync(kimi, workspace);
 
-        JsonElement result = await kimi.Client.ResultAsync("session/prompt", Prompt(sessionId, $$"""tool: Write {"file_path":{{AcpJson.Str(path)}},"content":"approved content"}"""));
+        JsonElement result = await kimi.Client.ResultAsync("session/prompt", Prompt(sessionId, $$"""tool: Write {"file_path":{{Json.Str(path)}},"content":"approved content"}"""));
 
         Assert.Equal("end_turn", result.Text("stopReason"));
         Assert.NotNull(asked);
@@ -194,7 +195,7 @@ public sealed class AcpEndToEndTests
 
         Task<JsonElement> prompt = kimi.Client.ResultAsync("session/prompt", Prompt(sessionId, "a long answer please"));
         await kimi.Client.NextUpdateAsync(u => u.Tag() == "agent_message_chunk");
-        await kimi.Client.NotifyAsync("session/cancel", $$"""{"sessionId":{{AcpJson.Str(sessionId)}}}""");
+        await kimi.Client.NotifyAsync("session/cancel", $$"""{"sessionId":{{Json.Str(sessionId)}}}""");
 
         Assert.Equal("cancelled", (await prompt).Text("stopReason"));
         kimi.Client.DrainUpdates();
@@ -219,15 +220,15 @@ public sealed class AcpEndToEndTests
 
         await using var second = AcpProcess.Start(home);
         await second.Client.ResultAsync("initialize", """{"protocolVersion":1,"clientCapabilities":{}}""");
-        JsonElement listed = await second.Client.ResultAsync("session/list", $$"""{"cwd":{{AcpJson.Str(workspace)}}}""");
-        JsonElement loaded = await second.Client.ResultAsync("session/load", $$"""{"sessionId":{{AcpJson.Str(sessionId)}},"cwd":{{AcpJson.Str(workspace)}},"mcpServers":[]}""");
+        JsonElement listed = await second.Client.ResultAsync("session/list", $$"""{"cwd":{{Json.Str(workspace)}}}""");
+        JsonElement loaded = await second.Client.ResultAsync("session/load", $$"""{"sessionId":{{Json.Str(sessionId)}},"cwd":{{Json.Str(workspace)}},"mcpServers":[]}""");
 
         Assert.Equal(sessionId, listed.GetProperty("sessions")[0].Text("sessionId"));
         Assert.Equal("remember this conversation", listed.GetProperty("sessions")[0].Text("title"));
         Assert.Equal("default", loaded.GetProperty("modes").Text("currentModeId"));
         List<string> lines = [.. second.Client.Lines];
         int response = lines.FindIndex(l => l.Contains("currentModeId", StringComparison.Ordinal) && l.Contains("\"result\"", StringComparison.Ordinal));
-        List<JsonElement> replay = [.. lines.Take(response).Select(AcpJson.Parse)
+        List<JsonElement> replay = [.. lines.Take(response).Select(Json.Parse)
             .Where(m => m.TryGetProperty("method", out JsonElement method) && method.GetString() == "session/update")
             .Select(m => m.GetProperty("params").GetProperty("update"))];
         Assert.Equal("remember this conversation", replay.First(u => u.Tag() == "user_message_chunk").GetProperty("content").Text("text"));

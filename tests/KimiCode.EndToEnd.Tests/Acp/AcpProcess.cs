@@ -1,9 +1,10 @@
+using KimiCode.Acp.Tests.Support;
 using System.Diagnostics;
 
 namespace KimiCode.EndToEnd.Tests.Acp;
 
 /// <summary>
-/// The real <c>kimi acp</c> as a child process, with an <see cref="AcpClient"/> on its stdin/stdout (the way an
+/// The real <c>kimi acp</c> as a child process, with an <see cref="AcpTestClient"/> on its stdin/stdout (the way an
 /// editor runs it). Disposing closes stdin, which must make the agent exit on its own.
 /// </summary>
 internal sealed class AcpProcess : IAsyncDisposable
@@ -15,10 +16,10 @@ internal sealed class AcpProcess : IAsyncDisposable
     {
         _process = process;
         _stderr = process.StandardError.ReadToEndAsync();
-        Client = new AcpClient(process.StandardOutput.BaseStream, process.StandardInput.BaseStream);
+        Client = new AcpTestClient(process.StandardOutput.BaseStream, process.StandardInput.BaseStream);
     }
 
-    public AcpClient Client { get; }
+    public AcpTestClient Client { get; }
 
     public static AcpProcess Start(TestHome home)
     {
