@@ -12,12 +12,13 @@ internal static class KimiCommandLine
         {
             Description = "Run one prompt non-interactively and exit (the prompt may also come on stdin). Never asks: actions that would ask are refused unless --yolo or a rule allows them.",
             Arity = ArgumentArity.ZeroOrOne,
+            HelpName = "prompt",
         };
-        var model = new Option<string?>("--model", "-m") { Description = "Model alias from config.toml (default: default_model)." };
+        var model = new Option<string?>("--model", "-m") { Description = "Model alias from config.toml (default: default_model).", HelpName = "alias" };
         var outputFormat = new Option<string>("--output-format") { Description = "Print-mode output: text (the final answer) or stream-json (one JSON message per line).", DefaultValueFactory = _ => "text" };
         outputFormat.AcceptOnlyFromAmong("text", "stream-json");
         var yolo = new Option<bool>("--yolo") { Description = "Run every tool call without asking (deny rules still apply)." };
-        var maxSteps = new Option<int?>("--max-steps") { Description = "Stop a turn after this many model calls (default: [loop_control] max_steps_per_turn or 100)." };
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Stop a turn after this many model calls (default: [loop_control] max_steps_per_turn or 100).", HelpName = "n" };
         maxSteps.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int?>() is < 1)
@@ -25,8 +26,8 @@ internal static class KimiCommandLine
                 result.AddError("--max-steps must be at least 1.");
             }
         });
-        var workDir = new Option<string?>("--work-dir", "-w") { Description = "Working directory for the agent (default: the current folder)." };
-        var session = new Option<string?>("--session", "-S") { Description = "Resume the session with this id." };
+        var workDir = new Option<string?>("--work-dir", "-w") { Description = "Working directory for the agent (default: the current folder).", HelpName = "dir" };
+        var session = new Option<string?>("--session", "-S") { Description = "Resume the session with this id.", HelpName = "id" };
         var continueLatest = new Option<bool>("--continue", "-C") { Description = "Continue the latest session of the working directory." };
         var root = new RootCommand("kimi: a coding agent for the Kimi Code service (Moonshot AI's coding plan).")
         {
