@@ -113,7 +113,7 @@ internal static class ChatRequestBuilder
                     {
                         Id = call.CallId,
                         Type = "function",
-                        Function = new WireFunctionCall { Name = call.Name, Arguments = ToolArguments.Serialize(call.Arguments) },
+                        Function = new WireFunctionCall { Name = call.Name, Arguments = ToolCallJson.Arguments(call.Arguments) },
                     });
                     break;
             }

@@ -9,30 +9,6 @@ namespace KimiCode.Provider;
 /// <summary>Tool-call arguments and results between M.E.AI objects and the JSON text the API carries.</summary>
 internal static class ToolArguments
 {
-    /// <summary>Arguments dictionary → compact JSON object text.</summary>
-    public static string Serialize(IDictionary<string, object?>? arguments)
-    {
-        if (arguments is null || arguments.Count == 0)
-        {
-            return "{}";
-        }
-
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (KeyValuePair<string, object?> pair in arguments)
-            {
-                writer.WritePropertyName(pair.Key);
-                WriteValue(writer, pair.Value);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
     /// <summary>A tool result as the text the model reads.</summary>
     public static string ResultText(FunctionResultContent result)
     {
@@ -113,7 +89,7 @@ internal static class ToolArguments
         }
     }
 
-    private static void WriteValue(Utf8JsonWriter writer, object? value)
+    internal static void WriteValue(Utf8JsonWriter writer, object? value)
     {
         switch (value)
         {

@@ -39,7 +39,7 @@ public sealed class InternalsTests
             ["json"] = element.RootElement.Clone(),
         };
 
-        Assert.Equal("""{"s":"a\u0022b","n":1.5,"b":true,"none":null,"list":["p","q"],"nested":{"k":2},"json":{"x":[1,2]}}""", ToolArguments.Serialize(arguments));
+        Assert.Equal("""{"s":"a\u0022b","n":1.5,"b":true,"none":null,"list":["p","q"],"nested":{"k":2},"json":{"x":[1,2]}}""", ToolCallJson.Arguments(arguments));
     }
 
     [Fact]

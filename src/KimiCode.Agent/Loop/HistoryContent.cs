@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using KimiCode.Agent.Tools;
 using Microsoft.Extensions.AI;
@@ -72,27 +69,8 @@ internal static class HistoryContent
         message.Role == ChatRole.User && !message.Contents.Any(c => c is FunctionResultContent);
 
     /// <summary>The call's arguments as compact JSON (<c>{}</c> when absent or unparsed).</summary>
-    public static string ArgumentsJson(FunctionCallContent call, bool sortKeys = false)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            if (call.Arguments is { } arguments)
-            {
-                IEnumerable<KeyValuePair<string, object?>> pairs = sortKeys ? arguments.OrderBy(p => p.Key, StringComparer.Ordinal) : arguments;
-                foreach (KeyValuePair<string, object?> pair in pairs)
-                {
-                    writer.WritePropertyName(pair.Key);
-                    WriteValue(writer, pair.Value);
-                }
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string ArgumentsJson(FunctionCallContent call, bool sortKeys = false) =>
+        KimiCode.Provider.ToolCallJson.Arguments(call.Arguments, sortKeys);
 
     /// <summary>The call's arguments as one JSON object, for <see cref="IAgentTool.Prepare"/>.</summary>
     public static JsonElement ArgumentsElement(FunctionCallContent call)
@@ -134,58 +112,5 @@ internal static class HistoryContent
         }
 
         return count + 8;
-    }
-
-    private static void WriteValue(Utf8JsonWriter writer, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case JsonElement element:
-                element.WriteTo(writer);
-                break;
-            case string s:
-                writer.WriteStringValue(s);
-                break;
-            case bool b:
-                writer.WriteBooleanValue(b);
-                break;
-            case int i:
-                writer.WriteNumberValue(i);
-                break;
-            case long l:
-                writer.WriteNumberValue(l);
-                break;
-            case double d:
-                writer.WriteNumberValue(d);
-                break;
-            case decimal m:
-                writer.WriteNumberValue(m);
-                break;
-            case IDictionary<string, object?> dictionary:
-                writer.WriteStartObject();
-                foreach (KeyValuePair<string, object?> pair in dictionary)
-                {
-                    writer.WritePropertyName(pair.Key);
-                    WriteValue(writer, pair.Value);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case System.Collections.IEnumerable sequence:
-                writer.WriteStartArray();
-                foreach (object? item in sequence)
-                {
-                    WriteValue(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
-                break;
-        }
     }
 }

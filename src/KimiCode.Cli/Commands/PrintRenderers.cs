@@ -192,42 +192,13 @@ internal sealed class StreamJsonRenderer(TextWriter output, AgentSession session
                 w.WriteString("type", "function");
                 w.WriteStartObject("function");
                 w.WriteString("name", call.Name);
-                w.WriteString("arguments", ArgumentsJson(call));
+                w.WriteString("arguments", KimiCode.Provider.ToolCallJson.Arguments(call.Arguments));
                 w.WriteEndObject();
                 w.WriteEndObject();
             }
 
             w.WriteEndArray();
         }
-    }
-
-    private static string ArgumentsJson(FunctionCallContent call)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            foreach (var (name, value) in call.Arguments ?? new Dictionary<string, object?>())
-            {
-                writer.WritePropertyName(name);
-                switch (value)
-                {
-                    case JsonElement element:
-                        element.WriteTo(writer);
-                        break;
-                    case null:
-                        writer.WriteNullValue();
-                        break;
-                    default:
-                        writer.WriteStringValue(value.ToString());
-                        break;
-                }
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static string ResultText(object? result) => result switch
