@@ -77,6 +77,18 @@ public sealed class AgentSession
         }
     }
 
+    /// <summary>How many messages <see cref="History"/> holds, without copying it (for consumers that poll it per event).</summary>
+    public int HistoryCount
+    {
+        get
+        {
+            lock (_historyGate)
+            {
+                return _history.Count;
+            }
+        }
+    }
+
     /// <summary>Estimated tokens of the next request: the last prompt count the server reported plus characters/4 of what came after.</summary>
     public long EstimatedContextTokens
     {

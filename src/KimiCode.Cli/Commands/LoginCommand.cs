@@ -142,20 +142,14 @@ internal static class LoginCommand
         {
             case DeviceLoginEvent.CodeIssued issued:
                 var auth = issued.Authorization;
-                if (options.Json)
+                WriteJsonEvent(env, options, "code_issued", w =>
                 {
-                    env.Out.WriteLine(JsonLines.Format(w =>
-                    {
-                        w.WriteString("event", "code_issued");
-                        w.WriteString("user_code", auth.UserCode);
-                        w.WriteString("verification_uri", auth.VerificationUri);
-                        w.WriteString("verification_uri_complete", auth.VerificationUriComplete);
-                        w.WriteNumber("expires_in", (int)auth.ExpiresIn.TotalSeconds);
-                        w.WriteNumber("interval", (int)auth.Interval.TotalSeconds);
-                    }));
-                    env.Out.Flush();
-                }
-
+                    w.WriteString("user_code", auth.UserCode);
+                    w.WriteString("verification_uri", auth.VerificationUri);
+                    w.WriteString("verification_uri_complete", auth.VerificationUriComplete);
+                    w.WriteNumber("expires_in", (int)auth.ExpiresIn.TotalSeconds);
+                    w.WriteNumber("interval", (int)auth.Interval.TotalSeconds);
+                });
                 human.WriteLine($"To log in, open {auth.VerificationUriComplete}");
                 human.WriteLine($"and confirm the code {auth.UserCode} (valid for {(int)auth.ExpiresIn.TotalMinutes} minutes).");
                 if (!options.NoBrowser && !env.OpenBrowser(auth.VerificationUriComplete))

@@ -71,7 +71,7 @@ internal sealed class TextRenderer(TextWriter output, TextWriter? progress) : IP
 /// </summary>
 internal sealed class StreamJsonRenderer(TextWriter output, AgentSession session) : IPrintRenderer
 {
-    private int _emitted = session.History.Count;
+    private int _emitted = session.HistoryCount;
     private bool _skippedPrompt;
 
     public async Task OnEventAsync(AgentEvent e)
@@ -139,6 +139,12 @@ internal sealed class StreamJsonRenderer(TextWriter output, AgentSession session
 
     private async Task FlushHistoryAsync()
     {
+        // Called for every event, streamed deltas included: copy the history only when it has grown.
+        if (session.HistoryCount <= _emitted)
+        {
+            return;
+        }
+
         var history = session.History;
         for (; _emitted < history.Count; _emitted++)
         {
