@@ -10,8 +10,8 @@ public sealed class InterruptionEndToEndTests
     [Fact]
     public async Task Print_SigIntDuringBash_KillsProcessGroupAndExits130()
     {
-        await using var home = await PrintModeEndToEndTests.ApiKeyHomeAsync();
-        var work = PrintModeEndToEndTests.Workspace(home);
+        await using var home = await TestHome.StartWithApiKeyAsync("sk-print-mode");
+        var work = home.Workspace();
         var pidFile = Path.Combine(work, "child.pid");
         await using var kimi = home.Start("-w", work, "--yolo", "-p", $"wait\ntool: Bash {{\"command\":\"sleep 1000 & echo $! > {pidFile}; wait\"}}");
 
@@ -26,8 +26,8 @@ public sealed class InterruptionEndToEndTests
     [Fact]
     public async Task Print_KilledMidTurn_ContinueResumesWithConsistentHistory()
     {
-        await using var home = await PrintModeEndToEndTests.ApiKeyHomeAsync();
-        var work = PrintModeEndToEndTests.Workspace(home);
+        await using var home = await TestHome.StartWithApiKeyAsync("sk-print-mode");
+        var work = home.Workspace();
         var pidFile = Path.Combine(work, "child.pid");
         await using (var kimi = home.Start("-w", work, "--yolo", "-p", $"wait\ntool: Bash {{\"command\":\"sleep 1000 & echo $! > {pidFile}; wait\"}}"))
         {

@@ -11,8 +11,8 @@ public sealed class PrintModeEndToEndTests
     [Fact]
     public async Task Print_ToolCallPrompt_AgentReadsFileAndAnswersOnStdout()
     {
-        await using var home = await ApiKeyHomeAsync();
-        var work = Workspace(home, ("notes.txt", "the secret word is kumquat\n"));
+        await using var home = await TestHome.StartWithApiKeyAsync(Key);
+        var work = home.Workspace(("notes.txt", "the secret word is kumquat\n"));
 
         var result = await home.RunAsync("-p", "read it\ntool: Read {\"file_path\":\"notes.txt\"}", "-w", work);
 
@@ -25,8 +25,8 @@ public sealed class PrintModeEndToEndTests
     [Fact]
     public async Task Print_StreamJson_EveryLineMatchesTheDocumentedSchema()
     {
-        await using var home = await ApiKeyHomeAsync();
-        var work = Workspace(home, ("a.txt", "alpha\n"), ("b.txt", "beta\n"));
+        await using var home = await TestHome.StartWithApiKeyAsync(Key);
+        var work = home.Workspace(("a.txt", "alpha\n"), ("b.txt", "beta\n"));
         using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoRoot(), "docs", "stream-json.schema.json")));
 
         var result = await home.RunAsync("-p", "read both\ntool: Read {\"file_path\":\"a.txt\"}\ntool: Read {\"file_path\":\"b.txt\"}", "-w", work, "--output-format", "stream-json");
@@ -52,8 +52,8 @@ public sealed class PrintModeEndToEndTests
     [Fact]
     public async Task Print_ShellWithoutYolo_RefusedWithoutAskingAndWithYoloRuns()
     {
-        await using var home = await ApiKeyHomeAsync();
-        var work = Workspace(home);
+        await using var home = await TestHome.StartWithApiKeyAsync(Key);
+        var work = home.Workspace();
         var marker = Path.Combine(work, "made-by-bash");
         var prompt = $"make it\ntool: Bash {{\"command\":\"touch {marker}\"}}";
 
@@ -71,8 +71,8 @@ public sealed class PrintModeEndToEndTests
     [Fact]
     public async Task Print_Continue_ResumesLatestSessionOfTheFolder()
     {
-        await using var home = await ApiKeyHomeAsync();
-        var work = Workspace(home);
+        await using var home = await TestHome.StartWithApiKeyAsync(Key);
+        var work = home.Workspace();
 
         var first = await home.RunAsync("-p", "first prompt", "-w", work, "--output-format", "stream-json");
         var second = await home.RunAsync("-p", "second prompt", "-w", work, "--continue", "--output-format", "stream-json");
@@ -87,14 +87,14 @@ public sealed class PrintModeEndToEndTests
     [Fact]
     public async Task Print_Forbidden_ExitOneWithServerWords()
     {
-        await using var home = await ApiKeyHomeAsync();
+        await using var home = await TestHome.StartWithApiKeyAsync(Key);
         home.Emulator.State.InjectFault(new EmulatorFault
         {
             Status = 403,
             Body = """{"error":{"message":"Kimi For Coding is currently only available for Coding Agents such as Kimi CLI, Claude Code, Roo Code, Kilo Code, etc.","type":"access_terminated_error"}}""",
         });
 
-        var result = await home.RunAsync("-p", "hello", "-w", Workspace(home));
+        var result = await home.RunAsync("-p", "hello", "-w", home.Workspace());
 
         Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Contains("[provider.access_terminated]", result.Stderr);
@@ -105,10 +105,10 @@ public sealed class PrintModeEndToEndTests
     [Fact]
     public async Task Print_RateLimitedUntilRetriesRunOut_ExitSeventyFive()
     {
-        await using var home = await ApiKeyHomeAsync("[loop_control]\nmax_retries_per_step = 2\n");
+        await using var home = await TestHome.StartWithApiKeyAsync(Key, _ => "[loop_control]\nmax_retries_per_step = 2\n");
         home.Emulator.State.InjectFault(new EmulatorFault { Status = 429, Count = 50, RetryAfterSeconds = 0 });
 
-        var result = await home.RunAsync("-p", "hello", "-w", Workspace(home), "--output-format", "stream-json");
+        var result = await home.RunAsync("-p", "hello", "-w", home.Workspace(), "--output-format", "stream-json");
 
         Assert.True(result.ExitCode == 75, result.ToString());
         Assert.Contains("[provider.rate_limit]", result.Stderr);
@@ -120,10 +120,10 @@ public sealed class PrintModeEndToEndTests
     [Fact]
     public async Task Print_NetworkDown_ExitSeventyFive()
     {
-        await using var home = await ApiKeyHomeAsync("[loop_control]\nmax_retries_per_step = 1\n");
+        await using var home = await TestHome.StartWithApiKeyAsync(Key, _ => "[loop_control]\nmax_retries_per_step = 1\n");
         File.WriteAllText(home.ConfigPath, File.ReadAllText(home.ConfigPath).Replace(home.Emulator.CodingBaseUrl, "http://127.0.0.1:9/coding/v1", StringComparison.Ordinal));
 
-        var result = await home.RunAsync("-p", "hello", "-w", Workspace(home));
+        var result = await home.RunAsync("-p", "hello", "-w", home.Workspace());
 
         Assert.True(result.ExitCode == 75, result.ToString());
         Assert.Contains("[provider.network]", result.Stderr);
@@ -133,45 +133,12 @@ public sealed class PrintModeEndToEndTests
     [Fact]
     public async Task Print_NoPrompt_UsageErrorOnOneLine()
     {
-        await using var home = await ApiKeyHomeAsync();
+        await using var home = await TestHome.StartWithApiKeyAsync(Key);
 
         var result = await home.RunWithInputAsync(string.Empty, "-p");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("No prompt", Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
-    }
-
-    internal static async Task<TestHome> ApiKeyHomeAsync(string extraConfig = "")
-    {
-        var home = await TestHome.StartAsync(o => o.ApiKeys.Add(Key));
-        File.WriteAllText(home.ConfigPath, $"""
-            default_model = "kimi-code/kimi-for-coding"
-
-            [providers.kimi-code]
-            type = "kimi"
-            api_key = "{Key}"
-            base_url = "{home.Emulator.CodingBaseUrl}"
-
-            [models."kimi-code/kimi-for-coding"]
-            provider = "kimi-code"
-            model = "kimi-for-coding"
-            max_context_size = 262144
-
-            {extraConfig}
-            """);
-        return home;
-    }
-
-    internal static string Workspace(TestHome home, params (string Name, string Text)[] files)
-    {
-        var work = Path.Combine(home.Root, "work");
-        Directory.CreateDirectory(work);
-        foreach (var (name, text) in files)
-        {
-            File.WriteAllText(Path.Combine(work, name), text);
-        }
-
-        return work;
     }
 
     private static string SessionId(ProcessResult result)

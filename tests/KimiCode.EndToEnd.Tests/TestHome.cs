@@ -38,6 +38,41 @@ internal sealed class TestHome : IAsyncDisposable
         return new TestHome(emulator, root);
     }
 
+    /// <summary>A home whose config has one API-key provider (<c>kimi-code</c>) on the emulator's coding API, plus the text <paramref name="extraConfig"/> makes for the running emulator.</summary>
+    public static async Task<TestHome> StartWithApiKeyAsync(string key, Func<KimiEmulator, string>? extraConfig = null)
+    {
+        var home = await StartAsync(o => o.ApiKeys.Add(key));
+        File.WriteAllText(home.ConfigPath, $"""
+            default_model = "kimi-code/kimi-for-coding"
+
+            [providers.kimi-code]
+            type = "kimi"
+            api_key = "{key}"
+            base_url = "{home.Emulator.CodingBaseUrl}"
+
+            [models."kimi-code/kimi-for-coding"]
+            provider = "kimi-code"
+            model = "kimi-for-coding"
+            max_context_size = 262144
+
+            {extraConfig?.Invoke(home.Emulator)}
+            """);
+        return home;
+    }
+
+    /// <summary>The folder the agent works in (<c>{Root}/work</c>), with <paramref name="files"/> written into it.</summary>
+    public string Workspace(params (string Name, string Text)[] files)
+    {
+        var work = Path.Combine(Root, "work");
+        Directory.CreateDirectory(work);
+        foreach (var (name, text) in files)
+        {
+            File.WriteAllText(Path.Combine(work, name), text);
+        }
+
+        return work;
+    }
+
     public Task<ProcessResult> RunAsync(params string[] args) => KimiProcess.RunAsync(Root, Environment, null, args);
 
     public Task<ProcessResult> RunWithInputAsync(string stdin, params string[] args) => KimiProcess.RunAsync(Root, Environment, stdin, args);

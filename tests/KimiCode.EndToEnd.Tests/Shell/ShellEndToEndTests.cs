@@ -1,3 +1,4 @@
+using KimiCode.Emulator;
 namespace KimiCode.EndToEnd.Tests.Shell;
 
 /// <summary>
@@ -8,6 +9,19 @@ public sealed class ShellEndToEndTests
 {
     private const string Key = "sk-shell-end-to-end-0123456789";
 
+    // A second provider and model, so /model has something to switch to.
+    private static string MoonshotProvider(KimiEmulator emulator) => $"""
+        [providers.moonshot-ai]
+        type = "kimi"
+        api_key = "sk-shell-end-to-end-0123456789"
+        base_url = "{emulator.OpenPlatformBaseUrl}"
+
+        [models."moonshot-ai/kimi-k2-turbo-preview"]
+        provider = "moonshot-ai"
+        model = "kimi-k2-turbo-preview"
+        max_context_size = 131072
+        """;
+
     private const string MarkdownScript = """
         {"turns":[{"thinking":"The user wants a summary of the project.\nA heading, a list and a code block will do.",
           "text":"# kimi for .NET\n\nA **coding agent** for the Kimi Code service:\n\n- streams answers as *Markdown*\n- runs tools, asking first\n\n```bash\nkimi -p \"Summarise README.md\"\n```\n\n| mode | asks before |\n|---|---|\n| default | edits, commands |\n| yolo | nothing |\n\nSee `docs/shell.md`.",
@@ -17,9 +31,9 @@ public sealed class ShellEndToEndTests
     [Fact]
     public async Task Shell_MarkdownAnswer_MatchesGolden()
     {
-        await using var home = await ApiKeyHomeAsync();
+        await using var home = await TestHome.StartWithApiKeyAsync(Key, MoonshotProvider);
         home.Emulator.State.LoadScript(MarkdownScript);
-        var work = Workspace(home);
+        var work = home.Workspace();
         await using var tmux = await TmuxTerminal.StartAsync(home, work);
         await tmux.WaitForIdleAsync(1);
 
@@ -32,8 +46,8 @@ public sealed class ShellEndToEndTests
     [Fact]
     public async Task Shell_EditAllowedOnce_AsksThenShowsTheDiff()
     {
-        await using var home = await ApiKeyHomeAsync();
-        var work = Workspace(home, ("hello.txt", "line one\nline two\nline three\n"));
+        await using var home = await TestHome.StartWithApiKeyAsync(Key, MoonshotProvider);
+        var work = home.Workspace(("hello.txt", "line one\nline two\nline three\n"));
         await using var tmux = await TmuxTerminal.StartAsync(home, work);
         await tmux.WaitForIdleAsync(1);
 
@@ -52,8 +66,8 @@ public sealed class ShellEndToEndTests
     [Fact]
     public async Task Shell_CommandAllowedForSession_SecondRunDoesNotAsk()
     {
-        await using var home = await ApiKeyHomeAsync();
-        var work = Workspace(home);
+        await using var home = await TestHome.StartWithApiKeyAsync(Key, MoonshotProvider);
+        var work = home.Workspace();
         await using var tmux = await TmuxTerminal.StartAsync(home, work);
         await tmux.WaitForIdleAsync(1);
         const string prompt = "log it\ntool: Bash {\"command\":\"echo ran >> log.txt\"}";
@@ -73,8 +87,8 @@ public sealed class ShellEndToEndTests
     [Fact]
     public async Task Shell_WriteDenied_FileNotCreatedAndModelTold()
     {
-        await using var home = await ApiKeyHomeAsync();
-        var work = Workspace(home);
+        await using var home = await TestHome.StartWithApiKeyAsync(Key, MoonshotProvider);
+        var work = home.Workspace();
         await using var tmux = await TmuxTerminal.StartAsync(home, work);
         await tmux.WaitForIdleAsync(1);
 
@@ -91,11 +105,11 @@ public sealed class ShellEndToEndTests
     [Fact]
     public async Task Shell_CtrlCDuringATurn_CancelsAndKeepsTheShell()
     {
-        await using var home = await ApiKeyHomeAsync();
+        await using var home = await TestHome.StartWithApiKeyAsync(Key, MoonshotProvider);
         home.Emulator.State.LoadScript("""
             {"turns":[{"thinking":"Slow.","text":"This answer waits three seconds between pieces, so it never finishes in time.","chunk_size":12,"delay_ms":3000}]}
             """);
-        var work = Workspace(home);
+        var work = home.Workspace();
         await using var tmux = await TmuxTerminal.StartAsync(home, work);
         await tmux.WaitForIdleAsync(1);
 
@@ -112,8 +126,8 @@ public sealed class ShellEndToEndTests
     [Fact]
     public async Task Shell_ModelCommand_PicksAnotherModelForTheNextTurn()
     {
-        await using var home = await ApiKeyHomeAsync();
-        var work = Workspace(home);
+        await using var home = await TestHome.StartWithApiKeyAsync(Key, MoonshotProvider);
+        var work = home.Workspace();
         await using var tmux = await TmuxTerminal.StartAsync(home, work);
         await tmux.WaitForIdleAsync(1);
 
@@ -132,8 +146,8 @@ public sealed class ShellEndToEndTests
     [Fact]
     public async Task Shell_Resume_ReplaysAnEarlierSessionAndContinuesIt()
     {
-        await using var home = await ApiKeyHomeAsync();
-        var work = Workspace(home);
+        await using var home = await TestHome.StartWithApiKeyAsync(Key, MoonshotProvider);
+        var work = home.Workspace();
         await using (var first = await TmuxTerminal.StartAsync(home, work))
         {
             await first.WaitForIdleAsync(1);
@@ -174,44 +188,4 @@ public sealed class ShellEndToEndTests
     private static string Normalize(string screen, TestHome home, string work) =>
         GoldenScreen.Normalize(screen, (work, "<work>"), (home.Root, "<home>"));
 
-    private static async Task<TestHome> ApiKeyHomeAsync()
-    {
-        var home = await TestHome.StartAsync(o => o.ApiKeys.Add(Key));
-        File.WriteAllText(home.ConfigPath, $"""
-            default_model = "kimi-code/kimi-for-coding"
-
-            [providers.kimi-code]
-            type = "kimi"
-            api_key = "{Key}"
-            base_url = "{home.Emulator.CodingBaseUrl}"
-
-            [providers.moonshot-ai]
-            type = "kimi"
-            api_key = "{Key}"
-            base_url = "{home.Emulator.OpenPlatformBaseUrl}"
-
-            [models."kimi-code/kimi-for-coding"]
-            provider = "kimi-code"
-            model = "kimi-for-coding"
-            max_context_size = 262144
-
-            [models."moonshot-ai/kimi-k2-turbo-preview"]
-            provider = "moonshot-ai"
-            model = "kimi-k2-turbo-preview"
-            max_context_size = 131072
-            """);
-        return home;
-    }
-
-    private static string Workspace(TestHome home, params (string Name, string Text)[] files)
-    {
-        var work = Path.Combine(home.Root, "work");
-        Directory.CreateDirectory(work);
-        foreach (var (name, text) in files)
-        {
-            File.WriteAllText(Path.Combine(work, name), text);
-        }
-
-        return work;
-    }
 }
