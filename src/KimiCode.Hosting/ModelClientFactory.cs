@@ -14,6 +14,7 @@ public sealed class ModelClientFactory : IDisposable
 {
     private readonly HostEnvironment _env;
     private readonly List<IDisposable> _owned = [];
+    private IReadOnlyList<KeyValuePair<string, string>>? _identityHeaders;
 
     public ModelClientFactory(HostEnvironment env)
     {
@@ -26,7 +27,8 @@ public sealed class ModelClientFactory : IDisposable
         .Select(a => a.InformationalVersion.Split('+')[0])
         .FirstOrDefault() ?? "0.0.0";
 
-    public IReadOnlyList<KeyValuePair<string, string>> IdentityHeaders() => Auth.IdentityHeaders.Create(_env.Home, Version);
+    /// <summary>The identity headers, built once per factory (they read <c>{home}/device_id</c>).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> IdentityHeaders() => _identityHeaders ??= Auth.IdentityHeaders.Create(_env.Home, Version);
 
     /// <summary>An OAuth client for <paramref name="oauthHost"/> carrying the identity headers and our User-Agent.</summary>
     public OAuthClient CreateOAuthClient(string oauthHost)

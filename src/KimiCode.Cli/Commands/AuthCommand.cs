@@ -137,7 +137,8 @@ internal static class AuthCommand
         var imported = PythonCredentialImport.Import(pythonHome, store, endpoints.Slot, TimeSpan.FromSeconds(30));
         await env.Out.WriteLineAsync($"Imported the kimi-cli login from {imported.SourcePath} into {imported.DestinationPath}.").ConfigureAwait(false);
 
-        var outcome = await ManagedLogin.RecordManagedAsync(env, configStore, config, endpoints, cancellationToken).ConfigureAwait(false);
+        using var factory = new ModelClientFactory(env.Host);
+        var outcome = await ManagedLogin.RecordManagedAsync(factory, configStore, config, endpoints, cancellationToken).ConfigureAwait(false);
         await env.Out.WriteLineAsync($"Models: {string.Join(", ", outcome.Models)}. Default model: {outcome.DefaultModel}.").ConfigureAwait(false);
         return ExitCodes.Success;
     }

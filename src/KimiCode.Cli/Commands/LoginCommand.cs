@@ -59,7 +59,7 @@ internal static class LoginCommand
         var store = new CredentialStore(env.Home);
         store.Write(endpoints.Slot, credential);
 
-        var outcome = await ManagedLogin.RecordManagedAsync(env, configStore, config, endpoints, cancellationToken).ConfigureAwait(false);
+        var outcome = await ManagedLogin.RecordManagedAsync(factory, configStore, config, endpoints, cancellationToken).ConfigureAwait(false);
         await ReportLoggedInAsync(env, options, human, outcome, store.PathFor(endpoints.Slot)).ConfigureAwait(false);
         return ExitCodes.Success;
     }

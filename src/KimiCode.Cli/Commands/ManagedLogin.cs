@@ -15,7 +15,7 @@ internal static class ManagedLogin
     public const string ManagedModelPrefix = "kimi-code/";
 
     /// <summary>Records the managed OAuth provider for <paramref name="endpoints"/> (credential already stored) and its models.</summary>
-    public static async Task<LoginOutcome> RecordManagedAsync(CliEnvironment env, ConfigStore configStore, KimiConfig config, ServiceEndpoints endpoints, CancellationToken cancellationToken)
+    public static async Task<LoginOutcome> RecordManagedAsync(ModelClientFactory factory, ConfigStore configStore, KimiConfig config, ServiceEndpoints endpoints, CancellationToken cancellationToken)
     {
         // Keep what the user put in the managed provider (custom_headers, env) across logins.
         config.Providers.TryGetValue(ConfigStore.ManagedProviderName, out var existing);
@@ -29,7 +29,6 @@ internal static class ManagedLogin
             CustomHeaders = existing?.CustomHeaders ?? new(StringComparer.Ordinal),
             Env = existing?.Env ?? new(StringComparer.Ordinal),
         };
-        using var factory = new ModelClientFactory(env.Host);
         var chat = factory.CreateChatClient(config, provider, ConfigStore.DefaultEnvModel, factory.CreateOAuthTokenSource(endpoints.OAuthHost, endpoints.Slot));
         return await RecordProviderAsync(configStore, ConfigStore.ManagedProviderName, provider, ManagedModelPrefix, chat, cancellationToken).ConfigureAwait(false);
     }
