@@ -508,7 +508,7 @@ public sealed class AcpServer : IDisposable
             return AuthRequired("Authentication required: " + ex.Message);
         }
 
-        if (ex.Code == AgentErrorCodes.SessionNotFound && sessionId is not null)
+        if (ex.Code == SessionErrorCodes.NotFound && sessionId is not null)
         {
             return SessionNotFound(sessionId);
         }

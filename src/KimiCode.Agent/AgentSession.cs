@@ -448,7 +448,7 @@ public sealed class AgentSession
             runtime.Emit(failure switch
             {
                 ProviderException provider => new AgentError(provider.Code, provider.Message, provider.IsRetryable),
-                KimiCodeException known => new AgentError(known.Code, known.Message, false),
+                KimiCodeException known => new AgentError(known.Code, known.Message, known.IsRetryable),
                 _ => new AgentError(AgentErrorCodes.Internal, $"The model call failed unexpectedly ({failure.GetType().Name}: {failure.Message}). Try again.", false),
             });
             return StopReason.Error;
@@ -528,7 +528,7 @@ public sealed class AgentSession
         Exception? failure = Interlocked.Exchange(ref _writeFailure, null);
         return failure is null
             ? null
-            : new AgentError(AgentErrorCodes.SessionWriteFailed,
+            : new AgentError(SessionErrorCodes.WriteFailed,
                 $"Could not write the session file {_log.Path}: {failure.Message} The conversation goes on, but this session may not resume completely. Check the disk space and the permissions of {Path.GetDirectoryName(_log.Path)}.",
                 false);
     }

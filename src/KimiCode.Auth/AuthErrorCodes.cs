@@ -1,6 +1,9 @@
 namespace KimiCode.Auth;
 
-/// <summary>Every stable <c>auth.*</c> error code this library raises, in one place so callers can switch on them.</summary>
+/// <summary>
+/// Every stable <c>auth.*</c> error code, in one place so callers can switch on them, and which are worth retrying.
+/// docs/errors.md explains each one to users; a test fails when a code here is missing there.
+/// </summary>
 public static class AuthErrorCodes
 {
     /// <summary>No usable credential, or the session ended (refresh token rejected): run <c>kimi login</c>.</summary>
@@ -38,4 +41,10 @@ public static class AuthErrorCodes
 
     /// <summary>The Python kimi-cli credential file exists but is not a usable credential.</summary>
     public const string ImportInvalid = "auth.import_invalid";
+
+    /// <summary>The service lists no models for the credential just logged in with.</summary>
+    public const string NoModels = "auth.no_models";
+
+    /// <summary>Whether a failure with <paramref name="code"/> may succeed when tried again later (the login is kept).</summary>
+    public static bool IsRetryable(string code) => code is Network or ServerUnavailable or RefreshFailed or LockTimeout;
 }

@@ -60,7 +60,7 @@ public sealed class CredentialStore
         {
             // A raw "Access to the path '….tmp' is denied" names a temp file and no remedy; the atomic write left the old file intact.
             var reason = ex is UnauthorizedAccessException ? "permission denied" : FirstLine(ex.Message);
-            throw new KimiCodeException(
+            throw new AuthException(
                 AuthErrorCodes.CredentialWriteFailed,
                 $"Could not save the Kimi Code login to {path} ({reason}). Make sure {_home.CredentialsDir} is writable by you (chmod 700 it), then run `kimi login`.",
                 ex);

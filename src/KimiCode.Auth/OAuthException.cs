@@ -1,9 +1,7 @@
-using KimiCode.Protocol;
-
 namespace KimiCode.Auth;
 
 /// <summary>A failed call to the OAuth host, classified by <see cref="Kind"/>. The message never contains a token.</summary>
-public sealed class OAuthException : KimiCodeException
+public sealed class OAuthException : AuthException
 {
     public OAuthException(OAuthErrorKind kind, string code, string message, Exception? innerException = null)
         : base(code, message, innerException)

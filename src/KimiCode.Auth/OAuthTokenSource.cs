@@ -190,7 +190,7 @@ public sealed class OAuthTokenSource : IAccessTokenSource
 
                 _store.WriteTombstone(_slot);
                 _cached = null;
-                throw new KimiCodeException(
+                throw new AuthException(
                     AuthErrorCodes.LoginRequired,
                     "Your Kimi Code session has ended (the refresh token was rejected). Run `kimi login` to sign in again.",
                     ex);
@@ -206,12 +206,12 @@ public sealed class OAuthTokenSource : IAccessTokenSource
             return basis;
         }
 
-        throw new KimiCodeException(
+        throw new AuthException(
             AuthErrorCodes.RefreshFailed,
             $"Could not refresh the Kimi Code login after {TransientRetryDelays.Length + 1} tries: network or server trouble at {_client.OAuthHost} ({lastTransient!.Code}). Your login is kept; try again in a minute.",
             lastTransient);
     }
 
-    private KimiCodeException LoginRequired()
+    private AuthException LoginRequired()
         => new(AuthErrorCodes.LoginRequired, $"Not logged in to Kimi Code (no usable credential in {_store.PathFor(_slot)}). Run `kimi login`.");
 }

@@ -43,7 +43,7 @@ public static class PythonCredentialImport
         var credential = CredentialStore.Parse(bytes);
         if (credential is null || credential.IsTombstone || credential.RefreshToken.Length == 0)
         {
-            throw new KimiCodeException(
+            throw new AuthException(
                 AuthErrorCodes.ImportInvalid,
                 $"The Python kimi-cli login at {source} is not a usable credential (damaged or signed out). Run `kimi login` instead.");
         }
@@ -52,7 +52,7 @@ public static class PythonCredentialImport
         return new ImportResult(source, store.PathFor(slot), slot, credential.ExpiresAtTime, credential.Scope);
     }
 
-    private static KimiCodeException NotFound(string source)
+    private static AuthException NotFound(string source)
         => new(AuthErrorCodes.ImportNotFound, $"No Python kimi-cli login found at {source}. Run `kimi login` instead.");
 
     /// <summary>Takes flock(LOCK_EX) with non-blocking attempts until <paramref name="timeout"/>; disposing releases it.</summary>
@@ -90,7 +90,7 @@ public static class PythonCredentialImport
             if (watch.Elapsed >= timeout)
             {
                 handle.Dispose();
-                throw new KimiCodeException(
+                throw new AuthException(
                     AuthErrorCodes.LockTimeout,
                     $"Timed out after {timeout.TotalSeconds:0.#} s waiting for {lockPath}: a Python kimi-cli process is using its login. Close it (or wait) and run `kimi auth import` again.");
             }

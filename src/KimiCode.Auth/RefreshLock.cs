@@ -74,7 +74,7 @@ public sealed class RefreshLock : IAsyncDisposable
 
             if (timeProvider.GetElapsedTime(started) >= options.Timeout)
             {
-                throw new KimiCodeException(
+                throw new AuthException(
                     AuthErrorCodes.LockTimeout,
                     $"Timed out after {options.Timeout.TotalSeconds:0} s: another kimi process holds {lockDir} (refreshing the login); if no other kimi or kimi-code is running, delete that folder and retry.");
             }

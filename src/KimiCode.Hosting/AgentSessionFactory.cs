@@ -87,7 +87,7 @@ public sealed class AgentSessionFactory : IDisposable
 
         if (!Directory.Exists(launch.WorkingDirectory))
         {
-            throw new KimiCodeException("cli.usage", $"The working directory {launch.WorkingDirectory} does not exist; pass an existing folder with -w.");
+            throw new KimiCodeException(CliErrorCodes.Usage, $"The working directory {launch.WorkingDirectory} does not exist; pass an existing folder with -w.");
         }
 
         var workingDirectory = Path.GetFullPath(launch.WorkingDirectory);
@@ -127,7 +127,7 @@ public sealed class AgentSessionFactory : IDisposable
         {
             if (!Store.Exists(id))
             {
-                throw new KimiCodeException("session.not_found", $"No session {id} in {Store.Home.SessionsDir}; list them with `kimi sessions` or start a new one.");
+                throw new KimiCodeException(SessionErrorCodes.NotFound, $"No session {id} in {Store.Home.SessionsDir}; list them with `kimi sessions` or start a new one.");
             }
 
             return await AgentSession.ResumeAsync(options, id, cancellationToken).ConfigureAwait(false);
@@ -142,7 +142,7 @@ public sealed class AgentSessionFactory : IDisposable
         var problems = config.Validate();
         if (problems.Count > 0)
         {
-            throw new KimiCodeException("config.invalid", problems[0]);
+            throw new KimiCodeException(ConfigErrorCodes.Invalid, problems[0]);
         }
 
         return config;

@@ -62,13 +62,13 @@ public sealed class ModelClientFactory : IDisposable
         {
             "kimi" or null => ProviderKind.Kimi,
             "openai" => ProviderKind.OpenAI,
-            _ => throw new KimiCodeException("config.unsupported_provider",
+            _ => throw new KimiCodeException(ConfigErrorCodes.UnsupportedProvider,
                 $"Provider \"{provider.Name}\" has type \"{provider.Type}\", which kimi for .NET does not support yet; use type \"kimi\" or \"openai\"."),
         };
         var baseUrl = string.IsNullOrEmpty(provider.BaseUrl) ? ConfigStore.DefaultCodingBaseUrl : provider.BaseUrl;
         if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var baseUri))
         {
-            throw new KimiCodeException("config.invalid", $"Provider \"{provider.Name}\" has base_url \"{baseUrl}\", which is not an absolute URL; fix it in config.toml.");
+            throw new KimiCodeException(ConfigErrorCodes.Invalid, $"Provider \"{provider.Name}\" has base_url \"{baseUrl}\", which is not an absolute URL; fix it in config.toml.");
         }
 
         var options = new KimiProviderOptions

@@ -21,4 +21,10 @@ public class KimiCodeException : Exception
 
     /// <summary>The stable, machine-readable error code.</summary>
     public string Code { get; }
+
+    /// <summary>
+    /// Whether trying the same thing again later can succeed (scripts get exit code 75 for these). Decided once per
+    /// exception type from its code: <c>AuthException</c> and <c>ProviderException</c> override it; every other error is final.
+    /// </summary>
+    public virtual bool IsRetryable => false;
 }

@@ -20,50 +20,49 @@ internal static class ProviderErrors
         TimeSpan? retryAfter = RetryAfter(headers, time);
         string lower = message.ToLowerInvariant();
 
-        ProviderException Make(string code, string text, bool retryable) => new(code, text)
+        ProviderException Make(string code, string text) => new(code, text)
         {
             StatusCode = status,
             TraceId = traceId,
             ServerMessage = message,
             ServerErrorType = type,
             RetryAfter = retryAfter,
-            IsRetryable = retryable,
         };
 
         switch (status)
         {
             case 401:
                 return Make(ProviderErrorCodes.Auth,
-                    $"The server rejected the credentials (401: {message}). Run `kimi login` (or check the API key) and try again.", false);
+                    $"The server rejected the credentials (401: {message}). Run `kimi login` (or check the API key) and try again.");
             case 402:
                 return Make(ProviderErrorCodes.PaymentRequired,
-                    $"Payment required (402: {message}): the Kimi membership has expired or does not cover this model. Renew it on kimi.com, then try again.", false);
+                    $"Payment required (402: {message}): the Kimi membership has expired or does not cover this model. Renew it on kimi.com, then try again.");
             case 403:
                 return Make(ProviderErrorCodes.AccessTerminated,
-                    $"Access refused by the server (403 {type ?? "forbidden"}): {message} The request identified itself as X-Msh-Platform: {platformSent ?? "(none)"}. To send a different platform, set custom_headers = {{ \"X-Msh-Platform\" = \"kimi_cli\" }} in the provider's section of config.toml.", false);
+                    $"Access refused by the server (403 {type ?? "forbidden"}): {message} The request identified itself as X-Msh-Platform: {platformSent ?? "(none)"}. To send a different platform, set custom_headers = {{ \"X-Msh-Platform\" = \"kimi_cli\" }} in the provider's section of config.toml.");
             case 429 when type == "exceeded_current_quota_error":
                 return Make(ProviderErrorCodes.QuotaExceeded,
-                    $"The plan's quota is used up (429 exceeded_current_quota_error: {message}). Wait for the quota to reset or upgrade the plan; retrying now will not help.", false);
+                    $"The plan's quota is used up (429 exceeded_current_quota_error: {message}). Wait for the quota to reset or upgrade the plan; retrying now will not help.");
             case 429 when type == "engine_overloaded_error":
             case 529:
             case 503 when lower.Contains("overload"):
                 return Make(ProviderErrorCodes.Overloaded,
-                    $"The model is overloaded ({status}: {message}). Try again in a few minutes.", true);
+                    $"The model is overloaded ({status}: {message}). Try again in a few minutes.");
             case 429:
                 return Make(ProviderErrorCodes.RateLimit,
-                    $"Too many requests (429: {message}). Wait a moment and try again.", true);
+                    $"Too many requests (429: {message}). Wait a moment and try again.");
             case 400 or 413 when IsContextOverflow(lower):
                 return Make(ProviderErrorCodes.ContextOverflow,
-                    $"The conversation is too long for the model ({status}: {message}). Run /compact or start a new session.", false);
+                    $"The conversation is too long for the model ({status}: {message}). Run /compact or start a new session.");
             case 400 or 404 or 405 or 409 or 413 or 415 or 422:
                 return Make(ProviderErrorCodes.BadRequest,
-                    $"The server rejected the request ({status}: {message}). Check the model name and base URL in config.toml; if they are right, report this with the trace id.", false);
+                    $"The server rejected the request ({status}: {message}). Check the model name and base URL in config.toml; if they are right, report this with the trace id.");
             case >= 500:
                 return Make(ProviderErrorCodes.Server,
-                    $"The server failed ({status}: {message}). Try again later.", true);
+                    $"The server failed ({status}: {message}). Try again later.");
             default:
                 return Make(ProviderErrorCodes.BadResponse,
-                    $"Unexpected answer from the server ({status}: {message}). Check KIMI_CODE_BASE_URL points at a Kimi Code API.", false);
+                    $"Unexpected answer from the server ({status}: {message}). Check KIMI_CODE_BASE_URL points at a Kimi Code API.");
         }
     }
 
@@ -76,10 +75,7 @@ internal static class ProviderErrors
             _ => exception.Message,
         };
         return new ProviderException(ProviderErrorCodes.Network,
-            $"Could not reach {uri.Host}: {reason.TrimEnd('.')}. Check your connection or KIMI_CODE_BASE_URL.", exception)
-        {
-            IsRetryable = true,
-        };
+            $"Could not reach {uri.Host}: {reason.TrimEnd('.')}. Check your connection or KIMI_CODE_BASE_URL.", exception);
     }
 
     public static ProviderException StreamInterrupted(string reason, string? traceId, Exception? inner = null) =>
@@ -87,7 +83,6 @@ internal static class ProviderErrors
             $"The answer stream ended before the answer was complete ({reason}). Try again.", inner)
         {
             TraceId = traceId,
-            IsRetryable = true,
         };
 
     public static ProviderException BadResponse(string what, string raw, string? traceId, Exception? inner = null) =>
@@ -106,11 +101,11 @@ internal static class ProviderErrors
         return overloaded
             ? new ProviderException(ProviderErrorCodes.Overloaded, $"The model is overloaded (stream: {message}). Try again in a few minutes.")
             {
-                TraceId = traceId, ServerMessage = message, ServerErrorType = error.Type, IsRetryable = true,
+                TraceId = traceId, ServerMessage = message, ServerErrorType = error.Type,
             }
             : new ProviderException(ProviderErrorCodes.Server, $"The server failed (stream: {message}). Try again later.")
             {
-                TraceId = traceId, ServerMessage = message, ServerErrorType = error.Type, IsRetryable = true,
+                TraceId = traceId, ServerMessage = message, ServerErrorType = error.Type,
             };
     }
 

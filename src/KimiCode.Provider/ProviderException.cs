@@ -30,6 +30,6 @@ public sealed class ProviderException : KimiCodeException
     /// <summary>The server's <c>Retry-After</c>, when it sent one.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
-    /// <summary>Whether trying the same request again later can succeed.</summary>
-    public bool IsRetryable { get; init; }
+    /// <summary>Whether trying the same request again later can succeed: decided by the code (<see cref="ProviderErrorCodes.IsRetryable"/>).</summary>
+    public override bool IsRetryable => ProviderErrorCodes.IsRetryable(Code);
 }

@@ -59,6 +59,24 @@ public sealed class RefreshEndToEndTests
     }
 
     [Fact]
+    public async Task Print_RefreshFailsTransientlyDuringTurn_RetryableExitAndLoginKept()
+    {
+        // The refresh happens inside the turn (the first model request asks for the token): the exit code must be the
+        // same 75 a command gets for auth.refresh_failed outside a turn, and the stored login must survive.
+        await using var home = await TestHome.StartAsync();
+        home.WriteManagedConfig();
+        home.WriteCredential("expired-access", "rt-kept", DateTimeOffset.UtcNow.AddSeconds(-10), 900);
+        home.Emulator.State.InjectFault(new EmulatorFault { Target = "token", Status = 503, Count = 10 });
+
+        var print = await home.RunAsync("-p", "hello", "--output-format", "stream-json");
+
+        Assert.True(print.ExitCode == 75, print.ToString());
+        Assert.Contains("[auth.refresh_failed]", print.Stderr);
+        Assert.Contains("\"retryable\":true", print.Stdout);
+        Assert.Equal("rt-kept", ReadCredential(home).RefreshToken);
+    }
+
+    [Fact]
     public async Task Print_SixteenProcessesWithExpiringToken_ExactlyOneRefreshAndAllSucceed()
     {
         await using var home = await TestHome.StartAsync();

@@ -3,7 +3,7 @@ namespace KimiCode.Provider.Tests;
 public sealed class RetryDelaysTests
 {
     private static ProviderException Retryable(TimeSpan? retryAfter = null) =>
-        new(ProviderErrorCodes.Server, "x") { IsRetryable = true, RetryAfter = retryAfter };
+        new(ProviderErrorCodes.Server, "x") { RetryAfter = retryAfter };
 
     [Theory]
     [InlineData(1, 0.5)]

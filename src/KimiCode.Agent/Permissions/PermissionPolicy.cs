@@ -80,7 +80,7 @@ public sealed class PermissionPolicy : IPermissionPolicy
 
     /// <summary>
     /// Builds a policy from the <c>[permissions]</c> table. Throws <see cref="KimiCodeException"/> with code
-    /// <see cref="PermissionRule.InvalidRuleCode"/> for an unknown mode or a malformed rule.
+    /// <see cref="ConfigErrorCodes.InvalidPermissionRule"/> for an unknown mode or a malformed rule.
     /// </summary>
     public static PermissionPolicy FromConfig(PermissionsConfig config, string workingDirectory, IReadOnlyList<string> additionalDirectories)
     {
@@ -101,7 +101,7 @@ public sealed class PermissionPolicy : IPermissionPolicy
         "yolo" => PermissionMode.Yolo,
         "plan" => PermissionMode.Plan,
         _ => throw new KimiCodeException(
-            PermissionRule.InvalidRuleCode,
+            ConfigErrorCodes.InvalidPermissionRule,
             $"Invalid permission mode '{text}' in [permissions] mode: use \"default\", \"accept-edits\", \"yolo\" or \"plan\"."),
     };
 

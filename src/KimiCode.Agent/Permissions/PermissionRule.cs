@@ -1,3 +1,4 @@
+using KimiCode.Config;
 using System.Text;
 using System.Text.RegularExpressions;
 using KimiCode.Agent.Tools;
@@ -23,7 +24,6 @@ namespace KimiCode.Agent.Permissions;
 public sealed class PermissionRule
 {
     /// <summary>The error code for an invalid rule or mode in the configuration.</summary>
-    public const string InvalidRuleCode = "config.invalid_permission_rule";
 
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
     private readonly Regex? _commandPattern;
@@ -58,7 +58,7 @@ public sealed class PermissionRule
 
     /// <summary>
     /// Parses <c>Tool</c> or <c>Tool(pattern)</c>. Throws <see cref="KimiCodeException"/> with code
-    /// <see cref="InvalidRuleCode"/> and a one-line message when the rule is malformed.
+    /// <see cref="ConfigErrorCodes.InvalidPermissionRule"/> and a one-line message when the rule is malformed.
     /// </summary>
     public static PermissionRule Parse(string text, PermissionDecision decision)
     {
@@ -276,7 +276,7 @@ public sealed class PermissionRule
     }
 
     private static KimiCodeException Invalid(string text, string problem)
-        => new(InvalidRuleCode, $"Invalid permission rule '{text}': {problem}. Write Tool or Tool(pattern), for example Bash(git status*), Edit(src/**) or Read(*.md).");
+        => new(ConfigErrorCodes.InvalidPermissionRule, $"Invalid permission rule '{text}': {problem}. Write Tool or Tool(pattern), for example Bash(git status*), Edit(src/**) or Read(*.md).");
 }
 
 /// <summary>Just enough shell syntax to split a command line into the commands it chains.</summary>

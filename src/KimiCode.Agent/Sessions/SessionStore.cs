@@ -125,12 +125,12 @@ public sealed class SessionStore
     internal (LoadedSession Session, SessionLog Log) Open(string sessionId)
     {
         string path = FindContextFile(sessionId)
-            ?? throw new KimiCodeException(AgentErrorCodes.SessionNotFound,
+            ?? throw new KimiCodeException(SessionErrorCodes.NotFound,
                 $"No session '{sessionId}' in {Home.SessionsDir}. List the sessions of this folder and pick an id from the list, or start a new session.");
         var log = new SessionLog(path);
         log.RepairTail();
         LoadedSession loaded = SessionReader.Read(path)
-            ?? throw new KimiCodeException(AgentErrorCodes.SessionCorrupt,
+            ?? throw new KimiCodeException(SessionErrorCodes.Corrupt,
                 $"The session file {path} has no readable header, so the session cannot be resumed. Start a new session.");
         return (loaded, log);
     }

@@ -31,7 +31,7 @@ internal static class GuardedAction
         catch (KimiCodeException ex)
         {
             await env.Error.WriteLineAsync($"error: {OneLine(ex.Message)} [{ex.Code}]").ConfigureAwait(false);
-            return IsRetryable(ex.Code) ? ExitCodes.Retryable : ExitCodes.Failure;
+            return ex.IsRetryable ? ExitCodes.Retryable : ExitCodes.Failure;
         }
         catch (UnauthorizedAccessException ex)
         {
@@ -55,10 +55,6 @@ internal static class GuardedAction
                 cancel.Cancel();
             }
         });
-
-    /// <summary>Errors where trying again later may help: scripts get exit code 75 for them.</summary>
-    public static bool IsRetryable(string code) => code is "provider.rate_limit" or "provider.overloaded" or "provider.network"
-        or "provider.server" or "provider.stream_interrupted" or "auth.network" or "auth.refresh_failed" or "auth.lock_timeout";
 
     public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

@@ -77,7 +77,7 @@ internal static class LoginCommand
         };
         if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
-            throw new KimiCodeException("cli.usage", $"--base-url \"{baseUrl}\" is not an absolute http(s) URL; pass one like https://api.moonshot.ai/v1.");
+            throw new KimiCodeException(CliErrorCodes.Usage, $"--base-url \"{baseUrl}\" is not an absolute http(s) URL; pass one like https://api.moonshot.ai/v1.");
         }
 
         var key = await ReadApiKeyAsync(env, human, cancellationToken).ConfigureAwait(false);
@@ -125,12 +125,12 @@ internal static class LoginCommand
         key = key?.Trim();
         if (string.IsNullOrEmpty(key))
         {
-            throw new KimiCodeException("cli.usage", "No API key given. Pipe it in (`kimi login --api-key < key.txt`) or type it at the prompt.");
+            throw new KimiCodeException(CliErrorCodes.Usage, "No API key given. Pipe it in (`kimi login --api-key < key.txt`) or type it at the prompt.");
         }
 
         if (key.Any(c => c < 0x21 || c > 0x7E))
         {
-            throw new KimiCodeException("cli.usage", "The API key contains spaces or non-ASCII characters; paste exactly the key and nothing else.");
+            throw new KimiCodeException(CliErrorCodes.Usage, "The API key contains spaces or non-ASCII characters; paste exactly the key and nothing else.");
         }
 
         return key;

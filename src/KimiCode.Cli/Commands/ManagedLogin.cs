@@ -45,7 +45,7 @@ internal static class ManagedLogin
         var models = await chat.ListModelsAsync(cancellationToken).ConfigureAwait(false);
         if (models.Count == 0)
         {
-            throw new KimiCode.Protocol.KimiCodeException("auth.no_models",
+            throw new AuthException(AuthErrorCodes.NoModels,
                 $"The service at {provider.BaseUrl} lists no models for this account; check your Kimi Code subscription, then run `kimi login` again.");
         }
 

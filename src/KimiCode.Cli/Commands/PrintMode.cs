@@ -1,5 +1,6 @@
 using KimiCode.Agent;
 using KimiCode.Agent.Permissions;
+using KimiCode.Config;
 using KimiCode.Hosting;
 using KimiCode.Protocol;
 
@@ -33,7 +34,7 @@ internal static class PrintMode
 
         if (string.IsNullOrWhiteSpace(prompt))
         {
-            throw new KimiCodeException("cli.usage", "No prompt. Pass one with `kimi -p \"...\"` or pipe it on stdin.");
+            throw new KimiCodeException(CliErrorCodes.Usage, "No prompt. Pass one with `kimi -p \"...\"` or pipe it on stdin.");
         }
 
         var workDir = Path.GetFullPath(options.WorkDir ?? env.CurrentDirectory);
@@ -42,7 +43,7 @@ internal static class PrintMode
         if (resume is null && options.Continue)
         {
             resume = factory.Store.Latest(workDir)?.Id
-                ?? throw new KimiCodeException("session.not_found", $"No earlier session in {workDir} to continue; drop --continue to start one.");
+                ?? throw new KimiCodeException(SessionErrorCodes.NotFound, $"No earlier session in {workDir} to continue; drop --continue to start one.");
         }
 
         var session = await factory.CreateAsync(new AgentLaunch

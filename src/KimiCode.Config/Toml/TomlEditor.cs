@@ -9,7 +9,6 @@ namespace KimiCode.Config.Toml;
 /// </summary>
 public sealed class TomlEditor
 {
-    public const string UnsupportedEditCode = "config.edit_unsupported";
 
     private readonly string? _sourcePath;
     private List<TomlStatement> _statements = [];
@@ -205,7 +204,7 @@ public sealed class TomlEditor
     }
 
     private KimiCodeException Unsupported(IReadOnlyList<string> path, string why)
-        => new(UnsupportedEditCode, $"{_sourcePath ?? "config"}: cannot edit '{TomlWriter.FormatKeyPath(path)}' in place because {why}; edit the file by hand.");
+        => new(ConfigErrorCodes.EditUnsupported, $"{_sourcePath ?? "config"}: cannot edit '{TomlWriter.FormatKeyPath(path)}' in place because {why}; edit the file by hand.");
 
     private enum ResolveResult
     {

@@ -5,10 +5,8 @@ namespace KimiCode.Config.Toml;
 /// <summary>A TOML document that is not valid TOML 1.0; carries the 1-based position of the first problem.</summary>
 public sealed class TomlException : KimiCodeException
 {
-    public const string SyntaxCode = "config.toml_syntax";
-
     public TomlException(string? sourcePath, int line, int column, string what, Exception? inner = null)
-        : base(SyntaxCode, $"{sourcePath ?? "<config>"}:{line}:{column}: {what}", inner)
+        : base(ConfigErrorCodes.TomlSyntax, $"{sourcePath ?? "<config>"}:{line}:{column}: {what}", inner)
     {
         SourcePath = sourcePath;
         Line = line;

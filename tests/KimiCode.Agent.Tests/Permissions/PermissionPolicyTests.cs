@@ -343,7 +343,7 @@ public sealed class PermissionRuleTests
     {
         var error = Assert.Throws<KimiCodeException>(() => PermissionRule.Parse(text, PermissionDecision.Deny));
 
-        Assert.Equal(PermissionRule.InvalidRuleCode, error.Code);
+        Assert.Equal(ConfigErrorCodes.InvalidPermissionRule, error.Code);
         Assert.Contains(reason, error.Message);
         Assert.Contains("Bash(git status*)", error.Message);
     }

@@ -94,7 +94,7 @@ public sealed class ResumeTests
 
         var error = await Assert.ThrowsAsync<KimiCodeException>(() => AgentSession.ResumeAsync(h.Options(), Guid.NewGuid().ToString(), AgentHarness.Ct));
 
-        Assert.Equal(AgentErrorCodes.SessionNotFound, error.Code);
+        Assert.Equal(SessionErrorCodes.NotFound, error.Code);
         Assert.Contains("new session", error.Message, StringComparison.Ordinal);
     }
 

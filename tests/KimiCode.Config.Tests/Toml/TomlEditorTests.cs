@@ -231,7 +231,7 @@ public sealed class TomlEditorTests
 
         var error = Assert.Throws<KimiCodeException>(() => editor.Set(["p", "b"], 2L));
 
-        Assert.Equal(TomlEditor.UnsupportedEditCode, error.Code);
+        Assert.Equal(ConfigErrorCodes.EditUnsupported, error.Code);
         Assert.Equal("p = { a = 1 }\n", editor.Text);
     }
 

@@ -1,0 +1,15 @@
+namespace KimiCode.Hosting;
+
+/// <summary>
+/// Every stable <c>cli.*</c> error code: what the user asked a front end for cannot be done as asked (a bad flag
+/// value, a missing prompt, an unknown slash command). Here rather than in the executable because the shared
+/// composition (<see cref="AgentSessionFactory"/>) checks launch options too. docs/errors.md explains each.
+/// </summary>
+public static class CliErrorCodes
+{
+    /// <summary>A command-line option or argument is missing or invalid.</summary>
+    public const string Usage = "cli.usage";
+
+    /// <summary>A slash command the shell does not know.</summary>
+    public const string UnknownCommand = "cli.unknown_command";
+}
