@@ -8,6 +8,7 @@ using KimiCode.Agent.Sessions;
 using KimiCode.Auth;
 using KimiCode.Config;
 using KimiCode.Hosting;
+using KimiCode.Hosting.Accounts;
 using KimiCode.Protocol;
 
 namespace KimiCode.Acp;
@@ -282,16 +283,10 @@ public sealed class AcpServer : IDisposable
         await _factoryGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // The same logout as `kimi logout` and the shell's /logout: one meaning everywhere.
             _adoptedModelAlias = null;
+            new KimiAccount(_options.Host).LogOut(region: null);
             _factory.Reload();
-            var store = new CredentialStore(_options.Host.Home);
-            foreach (ProviderConfig provider in _factory.Config.Providers.Values)
-            {
-                if (CredentialResolver.SlotOf(provider.OAuth?.Key) is { } slot)
-                {
-                    store.Delete(slot);
-                }
-            }
         }
         finally
         {

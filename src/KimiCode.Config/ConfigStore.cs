@@ -35,8 +35,7 @@ public sealed class ConfigStore
     }
 
     /// <summary>
-    /// <see cref="Load"/> plus environment overrides, in memory only: <c>KIMI_CODE_BASE_URL</c> and
-    /// <c>KIMI_CODE_OAUTH_HOST</c>/<c>KIMI_OAUTH_HOST</c> for the managed provider, <c>KIMI_CODE_CUSTOM_HEADERS</c>,
+    /// <see cref="Load"/> plus environment overrides, in memory only: <see cref="EndpointOverrides"/> for the managed provider, <c>KIMI_CODE_CUSTOM_HEADERS</c>,
     /// and <c>KIMI_API_KEY</c> (+ <c>KIMI_BASE_URL</c>, <c>KIMI_MODEL_NAME</c>) as the <c>env:kimi</c> provider.
     /// </summary>
     public KimiConfig LoadEffective()
@@ -54,8 +53,9 @@ public sealed class ConfigStore
             models[alias] = model;
         }
 
-        var codeBaseUrl = NonEmpty("KIMI_CODE_BASE_URL");
-        var oauthHost = NonEmpty("KIMI_CODE_OAUTH_HOST") ?? NonEmpty("KIMI_OAUTH_HOST");
+        var overrides = EndpointOverrides.Read(_environment);
+        var codeBaseUrl = overrides.CodingBaseUrl;
+        var oauthHost = overrides.OAuthHost;
         if (providers.TryGetValue(ManagedProviderName, out var managed))
         {
             if (codeBaseUrl is not null)

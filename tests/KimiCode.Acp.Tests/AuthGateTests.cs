@@ -99,7 +99,7 @@ public sealed class AuthGateTests
     }
 
     [Fact]
-    public async Task Logout_OAuthHome_DeletesTheLoginSoNewSessionsNeedAuth()
+    public async Task Logout_OAuthHome_DeletesTheLoginAndManagedProviderSoNewSessionsNeedAuth()
     {
         await using AcpHarness harness = await AcpHarness.StartAsync(HomeKind.OAuth);
         await harness.NewSessionAsync();
@@ -108,6 +108,9 @@ public sealed class AuthGateTests
         JsonElement error = await harness.Client.ErrorAsync("session/new", harness.NewSessionParams());
 
         Assert.False(File.Exists(Path.Combine(harness.Home, "credentials", "kimi-code.json")));
+        // The same logout as `kimi logout`: the managed provider and its models go too, nothing points at a deleted login.
+        string config = File.ReadAllText(Path.Combine(harness.Home, "config.toml"));
+        Assert.DoesNotContain("managed:kimi-code", config, StringComparison.Ordinal);
         Assert.Equal(-32000, error.GetProperty("code").GetInt32());
     }
 

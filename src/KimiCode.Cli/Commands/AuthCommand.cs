@@ -1,7 +1,6 @@
 using System.CommandLine;
 using KimiCode.Auth;
-using KimiCode.Hosting;
-using KimiCode.Config;
+using KimiCode.Hosting.Accounts;
 
 namespace KimiCode.Cli.Commands;
 
@@ -26,17 +25,15 @@ internal static class AuthCommand
 
     private static async Task<int> StatusAsync(CliEnvironment env, bool json, CancellationToken cancellationToken)
     {
-        var config = new ConfigStore(env.Home, env.GetVariable).LoadEffective();
-        var resolver = new CredentialResolver(env.Home);
-        var entries = config.Providers.Values.Select(p => resolver.ResolveProvider(p)).ToList();
-        var forDefault = resolver.Resolve(config);
+        var status = new KimiAccount(env.Host).Status();
+        var forDefault = status.ForDefault;
         var now = env.TimeProvider.GetUtcNow();
         if (json)
         {
             await JsonLines.WriteAsync(env.Out, w =>
             {
-                w.WriteString("home", env.Home.Root);
-                if (config.DefaultModel is { } defaultModel)
+                w.WriteString("home", status.Home);
+                if (status.DefaultModel is { } defaultModel)
                 {
                     w.WriteString("default_model", defaultModel);
                 }
@@ -52,7 +49,7 @@ internal static class AuthCommand
                 }
 
                 w.WriteStartArray("providers");
-                foreach (var entry in entries)
+                foreach (var (entry, models) in status.Providers)
                 {
                     w.WriteStartObject();
                     w.WriteString("name", entry.Provider!.Name);
@@ -73,9 +70,9 @@ internal static class AuthCommand
                     }
 
                     w.WriteStartArray("models");
-                    foreach (var model in config.Models.Values.Where(m => m.Provider == entry.Provider.Name))
+                    foreach (var model in models)
                     {
-                        w.WriteStringValue(model.Alias);
+                        w.WriteStringValue(model);
                     }
 
                     w.WriteEndArray();
@@ -88,15 +85,15 @@ internal static class AuthCommand
         }
 
         var output = env.Out;
-        await output.WriteLineAsync($"Data folder: {env.Home.Root}").ConfigureAwait(false);
-        await output.WriteLineAsync($"Default model: {config.DefaultModel ?? "(none)"}").ConfigureAwait(false);
-        if (entries.Count == 0)
+        await output.WriteLineAsync($"Data folder: {status.Home}").ConfigureAwait(false);
+        await output.WriteLineAsync($"Default model: {status.DefaultModel ?? "(none)"}").ConfigureAwait(false);
+        if (status.Providers.Count == 0)
         {
             await output.WriteLineAsync("No providers. Run `kimi login` (Kimi account) or `kimi login --api-key`, or set KIMI_API_KEY.").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
 
-        foreach (var entry in entries)
+        foreach (var (entry, _) in status.Providers)
         {
             var provider = entry.Provider!;
             var marker = provider.Name == forDefault.Provider?.Name ? "*" : " ";
@@ -129,17 +126,9 @@ internal static class AuthCommand
 
     private static async Task<int> ImportAsync(CliEnvironment env, string? from, CancellationToken cancellationToken)
     {
-        var configStore = new ConfigStore(env.Home, env.GetVariable);
-        var config = configStore.LoadEffective();
-        var pythonHome = from ?? Path.Combine(env.GetVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kimi");
-        var endpoints = ServiceEndpoints.Resolve(env, region: null);
-        var store = new CredentialStore(env.Home);
-        var imported = PythonCredentialImport.Import(pythonHome, store, endpoints.Slot, TimeSpan.FromSeconds(30));
+        var (imported, login) = await new KimiAccount(env.Host).ImportPythonLoginAsync(from, cancellationToken).ConfigureAwait(false);
         await env.Out.WriteLineAsync($"Imported the kimi-cli login from {imported.SourcePath} into {imported.DestinationPath}.").ConfigureAwait(false);
-
-        using var factory = new ModelClientFactory(env.Host);
-        var outcome = await ManagedLogin.RecordManagedAsync(factory, configStore, config, endpoints, cancellationToken).ConfigureAwait(false);
-        await env.Out.WriteLineAsync($"Models: {string.Join(", ", outcome.Models)}. Default model: {outcome.DefaultModel}.").ConfigureAwait(false);
+        await env.Out.WriteLineAsync($"Models: {string.Join(", ", login.Models)}. Default model: {login.DefaultModel}.").ConfigureAwait(false);
         return ExitCodes.Success;
     }
 

@@ -1,21 +1,20 @@
 using KimiCode.Auth;
-using KimiCode.Hosting;
 using KimiCode.Config;
 using KimiCode.Config.Toml;
 using KimiCode.Provider;
 
-namespace KimiCode.Cli.Commands;
+namespace KimiCode.Hosting.Accounts;
 
 /// <summary>
 /// What every login ends with: ask the service which models the credential may use, then write the provider
 /// and its models into config.toml the way the official Node client does, keeping everything else in the file.
 /// </summary>
-internal static class ManagedLogin
+internal static class ModelCatalog
 {
     public const string ManagedModelPrefix = "kimi-code/";
 
     /// <summary>Records the managed OAuth provider for <paramref name="endpoints"/> (credential already stored) and its models.</summary>
-    public static async Task<LoginOutcome> RecordManagedAsync(ModelClientFactory factory, ConfigStore configStore, KimiConfig config, ServiceEndpoints endpoints, CancellationToken cancellationToken)
+    public static async Task<LoginOutcome> RecordManagedAsync(ModelClientFactory factory, ConfigStore configStore, KimiConfig config, ServiceEndpoints endpoints, string savedTo, CancellationToken cancellationToken)
     {
         // Keep what the user put in the managed provider (custom_headers, env) across logins.
         config.Providers.TryGetValue(ConfigStore.ManagedProviderName, out var existing);
@@ -30,7 +29,7 @@ internal static class ManagedLogin
             Env = existing?.Env ?? new(StringComparer.Ordinal),
         };
         var chat = factory.CreateChatClient(config, provider, ConfigStore.DefaultEnvModel, factory.CreateOAuthTokenSource(endpoints.OAuthHost, endpoints.Slot));
-        return await RecordProviderAsync(configStore, ConfigStore.ManagedProviderName, provider, ManagedModelPrefix, chat, cancellationToken).ConfigureAwait(false);
+        return await RecordProviderAsync(configStore, ConfigStore.ManagedProviderName, provider, ManagedModelPrefix, chat, savedTo, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Lists models through <paramref name="chat"/> and records them under <paramref name="providerName"/>.</summary>
@@ -40,6 +39,7 @@ internal static class ManagedLogin
         ProviderConfig provider,
         string modelPrefix,
         KimiChatClient chat,
+        string savedTo,
         CancellationToken cancellationToken)
     {
         var models = await chat.ListModelsAsync(cancellationToken).ConfigureAwait(false);
@@ -51,7 +51,6 @@ internal static class ManagedLogin
 
         var aliases = new List<string>();
         var defaultAlias = modelPrefix + (models.FirstOrDefault(m => m.Id == ConfigStore.DefaultEnvModel) ?? models[0]).Id;
-        var supportsThinking = false;
         configStore.Update(editor =>
         {
             // One atomic write: provider, its models, the default model and thinking together.
@@ -74,13 +73,13 @@ internal static class ManagedLogin
 
             editor.Set(["default_model"], defaultAlias);
             var chosen = models.First(m => modelPrefix + m.Id == defaultAlias);
-            supportsThinking = chosen.SupportsReasoning || chosen.SupportsThinkingType is "only" or "both";
+            var supportsThinking = chosen.SupportsReasoning || chosen.SupportsThinkingType is "only" or "both";
             if (supportsThinking && !editor.Document.TryGet<TomlTable>("thinking", out _))
             {
                 editor.Set(["thinking", "enabled"], true);
             }
         });
-        return new LoginOutcome(providerName, aliases, defaultAlias);
+        return new LoginOutcome(providerName, aliases, defaultAlias, savedTo);
     }
 
     /// <summary>Capabilities in the order the official client writes them.</summary>
@@ -110,6 +109,3 @@ internal static class ManagedLogin
         return capabilities;
     }
 }
-
-/// <summary>The result of a login, for the human and JSON renderings.</summary>
-internal sealed record LoginOutcome(string Provider, IReadOnlyList<string> Models, string DefaultModel);
