@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using KimiCode.Protocol;
 
 namespace KimiCode.Auth;
@@ -40,6 +42,9 @@ public sealed class OAuthTokenSource : IAccessTokenSource
         _timeProvider = timeProvider;
         _lockOptions = lockOptions ?? new RefreshLockOptions();
     }
+
+    /// <summary>Where refreshes, lock waits and their outcomes are logged (never a token).</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
     public async ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
@@ -123,12 +128,17 @@ public sealed class OAuthTokenSource : IAccessTokenSource
     {
         var cancellationToken = CancellationToken.None;
         RefreshLock held;
+        var waitStarted = _timeProvider.GetTimestamp();
         try
         {
             held = await RefreshLock.AcquireAsync(_lockTargetPath, _lockOptions, _timeProvider, cancellationToken).ConfigureAwait(false);
+            var waited = _timeProvider.GetElapsedTime(waitStarted);
+            AuthLog.LockAcquired(Logger, _slot, waited.TotalMilliseconds);
         }
         catch (KimiCodeException ex) when (ex.Code == AuthErrorCodes.LockTimeout && rejectedToken is null)
         {
+            var waited = _timeProvider.GetElapsedTime(waitStarted);
+            AuthLog.LockTimedOut(Logger, _slot, waited.TotalMilliseconds);
             // Never refresh without the lock, but an access token that has not expired yet is still good to use.
             if (_store.Read(_slot) is { IsTombstone: false } usable && !IsExpired(usable))
             {
@@ -154,6 +164,7 @@ public sealed class OAuthTokenSource : IAccessTokenSource
                 : onDisk.AccessToken != rejectedToken && !IsExpired(onDisk);
             if (peerAlreadyRefreshed)
             {
+                AuthLog.PeerRefreshed(Logger, _slot);
                 return onDisk;
             }
 
@@ -176,6 +187,7 @@ public sealed class OAuthTokenSource : IAccessTokenSource
                 var fresh = await _client.RefreshAsync(basis.RefreshToken, cancellationToken).ConfigureAwait(false);
                 _store.Write(_slot, fresh);
                 _cached = fresh;
+                AuthLog.Refreshed(Logger, _slot, fresh.ExpiresIn);
                 return fresh;
             }
             catch (OAuthException ex) when (ex.Kind == OAuthErrorKind.InvalidGrant)
@@ -188,6 +200,7 @@ public sealed class OAuthTokenSource : IAccessTokenSource
                     return again;
                 }
 
+                AuthLog.RefreshTokenRejected(Logger, _slot);
                 _store.WriteTombstone(_slot);
                 _cached = null;
                 throw new AuthException(
@@ -197,6 +210,7 @@ public sealed class OAuthTokenSource : IAccessTokenSource
             }
             catch (OAuthException ex) when (ex.Kind == OAuthErrorKind.Transient)
             {
+                AuthLog.RefreshAttemptFailed(Logger, _slot, attempt + 1, ex.Code);
                 lastTransient = ex;
             }
         }

@@ -1,5 +1,8 @@
 using KimiCode.Config;
 using KimiCode.Hosting;
+using KimiCode.Hosting.Logging;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KimiCode.Cli;
 
@@ -27,7 +30,10 @@ internal sealed class CliEnvironment
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>The same outside world, as the shared composition code sees it.</summary>
-    public HostEnvironment Host => host ??= new HostEnvironment { GetVariable = GetVariable, TimeProvider = TimeProvider };
+    public HostEnvironment Host => host ??= new HostEnvironment { GetVariable = GetVariable, TimeProvider = TimeProvider, Logging = (ILoggerFactory?)Log ?? NullLoggerFactory.Instance };
+
+    /// <summary>The process log (<c>{home}/logs/kimi.log</c>; stderr too with <c>--debug</c>); null: no logging (tests).</summary>
+    public KimiLog? Log { get; init; }
 
     private HostEnvironment? host;
 
@@ -75,5 +81,6 @@ internal sealed class CliEnvironment
         In = Console.In,
         InputRedirected = Console.IsInputRedirected,
         ErrorIsTerminal = !Console.IsErrorRedirected,
+        Log = new KimiLog(() => Path.Combine(KimiHome.Resolve(Environment.GetEnvironmentVariable).LogsDir, "kimi.log"), Console.Error),
     };
 }

@@ -31,7 +31,7 @@ internal static class KimiCommandLine
         var continueLatest = new Option<bool>("--continue", "-C") { Description = "Continue the latest session of the working directory." };
         var root = new RootCommand("kimi: a coding agent for the Kimi Code service (Moonshot AI's coding plan).")
         {
-            print, model, outputFormat, yolo, maxSteps, workDir, session, continueLatest,
+            print, model, outputFormat, yolo, maxSteps, workDir, session, continueLatest, Debug,
         };
         root.Subcommands.Add(LoginCommand.Create(env));
         root.Subcommands.Add(LogoutCommand.Create(env));
@@ -68,10 +68,23 @@ internal static class KimiCommandLine
         return root;
     }
 
+    /// <summary><c>--debug</c>, on every command: the log's debug lines, echoed to stderr (never stdout).</summary>
+    private static readonly Option<bool> Debug = new("--debug")
+    {
+        Description = "Log debug detail to stderr as well as to {home}/logs/kimi.log (requests, credentials, retries, tool calls; never a secret).",
+        Recursive = true,
+    };
+
     public static Task<int> InvokeAsync(CliEnvironment env, string[] args, CancellationToken cancellationToken)
     {
         var root = Build(env);
-        return root.Parse(args).InvokeAsync(new InvocationConfiguration
+        var parsed = root.Parse(args);
+        if (env.Log is { } log && parsed.GetValue(Debug))
+        {
+            log.Debug = true;
+        }
+
+        return parsed.InvokeAsync(new InvocationConfiguration
         {
             Output = env.Out,
             Error = env.Error,

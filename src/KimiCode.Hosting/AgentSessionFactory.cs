@@ -4,6 +4,8 @@ using KimiCode.Agent.Sessions;
 using KimiCode.Agent.Tools;
 using KimiCode.Auth;
 using KimiCode.Config;
+using KimiCode.Hosting.Logging;
+using Microsoft.Extensions.Logging;
 using KimiCode.Protocol;
 
 namespace KimiCode.Hosting;
@@ -52,6 +54,7 @@ public sealed class AgentSessionFactory : IDisposable
     private readonly HostEnvironment _env;
     private readonly ModelClientFactory _clients;
     private readonly CredentialResolver _resolver;
+    private readonly ILogger _log;
     private KimiConfig? _config;
 
     public AgentSessionFactory(HostEnvironment env)
@@ -59,6 +62,7 @@ public sealed class AgentSessionFactory : IDisposable
         _env = env ?? throw new ArgumentNullException(nameof(env));
         _clients = new ModelClientFactory(env);
         _resolver = new CredentialResolver(env.Home);
+        _log = env.Logging.CreateLogger("KimiCode.Config");
         Store = new SessionStore(env.Home);
     }
 
@@ -82,6 +86,7 @@ public sealed class AgentSessionFactory : IDisposable
         var credential = Resolve(launch.ModelAlias);
         if (!credential.IsUsable)
         {
+            HostingLog.CredentialUnusable(_log, launch.ModelAlias ?? config.DefaultModel ?? "(default)", credential.Problem ?? "no credential");
             throw new KimiCodeException(AuthErrorCodes.LoginRequired, credential.Problem ?? "No usable credential. Run `kimi login`.");
         }
 
@@ -144,6 +149,8 @@ public sealed class AgentSessionFactory : IDisposable
         {
             throw new KimiCodeException(ConfigErrorCodes.Invalid, problems[0]);
         }
+
+        HostingLog.ConfigLoaded(_log, config.SourcePath ?? _env.Home.ConfigFile, config.Providers.Count, config.Models.Count, config.DefaultModel ?? "(none)");
 
         return config;
     }

@@ -1,4 +1,6 @@
 using KimiCode.Config;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KimiCode.Hosting;
 
@@ -22,6 +24,9 @@ public sealed class HostEnvironment
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(15),
     };
+
+    /// <summary>Where every library logs (the CLI: <c>{home}/logs/kimi.log</c>, stderr with <c>--debug</c>); none by default.</summary>
+    public ILoggerFactory Logging { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>The data folder (<c>KIMI_CODE_HOME</c> or <c>~/.kimi-code</c>).</summary>
     public KimiHome Home => _home ??= KimiHome.Resolve(GetVariable);

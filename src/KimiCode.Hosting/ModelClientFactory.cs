@@ -1,5 +1,7 @@
 using KimiCode.Auth;
 using KimiCode.Config;
+using KimiCode.Hosting.Logging;
+using Microsoft.Extensions.Logging;
 using KimiCode.Protocol;
 using KimiCode.Provider;
 
@@ -16,9 +18,14 @@ public sealed class ModelClientFactory : IDisposable
     private readonly List<IDisposable> _owned = [];
     private IReadOnlyList<KeyValuePair<string, string>>? _identityHeaders;
 
+    private readonly ILogger _http;
+    private readonly ILogger _log;
+
     public ModelClientFactory(HostEnvironment env)
     {
         _env = env;
+        _http = env.Logging.CreateLogger("KimiCode.Http");
+        _log = env.Logging.CreateLogger("KimiCode.Credentials");
     }
 
     public static string Version { get; } = typeof(ModelClientFactory).Assembly
@@ -33,13 +40,16 @@ public sealed class ModelClientFactory : IDisposable
     /// <summary>An OAuth client for <paramref name="oauthHost"/> carrying the identity headers and our User-Agent.</summary>
     public OAuthClient CreateOAuthClient(string oauthHost)
     {
-        var http = Own(new HttpClient(_env.CreateHttpHandler(), disposeHandler: true) { Timeout = TimeSpan.FromSeconds(30) });
+        var http = Own(new HttpClient(CreateHandler(), disposeHandler: true) { Timeout = TimeSpan.FromSeconds(30) });
         http.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", Auth.IdentityHeaders.UserAgent(Version));
         return new OAuthClient(http, oauthHost, IdentityHeaders(), _env.TimeProvider);
     }
 
     public OAuthTokenSource CreateOAuthTokenSource(string oauthHost, string slot)
-        => new(new CredentialStore(_env.Home), slot, Path.Combine(_env.Home.OAuthDir, slot), CreateOAuthClient(oauthHost), _env.TimeProvider);
+        => new(new CredentialStore(_env.Home), slot, Path.Combine(_env.Home.OAuthDir, slot), CreateOAuthClient(oauthHost), _env.TimeProvider)
+        {
+            Logger = _env.Logging.CreateLogger("KimiCode.Refresh"),
+        };
 
     /// <summary>A chat client for <paramref name="credential"/>'s provider and model.</summary>
     public KimiChatClient CreateChatClient(KimiConfig config, ResolvedCredential credential, Action<RetryNotice>? onRetry = null)
@@ -50,6 +60,8 @@ public sealed class ModelClientFactory : IDisposable
         }
 
         var provider = credential.Provider;
+        var kind = credential.Kind.ToString();
+        HostingLog.CredentialChosen(_log, credential.ModelAlias ?? "(default)", provider.Name, kind, provider.BaseUrl ?? "(default)", credential.Slot ?? "-");
         IAccessTokenSource tokens = credential.Kind == CredentialKind.OAuth
             ? CreateOAuthTokenSource(provider.OAuth?.OAuthHost ?? KimiCodeEndpoints.DefaultOAuthHost, credential.Slot!)
             : new StaticTokenSource(credential.ApiKey!);
@@ -82,12 +94,20 @@ public sealed class ModelClientFactory : IDisposable
             CustomHeaders = [.. provider.CustomHeaders],
             UserAgent = kind == ProviderKind.Kimi ? Auth.IdentityHeaders.UserAgent(Version) : null,
             Thinking = config.Thinking.Enabled,
-            OnRetry = onRetry,
+            OnRetry = notice =>
+            {
+                var delay = notice.Delay.TotalSeconds;
+                HostingLog.Retrying(_log, notice.Attempt, notice.Code, delay);
+                onRetry?.Invoke(notice);
+            },
             Retry = new RetryOptions { MaxAttempts = (int)Math.Clamp(config.LoopControl.MaxRetriesPerStep ?? 10, 1, 100) },
             TimeProvider = _env.TimeProvider,
         };
-        return Own(new KimiChatClient(options, Own(_env.CreateHttpHandler())));
+        return Own(new KimiChatClient(options, Own(CreateHandler())));
     }
+
+    /// <summary>The host's handler with every request logged (status, duration, trace id; never headers or bodies).</summary>
+    private HttpLoggingHandler CreateHandler() => new HttpLoggingHandler(_env.CreateHttpHandler(), _http);
 
     private T Own<T>(T disposable)
         where T : IDisposable
