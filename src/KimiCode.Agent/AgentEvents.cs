@@ -1,3 +1,4 @@
+using KimiCode.Agent.Permissions;
 using KimiCode.Agent.Tools;
 
 namespace KimiCode.Agent;

@@ -22,11 +22,9 @@ public sealed class AgentSession
 {
     private readonly AgentSessionOptions _options;
     private readonly SessionLog _log;
-    private readonly Dictionary<string, IAgentTool> _tools;
-    private readonly List<AITool> _declarations;
     private readonly long _fixedPromptChars;
     private readonly Lock _historyGate = new();
-    private readonly Lock _policyGate = new();
+    private readonly PermissionGate _permissionGate;
     private List<ChatMessage> _history;
     private long? _lastInputTokens;
     private int _usageMessageCount;
@@ -41,16 +39,9 @@ public sealed class AgentSession
         _log = log;
         _history = history;
         _hasTitle = hasTitle;
-        _tools = new Dictionary<string, IAgentTool>(StringComparer.Ordinal);
-        foreach (IAgentTool tool in options.Tools)
-        {
-            _tools[tool.Name] = tool;
-        }
-
-        // Declared in the caller's order; a later tool with the same name replaces an earlier one.
-        _declarations = [.. options.Tools.Where(t => ReferenceEquals(_tools[t.Name], t)).Select(t => (AITool)new ToolDeclaration(t))];
+        _permissionGate = new PermissionGate(options.Permissions, options.Prompter);
         SystemPromptText = options.SystemPrompt ?? Prompts.SystemPrompt.ForWorkingDirectory(options.ToolContext.WorkingDirectory, options.Time);
-        _fixedPromptChars = SystemPromptText.Length + _tools.Values.Sum(t => t.Name.Length + t.Description.Length + t.ParametersSchema.GetRawText().Length);
+        _fixedPromptChars = SystemPromptText.Length + options.Tools.All.Sum(t => t.Name.Length + t.Description.Length + t.ParametersSchema.GetRawText().Length);
     }
 
     /// <summary>The session id (a version-7 GUID); also the model's prompt-cache key.</summary>
@@ -302,10 +293,8 @@ public sealed class AgentSession
         Append(new ChatMessage(ChatRole.User, [.. prompt]));
         var runtime = new ToolRuntime
         {
-            Tools = _tools,
-            Policy = _options.Permissions,
-            PolicyGate = _policyGate,
-            Prompter = _options.Prompter,
+            Tools = _options.Tools,
+            Permissions = _permissionGate,
             Context = _options.ToolContext,
             Events = events,
         };
@@ -348,7 +337,7 @@ public sealed class AgentSession
         var options = new ChatOptions
         {
             Instructions = SystemPromptText,
-            Tools = _declarations.Count > 0 ? _declarations : null,
+            Tools = _options.Tools.All.Count > 0 ? [.. _options.Tools.Declarations] : null,
             ConversationId = Id,
             AllowMultipleToolCalls = true,
             Reasoning = _options.Thinking switch

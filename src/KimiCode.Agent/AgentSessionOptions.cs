@@ -23,8 +23,8 @@ public sealed class AgentSessionOptions
     /// </summary>
     public int ReservedTokens { get; init; } = 50_000;
 
-    /// <summary>The tools the model may call.</summary>
-    public required IReadOnlyList<IAgentTool> Tools { get; init; }
+    /// <summary>The tools the model may call; every call is dispatched through this registry.</summary>
+    public required ToolRegistry Tools { get; init; }
 
     /// <summary>What tools may use (working directory, files, shell).</summary>
     public required ToolContext ToolContext { get; init; }

@@ -111,7 +111,7 @@ public sealed class AgentSessionFactory : IDisposable
             ChatClient = chat,
             Model = credential.ModelAlias ?? credential.Model?.Model ?? "unknown",
             ContextWindowTokens = (int)Math.Clamp(credential.Model?.MaxContextSize ?? DefaultContextWindow, 8_192, int.MaxValue),
-            Tools = registry.All,
+            Tools = registry,
             ToolContext = new ToolContext
             {
                 WorkingDirectory = workingDirectory,

@@ -6,17 +6,12 @@ using Microsoft.Extensions.AI;
 
 namespace KimiCode.Agent.Loop;
 
-/// <summary>What the tool calls of one turn share: tools, permissions, the prompter and the event channel.</summary>
+/// <summary>What the tool calls of one turn share: the tool registry, the permission gate and the event channel.</summary>
 internal sealed class ToolRuntime
 {
-    public required IReadOnlyDictionary<string, IAgentTool> Tools { get; init; }
+    public required ToolRegistry Tools { get; init; }
 
-    public required IPermissionPolicy Policy { get; init; }
-
-    /// <summary>Serializes policy access: parallel reads evaluate while a sequential call may grant.</summary>
-    public required Lock PolicyGate { get; init; }
-
-    public required IPermissionPrompter Prompter { get; init; }
+    public required PermissionGate Permissions { get; init; }
 
     public required ToolContext Context { get; init; }
 
@@ -72,10 +67,9 @@ internal sealed class ToolCallBatch : IDisposable
             return;
         }
 
-        if (!_runtime.Tools.TryGetValue(name, out IAgentTool? tool))
+        if (!_runtime.Tools.TryGet(name, out IAgentTool? tool))
         {
-            Immediate(call, argumentsJson, ToolResult.Error(
-                $"There is no tool named '{name}'. Use one of: {string.Join(", ", _runtime.Tools.Keys.Order(StringComparer.Ordinal))}."));
+            Immediate(call, argumentsJson, ToolResult.Error(_runtime.Tools.UnknownToolMessage(name)));
             return;
         }
 
@@ -109,7 +103,7 @@ internal sealed class ToolCallBatch : IDisposable
                 return;
         }
 
-        bool free = prepared.Action is PermissionAction.Read or PermissionAction.None && Evaluate(name, prepared).Decision == PermissionDecision.Allow;
+        bool free = prepared.Action is PermissionAction.Read or PermissionAction.None && _runtime.Permissions.Allows(name, prepared);
         if (free)
         {
             Task barrier = _lastExclusive;
@@ -168,34 +162,16 @@ internal sealed class ToolCallBatch : IDisposable
         string name = call.Name;
         if (exclusive)
         {
-            PermissionVerdict verdict = Evaluate(name, prepared);
-            if (verdict.Decision == PermissionDecision.Deny)
+            PermissionOutcome permission = await _runtime.Permissions.AuthorizeAsync(
+                call.CallId, name, prepared, HistoryContent.ArgumentsJson(call), _runtime.Emit, token);
+            if (permission.IsCancelled)
             {
-                return ToolResult.Error(
-                    $"The user denied the {name} call ({prepared.Title}): {verdict.Reason ?? "the permission rules do not allow it"}. Do not repeat it; find another way, or ask the user.");
+                return ToolResult.Error(_cancelMessage);
             }
 
-            if (verdict.Decision == PermissionDecision.Ask)
+            if (permission.Refusal is { } refusal)
             {
-                PermissionAnswer answer = await AskAsync(call, prepared, verdict.Reason, token);
-                if (token.IsCancellationRequested)
-                {
-                    return ToolResult.Error(_cancelMessage);
-                }
-
-                if (answer == PermissionAnswer.Reject)
-                {
-                    return ToolResult.Error(
-                        $"The user denied the {name} call ({prepared.Title}) when asked for permission. Do not repeat it; try a different approach, or ask the user how to proceed.");
-                }
-
-                if (answer == PermissionAnswer.AllowForSession)
-                {
-                    lock (_runtime.PolicyGate)
-                    {
-                        _runtime.Policy.GrantForSession(name, prepared);
-                    }
-                }
+                return ToolResult.Error(refusal);
             }
         }
 
@@ -211,47 +187,6 @@ internal sealed class ToolCallBatch : IDisposable
         catch (Exception ex)
         {
             return ToolResult.Error($"The {name} tool failed: {ex.Message}");
-        }
-    }
-
-    private async Task<PermissionAnswer> AskAsync(FunctionCallContent call, PreparedToolCall prepared, string? reason, CancellationToken token)
-    {
-        _runtime.Emit(new PermissionRequested(call.CallId, call.Name, prepared.Title, reason));
-        var request = new PermissionRequest(
-            call.CallId, call.Name, prepared.Title, prepared.Kind, prepared.Action, prepared.Subject, prepared.Locations, reason,
-            HistoryContent.ArgumentsJson(call));
-        PermissionAnswer answer;
-        try
-        {
-            answer = await _runtime.Prompter.RequestAsync(request, token);
-        }
-        catch (Exception)
-        {
-            // A prompter that fails or is cancelled must never let the call through.
-            answer = PermissionAnswer.Reject;
-        }
-
-        if (!Enum.IsDefined(answer))
-        {
-            answer = PermissionAnswer.Reject;
-        }
-
-        _runtime.Emit(new PermissionResolved(call.CallId, answer));
-        return answer;
-    }
-
-    private PermissionVerdict Evaluate(string name, PreparedToolCall prepared)
-    {
-        lock (_runtime.PolicyGate)
-        {
-            try
-            {
-                return _runtime.Policy.Evaluate(name, prepared);
-            }
-            catch (Exception ex)
-            {
-                return new PermissionVerdict(PermissionDecision.Deny, "the permission check failed: " + ex.Message);
-            }
         }
     }
 

@@ -19,20 +19,11 @@ public sealed class BashTool : IAgentTool
     /// <summary>The output shown to the model is capped at this many characters (its start and its end are kept).</summary>
     public const int MaxOutputChars = 30_000;
 
-    private static readonly string[] Names = ["command", "timeout", "description"];
+    private static readonly ToolParameter<string> Command = Required.String("command", "The command to run with bash.");
+    private static readonly ToolParameter<int?> Timeout = Optional.Integer("timeout", 1, MaxTimeoutMs, "Timeout in milliseconds (default 60000, at most 600000).");
+    private static readonly ToolParameter<string?> CommandDescription = Optional.String("description", "What the command does, in 5-10 words (shown to the user).");
 
-    private static readonly JsonElement Schema = JsonDocument.Parse("""
-        {
-          "type": "object",
-          "properties": {
-            "command": { "type": "string", "description": "The command to run with bash." },
-            "timeout": { "type": "integer", "minimum": 1, "maximum": 600000, "description": "Timeout in milliseconds (default 60000, at most 600000)." },
-            "description": { "type": "string", "description": "What the command does, in 5-10 words (shown to the user)." }
-          },
-          "required": ["command"],
-          "additionalProperties": false
-        }
-        """).RootElement.Clone();
+    private static readonly ToolParameters Parameters = new(Command, Timeout, CommandDescription);
 
     /// <inheritdoc />
     public string Name => "Bash";
@@ -47,21 +38,20 @@ public sealed class BashTool : IAgentTool
         """;
 
     /// <inheritdoc />
-    public JsonElement ParametersSchema => Schema;
+    public JsonElement ParametersSchema => Parameters.Schema;
 
     /// <inheritdoc />
     public ToolPreparation Prepare(JsonElement arguments, ToolContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var args = new ToolArguments(arguments, Name, Names);
-        var command = args.RequiredString("command");
-        var timeoutMs = args.OptionalInteger("timeout", 1, MaxTimeoutMs);
-        var description = args.OptionalString("description");
-        if (args.Error is { } error)
+        if (!Parameters.TryParse(arguments, Name, out var args, out var error))
         {
             return ToolPreparation.Fail(error);
         }
 
+        var command = args.Get(Command);
+        var timeoutMs = args.Get(Timeout);
+        var description = args.Get(CommandDescription);
         if (string.IsNullOrWhiteSpace(command))
         {
             return ToolPreparation.Fail($"{Name}: argument 'command' must not be empty.");

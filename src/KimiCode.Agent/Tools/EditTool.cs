@@ -8,21 +8,12 @@ namespace KimiCode.Agent.Tools;
 /// </summary>
 public sealed class EditTool : IAgentTool
 {
-    private static readonly string[] Names = ["file_path", "old_string", "new_string", "replace_all"];
+    private static readonly ToolParameter<string> FilePath = Required.String("file_path", "The file to change: an absolute path, or one relative to the working directory.");
+    private static readonly ToolParameter<string> OldString = Required.String("old_string", "The exact text to replace, including whitespace and indentation. It must occur exactly once unless replace_all is true; add surrounding lines to make it unique. Empty only to create a new file.");
+    private static readonly ToolParameter<string> NewString = Required.String("new_string", "The text to put in its place (must differ from old_string).");
+    private static readonly ToolParameter<bool> ReplaceAll = Optional.Boolean("replace_all", false, "Replace every occurrence of old_string (e.g. to rename a variable).");
 
-    private static readonly JsonElement Schema = JsonDocument.Parse("""
-        {
-          "type": "object",
-          "properties": {
-            "file_path": { "type": "string", "description": "The file to change: an absolute path, or one relative to the working directory." },
-            "old_string": { "type": "string", "description": "The exact text to replace, including whitespace and indentation. It must occur exactly once unless replace_all is true; add surrounding lines to make it unique. Empty only to create a new file." },
-            "new_string": { "type": "string", "description": "The text to put in its place (must differ from old_string)." },
-            "replace_all": { "type": "boolean", "default": false, "description": "Replace every occurrence of old_string (e.g. to rename a variable)." }
-          },
-          "required": ["file_path", "old_string", "new_string"],
-          "additionalProperties": false
-        }
-        """).RootElement.Clone();
+    private static readonly ToolParameters Parameters = new(FilePath, OldString, NewString, ReplaceAll);
 
     /// <inheritdoc />
     public string Name => "Edit";
@@ -36,22 +27,21 @@ public sealed class EditTool : IAgentTool
         """;
 
     /// <inheritdoc />
-    public JsonElement ParametersSchema => Schema;
+    public JsonElement ParametersSchema => Parameters.Schema;
 
     /// <inheritdoc />
     public ToolPreparation Prepare(JsonElement arguments, ToolContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var args = new ToolArguments(arguments, Name, Names);
-        var rawPath = args.RequiredString("file_path");
-        var oldString = args.RequiredString("old_string");
-        var newString = args.RequiredString("new_string");
-        var replaceAll = args.OptionalBoolean("replace_all") ?? false;
-        if (args.Error is { } error)
+        if (!Parameters.TryParse(arguments, Name, out var args, out var error))
         {
             return ToolPreparation.Fail(error);
         }
 
+        var rawPath = args.Get(FilePath);
+        var oldString = args.Get(OldString);
+        var newString = args.Get(NewString);
+        var replaceAll = args.Get(ReplaceAll);
         if (oldString == newString)
         {
             return ToolPreparation.Fail($"{Name}: old_string and new_string are the same, so there is nothing to change. Give the new text in new_string.");

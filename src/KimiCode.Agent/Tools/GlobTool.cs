@@ -12,19 +12,10 @@ public sealed class GlobTool : IAgentTool
     /// <summary>At most this many paths are returned.</summary>
     public const int MaxResults = 1000;
 
-    private static readonly string[] Names = ["pattern", "path"];
+    private static readonly ToolParameter<string> Pattern = Required.String("pattern", "The glob to match file paths against, relative to path, e.g. \"**/*.cs\" or \"src/**/*.{ts,tsx}\".");
+    private static readonly ToolParameter<string?> SearchPath = Optional.String("path", "The folder to search in (default: the working directory).");
 
-    private static readonly JsonElement Schema = JsonDocument.Parse("""
-        {
-          "type": "object",
-          "properties": {
-            "pattern": { "type": "string", "description": "The glob to match file paths against, relative to path, e.g. \"**/*.cs\" or \"src/**/*.{ts,tsx}\"." },
-            "path": { "type": "string", "description": "The folder to search in (default: the working directory)." }
-          },
-          "required": ["pattern"],
-          "additionalProperties": false
-        }
-        """).RootElement.Clone();
+    private static readonly ToolParameters Parameters = new(Pattern, SearchPath);
 
     /// <inheritdoc />
     public string Name => "Glob";
@@ -38,20 +29,19 @@ public sealed class GlobTool : IAgentTool
         """;
 
     /// <inheritdoc />
-    public JsonElement ParametersSchema => Schema;
+    public JsonElement ParametersSchema => Parameters.Schema;
 
     /// <inheritdoc />
     public ToolPreparation Prepare(JsonElement arguments, ToolContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var args = new ToolArguments(arguments, Name, Names);
-        var pattern = args.RequiredString("pattern");
-        var rawPath = args.OptionalString("path");
-        if (args.Error is { } error)
+        if (!Parameters.TryParse(arguments, Name, out var args, out var error))
         {
             return ToolPreparation.Fail(error);
         }
 
+        var pattern = args.Get(Pattern);
+        var rawPath = args.Get(SearchPath);
         if (string.IsNullOrWhiteSpace(pattern))
         {
             return ToolPreparation.Fail($"{Name}: argument 'pattern' must not be empty; for example \"**/*.cs\".");

@@ -19,27 +19,18 @@ public sealed class GrepTool : IAgentTool
 
     private const int MaxContextLines = 100;
 
-    private static readonly string[] Names = ["pattern", "path", "glob", "output_mode", "-i", "-n", "-A", "-B", "-C", "head_limit"];
+    private static readonly ToolParameter<string> Pattern = Required.String("pattern", "The regular expression to search for in file contents, e.g. \"log.*Error\" or \"function\\\\s+\\\\w+\". Escape regex characters for a literal search.");
+    private static readonly ToolParameter<string?> SearchPath = Optional.String("path", "The file or folder to search (default: the working directory).");
+    private static readonly ToolParameter<string?> FileGlob = Optional.String("glob", "Only search files matching this glob (gitignore syntax, relative to path), e.g. \"*.cs\" or \"src/**/*.{ts,tsx}\"; prefix with ! to exclude.");
+    private static readonly ToolParameter<string?> OutputMode = Optional.StringEnum("output_mode", ["content", "files_with_matches", "count"], "\"files_with_matches\" (default) lists matching files, \"content\" shows matching lines, \"count\" gives matching-line counts per file.");
+    private static readonly ToolParameter<bool?> IgnoreCase = Optional.Boolean("-i", "Case-insensitive search.");
+    private static readonly ToolParameter<bool?> LineNumbers = Optional.Boolean("-n", "Show line numbers (content mode; default true).");
+    private static readonly ToolParameter<int?> After = Optional.Integer("-A", 0, MaxContextLines, "Lines of context after each match (content mode).");
+    private static readonly ToolParameter<int?> Before = Optional.Integer("-B", 0, MaxContextLines, "Lines of context before each match (content mode).");
+    private static readonly ToolParameter<int?> Around = Optional.Integer("-C", 0, MaxContextLines, "Lines of context before and after each match (content mode).");
+    private static readonly ToolParameter<int?> HeadLimit = Optional.Integer("head_limit", 0, int.MaxValue, "Only the first N output lines (content), files (files_with_matches) or entries (count); 0 means no limit.");
 
-    private static readonly JsonElement Schema = JsonDocument.Parse("""
-        {
-          "type": "object",
-          "properties": {
-            "pattern": { "type": "string", "description": "The regular expression to search for in file contents, e.g. \"log.*Error\" or \"function\\\\s+\\\\w+\". Escape regex characters for a literal search." },
-            "path": { "type": "string", "description": "The file or folder to search (default: the working directory)." },
-            "glob": { "type": "string", "description": "Only search files matching this glob (gitignore syntax, relative to path), e.g. \"*.cs\" or \"src/**/*.{ts,tsx}\"; prefix with ! to exclude." },
-            "output_mode": { "type": "string", "enum": ["content", "files_with_matches", "count"], "description": "\"files_with_matches\" (default) lists matching files, \"content\" shows matching lines, \"count\" gives matching-line counts per file." },
-            "-i": { "type": "boolean", "description": "Case-insensitive search." },
-            "-n": { "type": "boolean", "description": "Show line numbers (content mode; default true)." },
-            "-A": { "type": "integer", "minimum": 0, "description": "Lines of context after each match (content mode)." },
-            "-B": { "type": "integer", "minimum": 0, "description": "Lines of context before each match (content mode)." },
-            "-C": { "type": "integer", "minimum": 0, "description": "Lines of context before and after each match (content mode)." },
-            "head_limit": { "type": "integer", "minimum": 0, "description": "Only the first N output lines (content), files (files_with_matches) or entries (count); 0 means no limit." }
-          },
-          "required": ["pattern"],
-          "additionalProperties": false
-        }
-        """).RootElement.Clone();
+    private static readonly ToolParameters Parameters = new(Pattern, SearchPath, FileGlob, OutputMode, IgnoreCase, LineNumbers, After, Before, Around, HeadLimit);
 
     private readonly string? _ripgrep;
 
@@ -71,48 +62,37 @@ public sealed class GrepTool : IAgentTool
         """;
 
     /// <inheritdoc />
-    public JsonElement ParametersSchema => Schema;
+    public JsonElement ParametersSchema => Parameters.Schema;
 
     /// <inheritdoc />
     public ToolPreparation Prepare(JsonElement arguments, ToolContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var args = new ToolArguments(arguments, Name, Names);
-        var pattern = args.RequiredString("pattern");
-        var rawPath = args.OptionalString("path");
-        var glob = args.OptionalString("glob");
-        var modeText = args.OptionalString("output_mode");
-        var ignoreCase = args.OptionalBoolean("-i") ?? false;
-        var lineNumbers = args.OptionalBoolean("-n") ?? true;
-        var after = args.OptionalInteger("-A", 0, MaxContextLines);
-        var before = args.OptionalInteger("-B", 0, MaxContextLines);
-        var around = args.OptionalInteger("-C", 0, MaxContextLines);
-        var headLimit = args.OptionalInteger("head_limit", 0, int.MaxValue);
-        if (args.Error is { } error)
+        if (!Parameters.TryParse(arguments, Name, out var args, out var error))
         {
             return ToolPreparation.Fail(error);
         }
 
+        var pattern = args.Get(Pattern);
+        var rawPath = args.Get(SearchPath);
+        var glob = args.Get(FileGlob);
+        var ignoreCase = args.Get(IgnoreCase) ?? false;
+        var lineNumbers = args.Get(LineNumbers) ?? true;
+        var after = args.Get(After);
+        var before = args.Get(Before);
+        var around = args.Get(Around);
+        var headLimit = args.Get(HeadLimit);
         if (pattern.Length == 0)
         {
             return ToolPreparation.Fail($"{Name}: argument 'pattern' must not be empty.");
         }
 
-        GrepOutputMode mode;
-        switch (modeText)
+        var mode = args.Get(OutputMode) switch
         {
-            case null or "files_with_matches":
-                mode = GrepOutputMode.FilesWithMatches;
-                break;
-            case "content":
-                mode = GrepOutputMode.Content;
-                break;
-            case "count":
-                mode = GrepOutputMode.Count;
-                break;
-            default:
-                return ToolPreparation.Fail($"{Name}: argument 'output_mode' must be \"content\", \"files_with_matches\" or \"count\"; got \"{modeText}\".");
-        }
+            "content" => GrepOutputMode.Content,
+            "count" => GrepOutputMode.Count,
+            _ => GrepOutputMode.FilesWithMatches,
+        };
 
         try
         {
@@ -138,9 +118,9 @@ public sealed class GrepTool : IAgentTool
         var options = new GrepOptions(
             mode,
             lineNumbers,
-            contextLines ? (int)(before ?? around ?? 0) : 0,
-            contextLines ? (int)(after ?? around ?? 0) : 0,
-            headLimit is null or 0 ? null : (int)headLimit);
+            contextLines ? before ?? around ?? 0 : 0,
+            contextLines ? after ?? around ?? 0 : 0,
+            headLimit is null or 0 ? null : headLimit);
         var title = new StringBuilder("Grep \"").Append(pattern).Append('"');
         if (path.Subject != ".")
         {

@@ -19,20 +19,11 @@ public sealed class ReadTool : IAgentTool
     /// <summary>The output stops before it grows past this many characters (the note says where to continue).</summary>
     public const int MaxOutputChars = 100_000;
 
-    private static readonly string[] Names = ["file_path", "offset", "limit"];
+    private static readonly ToolParameter<string> FilePath = Required.String("file_path", "The file to read: an absolute path, or one relative to the working directory.");
+    private static readonly ToolParameter<int?> Offset = Optional.Integer("offset", 1, int.MaxValue, "The line number to start at (1-based). Only give it for files too long to read at once.");
+    private static readonly ToolParameter<int?> Limit = Optional.Integer("limit", 1, int.MaxValue, "How many lines to read (default 2000).");
 
-    private static readonly JsonElement Schema = JsonDocument.Parse("""
-        {
-          "type": "object",
-          "properties": {
-            "file_path": { "type": "string", "description": "The file to read: an absolute path, or one relative to the working directory." },
-            "offset": { "type": "integer", "minimum": 1, "description": "The line number to start at (1-based). Only give it for files too long to read at once." },
-            "limit": { "type": "integer", "minimum": 1, "description": "How many lines to read (default 2000)." }
-          },
-          "required": ["file_path"],
-          "additionalProperties": false
-        }
-        """).RootElement.Clone();
+    private static readonly ToolParameters Parameters = new(FilePath, Offset, Limit);
 
     /// <inheritdoc />
     public string Name => "Read";
@@ -46,21 +37,20 @@ public sealed class ReadTool : IAgentTool
         """;
 
     /// <inheritdoc />
-    public JsonElement ParametersSchema => Schema;
+    public JsonElement ParametersSchema => Parameters.Schema;
 
     /// <inheritdoc />
     public ToolPreparation Prepare(JsonElement arguments, ToolContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var args = new ToolArguments(arguments, Name, Names);
-        var rawPath = args.RequiredString("file_path");
-        var offset = args.OptionalInteger("offset", 1, int.MaxValue);
-        var limit = args.OptionalInteger("limit", 1, int.MaxValue);
-        if (args.Error is { } error)
+        if (!Parameters.TryParse(arguments, Name, out var args, out var error))
         {
             return ToolPreparation.Fail(error);
         }
 
+        var rawPath = args.Get(FilePath);
+        var offset = args.Get(Offset);
+        var limit = args.Get(Limit);
         var path = WorkspacePaths.Resolve(rawPath, "file_path", context.WorkingDirectory, out var pathError);
         if (path is null)
         {
@@ -70,7 +60,7 @@ public sealed class ReadTool : IAgentTool
         var title = offset is null && limit is null
             ? $"Read {path.Subject}"
             : $"Read {path.Subject} (from line {offset ?? 1}{(limit is { } l ? $", {l} lines" : "")})";
-        return ToolPreparation.Ok(new PreparedCall((_, cancellationToken) => ExecuteAsync(context, path, (int)(offset ?? 1), (int)(limit ?? DefaultLineLimit), cancellationToken))
+        return ToolPreparation.Ok(new PreparedCall((_, cancellationToken) => ExecuteAsync(context, path, offset ?? 1, limit ?? DefaultLineLimit, cancellationToken))
         {
             Title = title,
             Kind = ToolKind.Read,

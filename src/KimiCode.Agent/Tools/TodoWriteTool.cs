@@ -6,33 +6,13 @@ namespace KimiCode.Agent.Tools;
 /// <summary><c>TodoWrite</c>: replaces the session's plan (<see cref="TodoList"/>). Never asks for permission.</summary>
 public sealed class TodoWriteTool : IAgentTool
 {
-    private static readonly string[] Names = ["todos"];
-    private static readonly string[] ItemNames = ["content", "status", "activeForm"];
-    private static readonly string[] Statuses = ["pending", "in_progress", "completed"];
+    private static readonly ToolParameter<string> Content = Required.NonEmptyString("content", "The task, in the imperative (\"Run the tests\").");
+    private static readonly ToolParameter<string> Status = Required.StringEnum("status", ["pending", "in_progress", "completed"], null);
+    private static readonly ToolParameter<string?> ActiveForm = Optional.String("activeForm", "The task in present continuous, shown while it runs (\"Running the tests\").");
+    private static readonly ToolParameter<IReadOnlyList<ToolArguments>> Todos = Required.Array(
+        "todos", new ToolParameters(Content, Status, ActiveForm), "The whole updated list (it replaces the previous one).");
 
-    private static readonly JsonElement Schema = JsonDocument.Parse("""
-        {
-          "type": "object",
-          "properties": {
-            "todos": {
-              "type": "array",
-              "description": "The whole updated list (it replaces the previous one).",
-              "items": {
-                "type": "object",
-                "properties": {
-                  "content": { "type": "string", "minLength": 1, "description": "The task, in the imperative (\"Run the tests\")." },
-                  "status": { "type": "string", "enum": ["pending", "in_progress", "completed"] },
-                  "activeForm": { "type": "string", "description": "The task in present continuous, shown while it runs (\"Running the tests\")." }
-                },
-                "required": ["content", "status"],
-                "additionalProperties": false
-              }
-            }
-          },
-          "required": ["todos"],
-          "additionalProperties": false
-        }
-        """).RootElement.Clone();
+    private static readonly ToolParameters Parameters = new(Todos);
 
     private readonly TodoList _todos;
 
@@ -53,64 +33,28 @@ public sealed class TodoWriteTool : IAgentTool
         """;
 
     /// <inheritdoc />
-    public JsonElement ParametersSchema => Schema;
+    public JsonElement ParametersSchema => Parameters.Schema;
 
     /// <inheritdoc />
     public ToolPreparation Prepare(JsonElement arguments, ToolContext context)
     {
-        var args = new ToolArguments(arguments, Name, Names);
-        var raw = args.Raw("todos");
-        if (args.Error is { } error)
+        if (!Parameters.TryParse(arguments, Name, out var args, out var error))
         {
             return ToolPreparation.Fail(error);
         }
 
-        if (raw is not { } todos)
-        {
-            return ToolPreparation.Fail($"{Name}: the required argument 'todos' (an array of {{content, status, activeForm?}} objects) is missing.");
-        }
-
-        if (todos.ValueKind != JsonValueKind.Array)
-        {
-            return ToolPreparation.Fail($"{Name}: argument 'todos' must be an array of {{content, status, activeForm?}} objects; got {ToolArguments.Describe(todos)}.");
-        }
-
-        var items = new List<TodoItem>();
-        var index = 0;
-        foreach (var element in todos.EnumerateArray())
-        {
-            var where = $"todos[{index}]";
-            var item = new ToolArguments(element, $"{Name}: {where}", ItemNames);
-            var content = item.RequiredString("content");
-            var status = item.RequiredString("status");
-            var activeForm = item.OptionalString("activeForm");
-            if (item.Error is { } itemError)
-            {
-                return ToolPreparation.Fail(itemError);
-            }
-
-            if (string.IsNullOrWhiteSpace(content))
-            {
-                return ToolPreparation.Fail($"{Name}: {where}.content must not be empty.");
-            }
-
-            if (!Statuses.Contains(status))
-            {
-                return ToolPreparation.Fail($"{Name}: {where}.status must be \"pending\", \"in_progress\" or \"completed\"; got \"{status}\".");
-            }
-
-            items.Add(new TodoItem(content, status, string.IsNullOrWhiteSpace(activeForm) ? null : activeForm));
-            index++;
-        }
-
-        var snapshot = items.ToArray();
-        return ToolPreparation.Ok(new PreparedCall((_, _) => Task.FromResult(Execute(snapshot)))
+        var items = args.Get(Todos)
+            .Select(item => new TodoItem(item.Get(Content), item.Get(Status), NullIfBlank(item.Get(ActiveForm))))
+            .ToArray();
+        return ToolPreparation.Ok(new PreparedCall((_, _) => Task.FromResult(Execute(items)))
         {
             Title = "Update plan",
             Kind = ToolKind.Think,
             Action = PermissionAction.None,
         });
     }
+
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
     private ToolResult Execute(TodoItem[] items)
     {

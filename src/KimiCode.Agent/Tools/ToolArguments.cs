@@ -2,146 +2,44 @@ using System.Text.Json;
 
 namespace KimiCode.Agent.Tools;
 
-/// <summary>
-/// Reads a tool's JSON arguments and records the first problem as a message the model can act on
-/// (it names the argument and the expected type). Typical use: read every argument, then check <see cref="Error"/>.
-/// </summary>
-internal sealed class ToolArguments
+/// <summary>The validated values of one call's arguments (see <see cref="ToolParameters.TryParse"/>).</summary>
+public sealed class ToolArguments
 {
-    private readonly JsonElement _arguments;
-    private readonly string _toolName;
+    private readonly Dictionary<ToolParameter, object?> _values;
 
-    public ToolArguments(JsonElement arguments, string toolName, IReadOnlyCollection<string> knownNames)
+    internal ToolArguments(Dictionary<ToolParameter, object?> values)
     {
-        _arguments = arguments;
-        _toolName = toolName;
-        if (arguments.ValueKind != JsonValueKind.Object)
-        {
-            Error = $"{toolName}: the arguments must be a JSON object with the fields {Join(knownNames)}; got {Describe(arguments)}.";
-            return;
-        }
-
-        foreach (var property in arguments.EnumerateObject())
-        {
-            if (!knownNames.Contains(property.Name))
-            {
-                Error = $"{toolName}: unknown argument '{property.Name}'. The accepted arguments are {Join(knownNames)}.";
-                return;
-            }
-        }
+        _values = values;
     }
 
-    /// <summary>The first problem found, or null.</summary>
-    public string? Error { get; private set; }
-
-    public string RequiredString(string name)
+    /// <summary>The value of <paramref name="parameter"/>: what the call gave, or the parameter's value when left out.</summary>
+    /// <exception cref="ArgumentException">The parameter is not one of the parsed <see cref="ToolParameters"/>.</exception>
+    public T Get<T>(ToolParameter<T> parameter)
     {
-        if (Error is not null)
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (!_values.TryGetValue(parameter, out var value))
         {
-            return "";
+            throw new ArgumentException($"'{parameter.Name}' is not a parameter of these arguments.", nameof(parameter));
         }
 
-        if (!_arguments.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            Error = $"{_toolName}: the required argument '{name}' (a string) is missing.";
-            return "";
-        }
-
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            Error = $"{_toolName}: argument '{name}' must be a string; got {Describe(value)}.";
-            return "";
-        }
-
-        return value.GetString()!;
+        return (T)value!;
     }
+}
 
-    public string? OptionalString(string name)
-    {
-        if (Error is not null || !_arguments.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
+/// <summary>
+/// Where arguments are being read, for the wording of problems: the tool, and the item inside the arguments
+/// (null at the top level, <c>todos[0]</c> inside an array item).
+/// </summary>
+internal readonly record struct ArgumentScope(string ToolName, string? Where)
+{
+    /// <summary>"Read: …" at the top level, "TodoWrite: todos[0]: …" inside an item.</summary>
+    public string Error(string message) => Where is null ? $"{ToolName}: {message}" : $"{ToolName}: {Where}: {message}";
 
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            Error = $"{_toolName}: argument '{name}' must be a string; got {Describe(value)}.";
-            return null;
-        }
+    /// <summary>"Grep: argument 'output_mode' …" at the top level, "TodoWrite: todos[0].status …" inside an item.</summary>
+    public string LabelError(string name, string message) =>
+        Where is null ? $"{ToolName}: argument '{name}' {message}" : $"{ToolName}: {Where}.{name} {message}";
 
-        return value.GetString();
-    }
-
-    public bool? OptionalBoolean(string name)
-    {
-        if (Error is not null || !_arguments.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-        {
-            Error = $"{_toolName}: argument '{name}' must be a boolean (true or false); got {Describe(value)}.";
-            return null;
-        }
-
-        return value.GetBoolean();
-    }
-
-    public long? OptionalInteger(string name, long minimum, long maximum)
-    {
-        if (Error is not null || !_arguments.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        long number;
-        if (value.ValueKind != JsonValueKind.Number)
-        {
-            Error = $"{_toolName}: argument '{name}' must be an integer; got {Describe(value)}.";
-            return null;
-        }
-
-        if (!value.TryGetInt64(out number))
-        {
-            // 10.0 is an integer written as a float; 10.5 is not.
-            if (value.TryGetDouble(out var real) && real == Math.Floor(real) && Math.Abs(real) < long.MaxValue)
-            {
-                number = (long)real;
-            }
-            else
-            {
-                Error = $"{_toolName}: argument '{name}' must be an integer; got {value.GetRawText()}.";
-                return null;
-            }
-        }
-
-        if (number < minimum || number > maximum)
-        {
-            Error = maximum >= int.MaxValue
-                ? $"{_toolName}: argument '{name}' must be at least {minimum}; got {number}."
-                : $"{_toolName}: argument '{name}' must be between {minimum} and {maximum}; got {number}.";
-            return null;
-        }
-
-        return number;
-    }
-
-    /// <summary>The raw value of an argument, or null when absent; the caller validates it.</summary>
-    public JsonElement? Raw(string name)
-    {
-        if (Error is not null || !_arguments.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        return value;
-    }
-
-    /// <summary>Records a problem found by the caller (the first one wins).</summary>
-    public void Fail(string message) => Error ??= $"{_toolName}: {message}";
-
-    internal static string Describe(JsonElement value) => value.ValueKind switch
+    public static string Describe(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => "a string",
         JsonValueKind.Number => $"the number {value.GetRawText()}",
@@ -152,5 +50,11 @@ internal sealed class ToolArguments
         _ => "nothing",
     };
 
-    private static string Join(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
+    /// <summary>'a', 'b', 'c'.</summary>
+    public static string Quoted(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
+
+    /// <summary>"a", "b" or "c".</summary>
+    public static string Alternatives(IReadOnlyList<string> values) => values.Count == 1
+        ? $"\"{values[0]}\""
+        : string.Join(", ", values.Take(values.Count - 1).Select(v => $"\"{v}\"")) + $" or \"{values[^1]}\"";
 }

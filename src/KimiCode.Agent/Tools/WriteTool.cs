@@ -5,19 +5,10 @@ namespace KimiCode.Agent.Tools;
 /// <summary><c>Write</c>: creates or replaces a whole file (parent folders are created); shows the change as a diff.</summary>
 public sealed class WriteTool : IAgentTool
 {
-    private static readonly string[] Names = ["file_path", "content"];
+    private static readonly ToolParameter<string> FilePath = Required.String("file_path", "The file to write: an absolute path, or one relative to the working directory.");
+    private static readonly ToolParameter<string> Content = Required.String("content", "The complete new content of the file.");
 
-    private static readonly JsonElement Schema = JsonDocument.Parse("""
-        {
-          "type": "object",
-          "properties": {
-            "file_path": { "type": "string", "description": "The file to write: an absolute path, or one relative to the working directory." },
-            "content": { "type": "string", "description": "The complete new content of the file." }
-          },
-          "required": ["file_path", "content"],
-          "additionalProperties": false
-        }
-        """).RootElement.Clone();
+    private static readonly ToolParameters Parameters = new(FilePath, Content);
 
     /// <inheritdoc />
     public string Name => "Write";
@@ -30,20 +21,19 @@ public sealed class WriteTool : IAgentTool
         """;
 
     /// <inheritdoc />
-    public JsonElement ParametersSchema => Schema;
+    public JsonElement ParametersSchema => Parameters.Schema;
 
     /// <inheritdoc />
     public ToolPreparation Prepare(JsonElement arguments, ToolContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var args = new ToolArguments(arguments, Name, Names);
-        var rawPath = args.RequiredString("file_path");
-        var content = args.RequiredString("content");
-        if (args.Error is { } error)
+        if (!Parameters.TryParse(arguments, Name, out var args, out var error))
         {
             return ToolPreparation.Fail(error);
         }
 
+        var rawPath = args.Get(FilePath);
+        var content = args.Get(Content);
         var path = WorkspacePaths.Resolve(rawPath, "file_path", context.WorkingDirectory, out var pathError);
         if (path is null)
         {

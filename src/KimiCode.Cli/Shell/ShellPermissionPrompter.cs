@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using KimiCode.Agent;
+using KimiCode.Agent.Permissions;
 
 namespace KimiCode.Cli.Shell;
 

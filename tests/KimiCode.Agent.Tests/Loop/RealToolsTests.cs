@@ -36,7 +36,7 @@ public sealed class RealToolsTests
             ChatClient = defaults.ChatClient,
             Model = defaults.Model,
             ContextWindowTokens = defaults.ContextWindowTokens,
-            Tools = ToolRegistry.CreateDefault(new TodoList()).All,
+            Tools = ToolRegistry.CreateDefault(new TodoList()),
             ToolContext = context,
             Permissions = new PermissionPolicy(PermissionMode.Default, [], h.WorkDir, []),
             Prompter = h.Prompter,

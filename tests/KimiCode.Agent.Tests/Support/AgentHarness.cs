@@ -106,7 +106,7 @@ internal sealed class AgentHarness : IAsyncDisposable
         ChatClient = Client,
         Model = "kimi-for-coding",
         ContextWindowTokens = contextWindowTokens,
-        Tools = tools ?? [Read, Edit, Bash, Todo],
+        Tools = new ToolRegistry(tools ?? [Read, Edit, Bash, Todo]),
         ToolContext = Context,
         Permissions = Policy,
         Prompter = Prompter,

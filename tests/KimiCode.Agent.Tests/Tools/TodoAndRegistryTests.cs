@@ -92,6 +92,32 @@ public sealed class ToolRegistryTests
         Assert.Throws<ArgumentException>(() => new ToolRegistry([new ReadTool(), new ReadTool()]));
     }
 
+    [Fact]
+    public void With_ExtraTools_AddsThemAfterTheBuiltInsAndKeepsNamesUnique()
+    {
+        var todos = new TodoList();
+        var builtIns = ToolRegistry.CreateDefault(todos);
+        var extra = new GlobTool();
+
+        var registry = builtIns.With([new RenamedTool("mcp__docs__search", extra)]);
+
+        Assert.Equal([.. ExpectedNames, "mcp__docs__search"], registry.All.Select(t => t.Name));
+        Assert.Equal("mcp__docs__search", Assert.IsAssignableFrom<AIFunctionDeclaration>(registry.Declarations[^1]).Name);
+        Assert.True(registry.TryGet("mcp__docs__search", out _));
+        Assert.Equal(ExpectedNames, builtIns.All.Select(t => t.Name));
+        Assert.Throws<ArgumentException>(() => builtIns.With([new RenamedTool("Read", extra)]));
+    }
+
+    [Fact]
+    public void UnknownToolMessage_ListsEveryNameInOrdinalOrder()
+    {
+        var registry = ToolRegistry.CreateDefault(new TodoList());
+
+        Assert.Equal(
+            "There is no tool named 'read'. Use one of: Bash, Edit, Glob, Grep, Read, TodoWrite, Write.",
+            registry.UnknownToolMessage("read"));
+    }
+
     /// <summary>Every schema property is accepted by the tool's validation, and every required one is reported when missing.</summary>
     [Fact]
     public void Schemas_AgreeWithArgumentValidation()
@@ -127,4 +153,16 @@ public sealed class ToolRegistryTests
         "array" => Array.Empty<object>(),
         _ => "x",
     };
+}
+
+/// <summary>Another tool under a new name, as a run-time registration (an MCP tool, say) would add it.</summary>
+internal sealed class RenamedTool(string name, IAgentTool inner) : IAgentTool
+{
+    public string Name => name;
+
+    public string Description => inner.Description;
+
+    public JsonElement ParametersSchema => inner.ParametersSchema;
+
+    public ToolPreparation Prepare(JsonElement arguments, ToolContext context) => inner.Prepare(arguments, context);
 }

@@ -1,4 +1,5 @@
 using KimiCode.Agent;
+using KimiCode.Agent.Permissions;
 using KimiCode.Agent.Tools;
 using KimiCode.Cli.Shell;
 

@@ -1,6 +1,6 @@
 using KimiCode.Agent.Tools;
 
-namespace KimiCode.Agent;
+namespace KimiCode.Agent.Permissions;
 
 /// <summary>
 /// Asks the user whether a tool call may run. Print mode passes one that always rejects; the shell and
