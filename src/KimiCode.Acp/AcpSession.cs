@@ -248,7 +248,7 @@ internal sealed class AcpSession : IPermissionPrompter
         // The editor must know the tool call before it is asked about it.
         await Announcement(request.CallId).Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         RequestPermissionResponse response = await _server.Connection.RequestAsync(
-            "session/request_permission",
+            AcpMethods.SessionRequestPermission,
             new RequestPermissionRequest
             {
                 SessionId = Id,
@@ -461,7 +461,7 @@ internal sealed class AcpSession : IPermissionPrompter
     }
 
     private Task SendAsync(SessionUpdate update) =>
-        _server.Connection.NotifyAsync("session/update", new SessionNotification { SessionId = Id, Update = update }, AcpJsonContext.Default.SessionNotification);
+        _server.Connection.NotifyAsync(AcpMethods.SessionUpdate, new SessionNotification { SessionId = Id, Update = update }, AcpJsonContext.Default.SessionNotification);
 
     private TaskCompletionSource Announcement(string callId) =>
         _announced.GetOrAdd(callId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
