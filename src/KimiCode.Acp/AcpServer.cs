@@ -357,17 +357,12 @@ public sealed class AcpServer : IDisposable
 
     private RpcResult ListSessions(ListSessionsRequest request)
     {
-        SessionStore store = _factory.Store;
-        IEnumerable<SessionInfo> sessions;
         if (request.Cwd is { } cwd)
         {
             RequireAbsolute(cwd, "cwd");
-            sessions = store.List(cwd);
         }
-        else
-        {
-            sessions = AllSessions(store).OrderByDescending(s => s.Updated).ThenByDescending(s => s.Id, StringComparer.Ordinal);
-        }
+
+        IReadOnlyList<SessionInfo> sessions = request.Cwd is { } workDir ? _factory.Store.List(workDir) : _factory.Store.ListAll();
 
         int offset = 0;
         if (request.Cursor is { } cursor && (!int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
@@ -389,26 +384,6 @@ public sealed class AcpServer : IDisposable
                 NextCursor = page.Count > ListPageSize ? (offset + ListPageSize).ToString(CultureInfo.InvariantCulture) : null,
             },
             AcpJsonContext.Default.ListSessionsResponse);
-    }
-
-    private static IEnumerable<SessionInfo> AllSessions(SessionStore store)
-    {
-        string root = store.Home.SessionsDir;
-        if (!Directory.Exists(root))
-        {
-            yield break;
-        }
-
-        foreach (string workspace in Directory.EnumerateDirectories(root))
-        {
-            foreach (string directory in Directory.EnumerateDirectories(workspace))
-            {
-                if (SessionStore.IsSessionId(Path.GetFileName(directory)) && store.Get(Path.GetFileName(directory)) is { } info)
-                {
-                    yield return info;
-                }
-            }
-        }
     }
 
     private async Task<RpcResult> CloseSessionAsync(SessionIdParams request)
