@@ -25,18 +25,12 @@ public sealed class AcpServer : IDisposable
 
     private const int ListPageSize = 50;
 
-    private static readonly HashSet<string> Methods = new(StringComparer.Ordinal)
-    {
-        "initialize", "authenticate", "logout",
-        "session/new", "session/load", "session/resume", "session/list", "session/close",
-        "session/prompt", "session/set_mode", "session/set_config_option",
-    };
-
     private readonly AcpServerOptions _options;
     private readonly AgentSessionFactory _factory;
     private readonly SemaphoreSlim _factoryGate = new(1, 1);
     private readonly ConcurrentDictionary<string, AcpSession> _sessions = new(StringComparer.Ordinal);
     private readonly TextWriter _log;
+    private readonly JsonRpcMethodTable _methods;
     private JsonRpcConnection? _connection;
     private volatile ClientCapabilities? _client;
     private volatile bool _initialized;
@@ -48,6 +42,18 @@ public sealed class AcpServer : IDisposable
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _log = TextWriter.Synchronized(options.Log);
         _factory = new AgentSessionFactory(options.Host);
+        _methods = new JsonRpcMethodTable()
+            .Add(AcpMethods.Initialize, AcpJsonContext.Default.InitializeRequest, (request, _) => Task.FromResult(Initialize(request)))
+            .Add(AcpMethods.Authenticate, AcpJsonContext.Default.AuthenticateRequest, AuthenticateAsync)
+            .Add(AcpMethods.Logout, LogoutAsync)
+            .Add(AcpMethods.SessionNew, AcpJsonContext.Default.NewSessionRequest, NewSessionAsync)
+            .Add(AcpMethods.SessionLoad, AcpJsonContext.Default.LoadSessionRequest, LoadSessionAsync)
+            .Add(AcpMethods.SessionResume, AcpJsonContext.Default.ResumeSessionRequest, ResumeSessionAsync)
+            .Add(AcpMethods.SessionList, AcpJsonContext.Default.ListSessionsRequest, (request, _) => Task.FromResult(ListSessions(request)))
+            .Add(AcpMethods.SessionClose, AcpJsonContext.Default.SessionIdParams, (request, _) => CloseSessionAsync(request))
+            .Add(AcpMethods.SessionPrompt, AcpJsonContext.Default.PromptRequest, PromptAsync)
+            .Add(AcpMethods.SessionSetMode, AcpJsonContext.Default.SetModeRequest, SetModeAsync)
+            .Add(AcpMethods.SessionSetConfigOption, AcpJsonContext.Default.SetConfigOptionRequest, SetConfigOptionAsync);
     }
 
     internal JsonRpcConnection Connection => _connection ?? throw new InvalidOperationException("The server is not running.");
@@ -73,7 +79,7 @@ public sealed class AcpServer : IDisposable
             MaxMessageBytes = _options.MaxMessageBytes,
             OnRequest = HandleAsync,
             OnNotification = HandleNotification,
-            IsInline = static method => method == "initialize",
+            IsInline = static method => method == AcpMethods.Initialize,
         };
         _connection = connection;
         try
@@ -145,33 +151,19 @@ public sealed class AcpServer : IDisposable
 
     private async Task<RpcResult> HandleAsync(JsonRpcRequest request, CancellationToken cancellationToken)
     {
-        if (!Methods.Contains(request.Method))
+        if (!_methods.Contains(request.Method))
         {
-            throw new AcpException(JsonRpcErrorCodes.MethodNotFound, $"Method not found: {request.Method}");
+            throw JsonRpcMethodTable.MethodNotFound(request.Method);
         }
 
-        if (!_initialized && request.Method != "initialize")
+        if (!_initialized && request.Method != AcpMethods.Initialize)
         {
             throw AcpException.InvalidRequest($"Invalid request: {request.Method} before initialize; send initialize first.");
         }
 
         try
         {
-            return request.Method switch
-            {
-                "initialize" => Initialize(request.ReadParams(AcpJsonContext.Default.InitializeRequest)),
-                "authenticate" => await AuthenticateAsync(request.ReadParams(AcpJsonContext.Default.AuthenticateRequest), cancellationToken).ConfigureAwait(false),
-                "logout" => await LogoutAsync(cancellationToken).ConfigureAwait(false),
-                "session/new" => await NewSessionAsync(request.ReadParams(AcpJsonContext.Default.NewSessionRequest), cancellationToken).ConfigureAwait(false),
-                "session/load" => await LoadSessionAsync(request.ReadParams(AcpJsonContext.Default.LoadSessionRequest), cancellationToken).ConfigureAwait(false),
-                "session/resume" => await ResumeSessionAsync(request.ReadParams(AcpJsonContext.Default.ResumeSessionRequest), cancellationToken).ConfigureAwait(false),
-                "session/list" => ListSessions(request.ReadParams(AcpJsonContext.Default.ListSessionsRequest)),
-                "session/close" => await CloseSessionAsync(request.ReadParams(AcpJsonContext.Default.SessionIdParams)).ConfigureAwait(false),
-                "session/prompt" => await PromptAsync(request.ReadParams(AcpJsonContext.Default.PromptRequest), cancellationToken).ConfigureAwait(false),
-                "session/set_mode" => await SetModeAsync(request.ReadParams(AcpJsonContext.Default.SetModeRequest), cancellationToken).ConfigureAwait(false),
-                "session/set_config_option" => await SetConfigOptionAsync(request.ReadParams(AcpJsonContext.Default.SetConfigOptionRequest), cancellationToken).ConfigureAwait(false),
-                _ => throw new AcpException(JsonRpcErrorCodes.MethodNotFound, $"Method not found: {request.Method}"),
-            };
+            return await _methods.InvokeAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (KimiCodeException ex)
         {
@@ -183,7 +175,7 @@ public sealed class AcpServer : IDisposable
     {
         switch (notification.Method)
         {
-            case "session/cancel":
+            case AcpMethods.SessionCancel:
                 SessionIdParams cancel;
                 try
                 {
@@ -360,17 +352,12 @@ public sealed class AcpServer : IDisposable
 
     private RpcResult ListSessions(ListSessionsRequest request)
     {
-        SessionStore store = _factory.Store;
-        IEnumerable<SessionInfo> sessions;
         if (request.Cwd is { } cwd)
         {
             RequireAbsolute(cwd, "cwd");
-            sessions = store.List(cwd);
         }
-        else
-        {
-            sessions = AllSessions(store).OrderByDescending(s => s.Updated).ThenByDescending(s => s.Id, StringComparer.Ordinal);
-        }
+
+        IReadOnlyList<SessionInfo> sessions = request.Cwd is { } workDir ? _factory.Store.List(workDir) : _factory.Store.ListAll();
 
         int offset = 0;
         if (request.Cursor is { } cursor && (!int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
@@ -392,26 +379,6 @@ public sealed class AcpServer : IDisposable
                 NextCursor = page.Count > ListPageSize ? (offset + ListPageSize).ToString(CultureInfo.InvariantCulture) : null,
             },
             AcpJsonContext.Default.ListSessionsResponse);
-    }
-
-    private static IEnumerable<SessionInfo> AllSessions(SessionStore store)
-    {
-        string root = store.Home.SessionsDir;
-        if (!Directory.Exists(root))
-        {
-            yield break;
-        }
-
-        foreach (string workspace in Directory.EnumerateDirectories(root))
-        {
-            foreach (string directory in Directory.EnumerateDirectories(workspace))
-            {
-                if (SessionStore.IsSessionId(Path.GetFileName(directory)) && store.Get(Path.GetFileName(directory)) is { } info)
-                {
-                    yield return info;
-                }
-            }
-        }
     }
 
     private async Task<RpcResult> CloseSessionAsync(SessionIdParams request)

@@ -7,6 +7,7 @@ using KimiCode.Acp.Schema;
 using KimiCode.Agent;
 using KimiCode.Agent.Compaction;
 using KimiCode.Agent.Permissions;
+using KimiCode.Agent.Sessions;
 using KimiCode.Agent.Tools;
 using KimiCode.Hosting;
 
@@ -24,13 +25,14 @@ internal sealed class AcpSession : IPermissionPrompter
     public const string CompactCommand = "compact";
 
     private const int MaxRunningOutputChars = 16 * 1024;
-    private const int TitleMaxLength = 80;
+    private const string AllowOnceOptionId = "allow_once";
+    private const string AllowAlwaysOptionId = "allow_always";
 
     private static readonly IReadOnlyList<PermissionOption> PermissionChoices =
     [
-        new() { OptionId = "allow_once", Name = "Allow once", Kind = "allow_once" },
-        new() { OptionId = "allow_always", Name = "Allow for this session", Kind = "allow_always" },
-        new() { OptionId = "reject_once", Name = "Reject", Kind = "reject_once" },
+        new() { OptionId = AllowOnceOptionId, Name = "Allow once", Kind = PermissionOptionKind.AllowOnce },
+        new() { OptionId = AllowAlwaysOptionId, Name = "Allow for this session", Kind = PermissionOptionKind.AllowAlways },
+        new() { OptionId = "reject_once", Name = "Reject", Kind = PermissionOptionKind.RejectOnce },
     ];
 
     private readonly AcpServer _server;
@@ -182,7 +184,7 @@ internal sealed class AcpSession : IPermissionPrompter
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || Volatile.Read(ref _prompt)?.IsCancellationRequested == true)
         {
             // Cancelled before the turn began: still a normal answer.
-            return new PromptResponse { StopReason = "cancelled" };
+            return new PromptResponse { StopReason = PromptStopReason.Cancelled };
         }
         finally
         {
@@ -248,7 +250,7 @@ internal sealed class AcpSession : IPermissionPrompter
         // The editor must know the tool call before it is asked about it.
         await Announcement(request.CallId).Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         RequestPermissionResponse response = await _server.Connection.RequestAsync(
-            "session/request_permission",
+            AcpMethods.SessionRequestPermission,
             new RequestPermissionRequest
             {
                 SessionId = Id,
@@ -257,7 +259,7 @@ internal sealed class AcpSession : IPermissionPrompter
                     ToolCallId = request.CallId,
                     Title = request.Reason is { Length: > 0 } reason ? $"{request.Title} ({reason})" : request.Title,
                     Kind = ToolCallMapping.Kind(request.Kind),
-                    Status = "pending",
+                    Status = ToolCallStatus.Pending,
                     Locations = ToolCallMapping.Locations(request.Locations),
                     RawInput = ToolCallMapping.RawInput(request.ArgumentsJson),
                 },
@@ -268,11 +270,11 @@ internal sealed class AcpSession : IPermissionPrompter
             cancellationToken).ConfigureAwait(false);
 
         // A cancelled request, or an option we did not offer, never lets the call through.
-        return response.Outcome is { Outcome: "selected", OptionId: { } option }
+        return response.Outcome is { Outcome: PermissionOutcomeKind.Selected, OptionId: { } option }
             ? option switch
             {
-                "allow_once" => PermissionAnswer.AllowOnce,
-                "allow_always" => PermissionAnswer.AllowForSession,
+                AllowOnceOptionId => PermissionAnswer.AllowOnce,
+                AllowAlwaysOptionId => PermissionAnswer.AllowForSession,
                 _ => PermissionAnswer.Reject,
             }
             : PermissionAnswer.Reject;
@@ -301,7 +303,7 @@ internal sealed class AcpSession : IPermissionPrompter
 
         if (reason == StopReason.Cancelled || cancellationToken.IsCancellationRequested)
         {
-            return new PromptResponse { StopReason = "cancelled" };
+            return new PromptResponse { StopReason = PromptStopReason.Cancelled };
         }
 
         if (reason == StopReason.Error)
@@ -317,7 +319,7 @@ internal sealed class AcpSession : IPermissionPrompter
             }).ConfigureAwait(false);
         }
 
-        return new PromptResponse { StopReason = reason == StopReason.MaxSteps ? "max_turn_requests" : "end_turn" };
+        return new PromptResponse { StopReason = reason == StopReason.MaxSteps ? PromptStopReason.MaxTurnRequests : PromptStopReason.EndTurn };
     }
 
     private async Task<PromptResponse> CompactAsync(CancellationToken cancellationToken)
@@ -329,21 +331,21 @@ internal sealed class AcpSession : IPermissionPrompter
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return new PromptResponse { StopReason = "cancelled" };
+            return new PromptResponse { StopReason = PromptStopReason.Cancelled };
         }
 
         string message = result.Succeeded
             ? string.Create(CultureInfo.InvariantCulture, $"Compacted the conversation: {result.MessagesBefore} messages are now {result.MessagesAfter}.")
             : "Nothing was compacted: " + result.Error;
         await SendAsync(new AgentMessageChunk { Content = new TextBlock { Text = message } }).ConfigureAwait(false);
-        return new PromptResponse { StopReason = "end_turn" };
+        return new PromptResponse { StopReason = PromptStopReason.EndTurn };
     }
 
     private async Task SendLiveAsync(AgentEvent agentEvent)
     {
         switch (agentEvent)
         {
-            case TurnStarted started when Title is null && TitleFor(started.Prompt) is { } title:
+            case TurnStarted started when Title is null && SessionStore.TitleFor(started.Prompt) is { Length: > 0 } title:
                 Title = title;
                 await SendAsync(new SessionInfoUpdate { Title = title, UpdatedAt = _server.Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture) }).ConfigureAwait(false);
                 break;
@@ -358,7 +360,7 @@ internal sealed class AcpSession : IPermissionPrompter
                 Announcement(started.CallId).TrySetResult();
                 break;
             case PermissionResolved { Answer: not PermissionAnswer.Reject } resolved:
-                await SendAsync(new ToolCallProgress { ToolCallId = resolved.CallId, Status = "in_progress" }).ConfigureAwait(false);
+                await SendAsync(new ToolCallProgress { ToolCallId = resolved.CallId, Status = ToolCallStatus.InProgress }).ConfigureAwait(false);
                 break;
             case ToolCallUpdated progress when progress.Text.StartsWith(ClientTerminalRunner.TerminalMarker, StringComparison.Ordinal):
                 string terminalId = progress.Text[ClientTerminalRunner.TerminalMarker.Length..];
@@ -366,7 +368,7 @@ internal sealed class AcpSession : IPermissionPrompter
                 await SendAsync(new ToolCallProgress
                 {
                     ToolCallId = progress.CallId,
-                    Status = "in_progress",
+                    Status = ToolCallStatus.InProgress,
                     Content = [new ToolCallTerminal { TerminalId = terminalId }],
                 }).ConfigureAwait(false);
                 break;
@@ -461,7 +463,7 @@ internal sealed class AcpSession : IPermissionPrompter
     }
 
     private Task SendAsync(SessionUpdate update) =>
-        _server.Connection.NotifyAsync("session/update", new SessionNotification { SessionId = Id, Update = update }, AcpJsonContext.Default.SessionNotification);
+        _server.Connection.NotifyAsync(AcpMethods.SessionUpdate, new SessionNotification { SessionId = Id, Update = update }, AcpJsonContext.Default.SessionNotification);
 
     private TaskCompletionSource Announcement(string callId) =>
         _announced.GetOrAdd(callId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -470,18 +472,6 @@ internal sealed class AcpSession : IPermissionPrompter
         JsonRpcErrorCodes.ResourceNotFound,
         $"Session {id} is closed; start a new one with session/new or load it with session/load.",
         JsonSerializer.SerializeToElement(new SessionNotFoundData { SessionId = id }, AcpJsonContext.Default.SessionNotFoundData));
-
-    /// <summary>The first non-empty line of a prompt, 80 characters at most (the rule the session store uses).</summary>
-    internal static string? TitleFor(string prompt)
-    {
-        string line = prompt.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
-        if (line.Length == 0)
-        {
-            return null;
-        }
-
-        return line.Length <= TitleMaxLength ? line : line[..(TitleMaxLength - 1)] + "…";
-    }
 
     private sealed class CallState
     {

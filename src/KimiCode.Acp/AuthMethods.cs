@@ -28,7 +28,7 @@ internal static class AuthMethods
                 Id = LoginId,
                 Name = LoginName,
                 Description = LoginDescription,
-                Type = terminal ? "terminal" : null,
+                Type = terminal ? AuthMethodType.Terminal : null,
                 Args = terminal ? ["login"] : null,
                 Meta = legacy
                     ? new AuthMethodMeta

@@ -35,7 +35,7 @@ internal sealed class ClientFileSystem : IWorkspaceFileSystem
         try
         {
             ReadTextFileResponse response = await _connection.RequestAsync(
-                "fs/read_text_file",
+                AcpMethods.FsReadTextFile,
                 new ReadTextFileRequest { SessionId = _sessionId(), Path = path },
                 AcpJsonContext.Default.ReadTextFileRequest,
                 AcpJsonContext.Default.ReadTextFileResponse,
@@ -64,7 +64,7 @@ internal sealed class ClientFileSystem : IWorkspaceFileSystem
         try
         {
             await _connection.RequestAsync(
-                "fs/write_text_file",
+                AcpMethods.FsWriteTextFile,
                 new WriteTextFileRequest { SessionId = _sessionId(), Path = path, Content = content },
                 AcpJsonContext.Default.WriteTextFileRequest,
                 AcpJsonContext.Default.JsonElement,

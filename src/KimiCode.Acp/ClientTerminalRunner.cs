@@ -36,7 +36,7 @@ internal sealed class ClientTerminalRunner : ICommandRunner
         ArgumentNullException.ThrowIfNull(request);
         string sessionId = _sessionId();
         CreateTerminalResponse created = await _connection.RequestAsync(
-            "terminal/create",
+            AcpMethods.TerminalCreate,
             new CreateTerminalRequest
             {
                 SessionId = sessionId,
@@ -57,7 +57,7 @@ internal sealed class ClientTerminalRunner : ICommandRunner
             try
             {
                 TerminalExitStatus exit = await _connection.RequestAsync(
-                    "terminal/wait_for_exit", terminal, AcpJsonContext.Default.TerminalRequest, AcpJsonContext.Default.TerminalExitStatus, wait.Token).ConfigureAwait(false);
+                    AcpMethods.TerminalWaitForExit, terminal, AcpJsonContext.Default.TerminalRequest, AcpJsonContext.Default.TerminalExitStatus, wait.Token).ConfigureAwait(false);
                 TerminalOutputResponse final = await OutputAsync(terminal, cancellationToken).ConfigureAwait(false);
                 return new CommandResult(final.Output, exit.ExitCode, TimedOut: false, final.Truncated);
             }
@@ -80,11 +80,11 @@ internal sealed class ClientTerminalRunner : ICommandRunner
     }
 
     private Task<TerminalOutputResponse> OutputAsync(TerminalRequest terminal, CancellationToken cancellationToken) =>
-        _connection.RequestAsync("terminal/output", terminal, AcpJsonContext.Default.TerminalRequest, AcpJsonContext.Default.TerminalOutputResponse, cancellationToken);
+        _connection.RequestAsync(AcpMethods.TerminalOutput, terminal, AcpJsonContext.Default.TerminalRequest, AcpJsonContext.Default.TerminalOutputResponse, cancellationToken);
 
-    private Task KillQuietlyAsync(TerminalRequest terminal) => QuietlyAsync("terminal/kill", terminal);
+    private Task KillQuietlyAsync(TerminalRequest terminal) => QuietlyAsync(AcpMethods.TerminalKill, terminal);
 
-    private Task ReleaseQuietlyAsync(TerminalRequest terminal) => QuietlyAsync("terminal/release", terminal);
+    private Task ReleaseQuietlyAsync(TerminalRequest terminal) => QuietlyAsync(AcpMethods.TerminalRelease, terminal);
 
     private async Task QuietlyAsync(string method, TerminalRequest terminal)
     {

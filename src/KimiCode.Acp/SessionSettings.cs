@@ -101,7 +101,7 @@ internal sealed record SessionSettings(string ModelAlias, PermissionMode Mode, b
                 Id = ThinkingOptionId,
                 Name = "Thinking",
                 Description = "Let the model think before it answers.",
-                Category = "thought_level",
+                Category = ConfigOptionCategory.ThoughtLevel,
                 CurrentValue = Thinking,
             }
             : new SelectConfigOption
@@ -109,19 +109,19 @@ internal sealed record SessionSettings(string ModelAlias, PermissionMode Mode, b
                 Id = ThinkingOptionId,
                 Name = "Thinking",
                 Description = "Let the model think before it answers.",
-                Category = "thought_level",
+                Category = ConfigOptionCategory.ThoughtLevel,
                 CurrentValue = Thinking ? "on" : "off",
                 Options = [new ConfigOptionValue { Value = "on", Name = "On" }, new ConfigOptionValue { Value = "off", Name = "Off" }],
             };
         return
         [
-            new SelectConfigOption { Id = ModelOptionId, Name = "Model", Category = "model", CurrentValue = ModelAlias, Options = models },
+            new SelectConfigOption { Id = ModelOptionId, Name = "Model", Category = ConfigOptionCategory.Model, CurrentValue = ModelAlias, Options = models },
             new SelectConfigOption
             {
                 Id = ModeOptionId,
                 Name = "Mode",
                 Description = "When kimi asks before acting.",
-                Category = "mode",
+                Category = ConfigOptionCategory.Mode,
                 CurrentValue = ModeId(Mode),
                 Options = [.. ModeTable.Select(m => new ConfigOptionValue { Value = ModeId(m.Mode), Name = m.Name, Description = m.Description })],
             },

@@ -12,17 +12,17 @@ internal static class ToolCallMapping
     /// <summary>Text shown in a tool call is capped; the model still sees the whole result.</summary>
     public const int MaxShownChars = 64 * 1024;
 
-    public static string Kind(ToolKind kind) => kind switch
+    public static ToolCallKind Kind(ToolKind kind) => kind switch
     {
-        ToolKind.Read => "read",
-        ToolKind.Edit => "edit",
-        ToolKind.Delete => "delete",
-        ToolKind.Move => "move",
-        ToolKind.Search => "search",
-        ToolKind.Execute => "execute",
-        ToolKind.Think => "think",
-        ToolKind.Fetch => "fetch",
-        _ => "other",
+        ToolKind.Read => ToolCallKind.Read,
+        ToolKind.Edit => ToolCallKind.Edit,
+        ToolKind.Delete => ToolCallKind.Delete,
+        ToolKind.Move => ToolCallKind.Move,
+        ToolKind.Search => ToolCallKind.Search,
+        ToolKind.Execute => ToolCallKind.Execute,
+        ToolKind.Think => ToolCallKind.Think,
+        ToolKind.Fetch => ToolCallKind.Fetch,
+        _ => ToolCallKind.Other,
     };
 
     public static IReadOnlyList<ToolCallLocation>? Locations(IReadOnlyList<string> paths) =>
@@ -52,7 +52,7 @@ internal static class ToolCallMapping
         ToolCallId = started.CallId,
         Title = started.Title,
         Kind = Kind(started.Kind),
-        Status = "pending",
+        Status = ToolCallStatus.Pending,
         Locations = Locations(started.Locations),
         RawInput = RawInput(started.ArgumentsJson),
     };
@@ -82,7 +82,7 @@ internal static class ToolCallMapping
         return new ToolCallProgress
         {
             ToolCallId = finished.CallId,
-            Status = result.IsError ? "failed" : "completed",
+            Status = result.IsError ? ToolCallStatus.Failed : ToolCallStatus.Completed,
             Content = content,
         };
     }
@@ -91,7 +91,7 @@ internal static class ToolCallMapping
     public static ToolCallProgress Output(string callId, string output) => new()
     {
         ToolCallId = callId,
-        Status = "in_progress",
+        Status = ToolCallStatus.InProgress,
         Content = [Text(Fence(output))],
     };
 
@@ -100,8 +100,13 @@ internal static class ToolCallMapping
         Entries = [.. items.Select(i => new PlanEntry
         {
             Content = i.Content,
-            Priority = "medium",
-            Status = i.Status is "in_progress" or "completed" ? i.Status : "pending",
+            Priority = PlanEntryPriority.Medium,
+            Status = i.Status switch
+            {
+                "in_progress" => PlanEntryStatus.InProgress,
+                "completed" => PlanEntryStatus.Completed,
+                _ => PlanEntryStatus.Pending,
+            },
         })],
     };
 

@@ -18,13 +18,22 @@ public sealed record AuthMethod
     public string? Description { get; init; }
 
     [JsonPropertyName("type")]
-    public string? Type { get; init; }
+    public AuthMethodType? Type { get; init; }
 
     [JsonPropertyName("args")]
     public IReadOnlyList<string>? Args { get; init; }
 
     [JsonPropertyName("_meta")]
     public AuthMethodMeta? Meta { get; init; }
+}
+
+/// <summary>How the client runs an authentication method that is not the agent's own (which has no <c>type</c>).</summary>
+[JsonConverter(typeof(StrictStringEnumConverter<AuthMethodType>))]
+public enum AuthMethodType
+{
+    /// <summary>The client runs the agent command with <c>args</c> appended in a terminal.</summary>
+    [JsonStringEnumMemberName("terminal")]
+    Terminal,
 }
 
 /// <summary>The legacy <c>_meta["terminal-auth"]</c> descriptor some clients read instead of <c>type:"terminal"</c>.</summary>

@@ -25,10 +25,10 @@ public sealed record PermissionToolCall
     public string? Title { get; init; }
 
     [JsonPropertyName("kind")]
-    public string? Kind { get; init; }
+    public ToolCallKind? Kind { get; init; }
 
     [JsonPropertyName("status")]
-    public string? Status { get; init; }
+    public ToolCallStatus? Status { get; init; }
 
     [JsonPropertyName("locations")]
     public IReadOnlyList<ToolCallLocation>? Locations { get; init; }
@@ -37,7 +37,7 @@ public sealed record PermissionToolCall
     public System.Text.Json.JsonElement? RawInput { get; init; }
 }
 
-/// <summary>A choice offered to the user: kind <c>allow_once</c>, <c>allow_always</c>, <c>reject_once</c> or <c>reject_always</c>.</summary>
+/// <summary>A choice offered to the user.</summary>
 public sealed record PermissionOption
 {
     [JsonPropertyName("optionId")]
@@ -47,7 +47,24 @@ public sealed record PermissionOption
     public required string Name { get; init; }
 
     [JsonPropertyName("kind")]
-    public required string Kind { get; init; }
+    public required PermissionOptionKind Kind { get; init; }
+}
+
+/// <summary>What choosing an option means; clients pick icons and shortcuts by it.</summary>
+[JsonConverter(typeof(StrictStringEnumConverter<PermissionOptionKind>))]
+public enum PermissionOptionKind
+{
+    [JsonStringEnumMemberName("allow_once")]
+    AllowOnce,
+
+    [JsonStringEnumMemberName("allow_always")]
+    AllowAlways,
+
+    [JsonStringEnumMemberName("reject_once")]
+    RejectOnce,
+
+    [JsonStringEnumMemberName("reject_always")]
+    RejectAlways,
 }
 
 /// <summary><c>session/request_permission</c> result.</summary>
@@ -61,10 +78,21 @@ public sealed record RequestPermissionResponse
 public sealed record PermissionOutcome
 {
     [JsonPropertyName("outcome")]
-    public required string Outcome { get; init; }
+    public required PermissionOutcomeKind Outcome { get; init; }
 
     [JsonPropertyName("optionId")]
     public string? OptionId { get; init; }
+}
+
+/// <summary>Whether the user chose an option or the request was cancelled.</summary>
+[JsonConverter(typeof(StrictStringEnumConverter<PermissionOutcomeKind>))]
+public enum PermissionOutcomeKind
+{
+    [JsonStringEnumMemberName("selected")]
+    Selected,
+
+    [JsonStringEnumMemberName("cancelled")]
+    Cancelled,
 }
 
 /// <summary><c>fs/read_text_file</c> params.</summary>

@@ -59,10 +59,10 @@ public sealed record ToolCallStart : SessionUpdate
     public required string Title { get; init; }
 
     [JsonPropertyName("kind")]
-    public string? Kind { get; init; }
+    public ToolCallKind? Kind { get; init; }
 
     [JsonPropertyName("status")]
-    public string? Status { get; init; }
+    public ToolCallStatus? Status { get; init; }
 
     [JsonPropertyName("content")]
     public IReadOnlyList<ToolCallContent>? Content { get; init; }
@@ -84,10 +84,10 @@ public sealed record ToolCallProgress : SessionUpdate
     public string? Title { get; init; }
 
     [JsonPropertyName("kind")]
-    public string? Kind { get; init; }
+    public ToolCallKind? Kind { get; init; }
 
     [JsonPropertyName("status")]
-    public string? Status { get; init; }
+    public ToolCallStatus? Status { get; init; }
 
     [JsonPropertyName("content")]
     public IReadOnlyList<ToolCallContent>? Content { get; init; }
@@ -109,17 +109,17 @@ public sealed record PlanUpdate : SessionUpdate
     public required IReadOnlyList<PlanEntry> Entries { get; init; }
 }
 
-/// <summary>One plan entry: priority <c>high|medium|low</c>, status <c>pending|in_progress|completed</c>.</summary>
+/// <summary>One plan entry.</summary>
 public sealed record PlanEntry
 {
     [JsonPropertyName("content")]
     public required string Content { get; init; }
 
     [JsonPropertyName("priority")]
-    public required string Priority { get; init; }
+    public required PlanEntryPriority Priority { get; init; }
 
     [JsonPropertyName("status")]
-    public required string Status { get; init; }
+    public required PlanEntryStatus Status { get; init; }
 }
 
 /// <summary>The slash commands the agent understands.</summary>
@@ -226,4 +226,84 @@ public sealed record ToolCallLocation
 
     [JsonPropertyName("line")]
     public int? Line { get; init; }
+}
+
+/// <summary>What a tool call does, so clients can pick an icon.</summary>
+[JsonConverter(typeof(StrictStringEnumConverter<ToolCallKind>))]
+public enum ToolCallKind
+{
+    [JsonStringEnumMemberName("read")]
+    Read,
+
+    [JsonStringEnumMemberName("edit")]
+    Edit,
+
+    [JsonStringEnumMemberName("delete")]
+    Delete,
+
+    [JsonStringEnumMemberName("move")]
+    Move,
+
+    [JsonStringEnumMemberName("search")]
+    Search,
+
+    [JsonStringEnumMemberName("execute")]
+    Execute,
+
+    [JsonStringEnumMemberName("think")]
+    Think,
+
+    [JsonStringEnumMemberName("fetch")]
+    Fetch,
+
+    [JsonStringEnumMemberName("switch_mode")]
+    SwitchMode,
+
+    [JsonStringEnumMemberName("other")]
+    Other,
+}
+
+/// <summary>Where a tool call is in its life.</summary>
+[JsonConverter(typeof(StrictStringEnumConverter<ToolCallStatus>))]
+public enum ToolCallStatus
+{
+    [JsonStringEnumMemberName("pending")]
+    Pending,
+
+    [JsonStringEnumMemberName("in_progress")]
+    InProgress,
+
+    [JsonStringEnumMemberName("completed")]
+    Completed,
+
+    [JsonStringEnumMemberName("failed")]
+    Failed,
+}
+
+/// <summary>How important a plan entry is.</summary>
+[JsonConverter(typeof(StrictStringEnumConverter<PlanEntryPriority>))]
+public enum PlanEntryPriority
+{
+    [JsonStringEnumMemberName("high")]
+    High,
+
+    [JsonStringEnumMemberName("medium")]
+    Medium,
+
+    [JsonStringEnumMemberName("low")]
+    Low,
+}
+
+/// <summary>Where a plan entry is.</summary>
+[JsonConverter(typeof(StrictStringEnumConverter<PlanEntryStatus>))]
+public enum PlanEntryStatus
+{
+    [JsonStringEnumMemberName("pending")]
+    Pending,
+
+    [JsonStringEnumMemberName("in_progress")]
+    InProgress,
+
+    [JsonStringEnumMemberName("completed")]
+    Completed,
 }

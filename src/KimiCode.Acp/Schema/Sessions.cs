@@ -129,9 +129,8 @@ public sealed record PromptRequest
 /// <summary><c>session/prompt</c> result.</summary>
 public sealed record PromptResponse
 {
-    /// <summary><c>end_turn</c>, <c>max_tokens</c>, <c>max_turn_requests</c>, <c>refusal</c> or <c>cancelled</c>.</summary>
     [JsonPropertyName("stopReason")]
-    public required string StopReason { get; init; }
+    public required PromptStopReason StopReason { get; init; }
 }
 
 /// <summary><c>session/set_mode</c> params.</summary>
@@ -202,9 +201,8 @@ public abstract record SessionConfigOption
     [JsonPropertyName("description")]
     public string? Description { get; init; }
 
-    /// <summary><c>mode</c>, <c>model</c>, <c>model_config</c>, <c>thought_level</c> or <c>_custom</c>.</summary>
     [JsonPropertyName("category")]
-    public string? Category { get; init; }
+    public ConfigOptionCategory? Category { get; init; }
 }
 
 /// <summary>A choice among values.</summary>
@@ -259,4 +257,41 @@ public sealed record CancelRequestParams
 {
     [JsonPropertyName("requestId")]
     public required JsonElement RequestId { get; init; }
+}
+
+/// <summary>Why a prompt turn ended (<c>session/prompt</c> result).</summary>
+[JsonConverter(typeof(StrictStringEnumConverter<PromptStopReason>))]
+public enum PromptStopReason
+{
+    [JsonStringEnumMemberName("end_turn")]
+    EndTurn,
+
+    [JsonStringEnumMemberName("max_tokens")]
+    MaxTokens,
+
+    [JsonStringEnumMemberName("max_turn_requests")]
+    MaxTurnRequests,
+
+    [JsonStringEnumMemberName("refusal")]
+    Refusal,
+
+    [JsonStringEnumMemberName("cancelled")]
+    Cancelled,
+}
+
+/// <summary>What a config option is about, so clients can place it.</summary>
+[JsonConverter(typeof(StrictStringEnumConverter<ConfigOptionCategory>))]
+public enum ConfigOptionCategory
+{
+    [JsonStringEnumMemberName("mode")]
+    Mode,
+
+    [JsonStringEnumMemberName("model")]
+    Model,
+
+    [JsonStringEnumMemberName("model_config")]
+    ModelConfig,
+
+    [JsonStringEnumMemberName("thought_level")]
+    ThoughtLevel,
 }

@@ -53,33 +53,11 @@ public sealed class SessionStore
     public string WorkspaceDirectory(string workDir) => Path.Combine(Home.SessionsDir, WorkspaceName(workDir));
 
     /// <summary>The sessions of <paramref name="workDir"/>, newest first.</summary>
-    public IReadOnlyList<SessionInfo> List(string workDir)
-    {
-        string directory = WorkspaceDirectory(workDir);
-        if (!Directory.Exists(directory))
-        {
-            return [];
-        }
+    public IReadOnlyList<SessionInfo> List(string workDir) => NewestFirst(SessionsIn(WorkspaceDirectory(workDir)));
 
-        var sessions = new List<SessionInfo>();
-        foreach (string sessionDirectory in Directory.EnumerateDirectories(directory))
-        {
-            if (!IsSessionId(Path.GetFileName(sessionDirectory)))
-            {
-                continue;
-            }
-
-            if (SessionReader.Read(Path.Combine(sessionDirectory, ContextFileName)) is { } loaded)
-            {
-                sessions.Add(Info(loaded));
-            }
-        }
-
-        return sessions
-            .OrderByDescending(s => s.Updated)
-            .ThenByDescending(s => s.Id, StringComparer.Ordinal)
-            .ToList();
-    }
+    /// <summary>Every session of every working directory, newest first.</summary>
+    public IReadOnlyList<SessionInfo> ListAll() =>
+        Directory.Exists(Home.SessionsDir) ? NewestFirst(Directory.EnumerateDirectories(Home.SessionsDir).SelectMany(SessionsIn)) : [];
 
     /// <summary>The most recently updated session of <paramref name="workDir"/>, or null.</summary>
     public SessionInfo? Latest(string workDir)
@@ -135,12 +113,32 @@ public sealed class SessionStore
         return (loaded, log);
     }
 
-    /// <summary>The title for a first prompt: its first non-empty line, 80 characters at most.</summary>
-    internal static string TitleFor(string prompt)
+    /// <summary>The title for a first prompt: its first non-empty line, 80 characters at most; empty when the prompt is blank.</summary>
+    public static string TitleFor(string prompt)
     {
         string line = prompt.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
         return line.Length <= TitleMaxLength ? line : line[..(TitleMaxLength - 1)] + "…";
     }
+
+    private static IEnumerable<SessionInfo> SessionsIn(string workspaceDirectory)
+    {
+        if (!Directory.Exists(workspaceDirectory))
+        {
+            yield break;
+        }
+
+        foreach (string sessionDirectory in Directory.EnumerateDirectories(workspaceDirectory))
+        {
+            if (IsSessionId(Path.GetFileName(sessionDirectory))
+                && SessionReader.Read(Path.Combine(sessionDirectory, ContextFileName)) is { } loaded)
+            {
+                yield return Info(loaded);
+            }
+        }
+    }
+
+    private static List<SessionInfo> NewestFirst(IEnumerable<SessionInfo> sessions) =>
+        [.. sessions.OrderByDescending(s => s.Updated).ThenByDescending(s => s.Id, StringComparer.Ordinal)];
 
     private string? FindContextFile(string sessionId)
     {

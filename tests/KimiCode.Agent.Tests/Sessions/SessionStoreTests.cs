@@ -104,4 +104,39 @@ public sealed class SessionStoreTests
 
         Assert.Equal([good.Id], h.Store.List(h.WorkDir).Select(s => s.Id));
     }
+
+    [Fact]
+    public async Task ListAll_SessionsOfSeveralWorkDirs_NewestFirst()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        string elsewhere = Path.Combine(h.Root, "elsewhere");
+        Directory.CreateDirectory(elsewhere);
+        AgentSession here = await h.CreateSessionAsync();
+        h.Time.Advance(TimeSpan.FromMinutes(1));
+        string there = Guid.CreateVersion7().ToString();
+        h.Store.Create(there, elsewhere, "kimi-for-coding", h.Time.GetUtcNow());
+
+        IReadOnlyList<SessionInfo> all = h.Store.ListAll();
+
+        Assert.Equal([there, here.Id], all.Select(s => s.Id));
+        Assert.Equal([Path.GetFullPath(elsewhere), Path.GetFullPath(h.WorkDir)], all.Select(s => s.WorkDir));
+        Assert.Equal([here.Id], h.Store.List(h.WorkDir).Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task ListAll_NoSessionsYet_Empty()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+
+        Assert.Empty(h.Store.ListAll());
+    }
+
+    [Theory]
+    [InlineData("  \nFirst question\nwith more lines", "First question")]
+    [InlineData("one line", "one line")]
+    [InlineData(" \n\t\n", "")]
+    public void TitleFor_FirstNonEmptyLineTrimmed(string prompt, string title)
+    {
+        Assert.Equal(title, SessionStore.TitleFor(prompt));
+    }
 }
