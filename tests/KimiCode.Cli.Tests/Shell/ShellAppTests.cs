@@ -1,4 +1,5 @@
 using KimiCode.Cli.Shell;
+using KimiCode.Cli.Shell.Commands;
 using KimiCode.Cli.Tests.Support;
 using KimiCode.Emulator;
 
@@ -378,7 +379,7 @@ public sealed class ShellAppTests
 
         var screen = await shell.SendAsync("/help");
 
-        Assert.All(SlashCommand.All, c => Assert.Contains(c.Usage, screen));
+        Assert.All(shell.App.Commands.All, c => Assert.Contains(CommandSet.Usage(c), screen));
     }
 
     [Fact]
