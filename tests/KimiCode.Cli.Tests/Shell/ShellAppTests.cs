@@ -383,6 +383,26 @@ public sealed class ShellAppTests
     }
 
     [Fact]
+    public async Task CommandAddedAtRunTime_IsListedCompletedAndRun()
+    {
+        await using var shell = await ShellHarness.CreateAsync();
+        await shell.StartAsync();
+        shell.App.Commands.Add(new SlashCommandTests.EchoCommand("skill:review"));
+
+        var help = await shell.SendAsync("/help");
+        shell.Terminal.Type("/skill:r");
+        shell.Terminal.Press(ConsoleKey.Tab, '\t');
+        shell.Terminal.Type("the diff");
+        shell.Terminal.Enter();
+        await shell.NextInputAsync();
+
+        Assert.Matches(@"/skill:review <what> +say what follows", help);
+        Assert.Contains("› /skill:review the diff", shell.Terminal.Screen.Text);
+        Assert.Contains("skill:review says the diff", shell.Terminal.Screen.Text);
+        Assert.Empty(shell.ChatRequests());
+    }
+
+    [Fact]
     public async Task NotLoggedIn_ShellStartsAndLoginThroughTheDeviceFlowMakesPromptsWork()
     {
         await using var shell = await ShellHarness.CreateAsync(loggedIn: false);
