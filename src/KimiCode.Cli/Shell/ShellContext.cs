@@ -108,36 +108,14 @@ internal sealed class ShellContext(
     }
 
     /// <summary>The current session, created on the first prompt; null when that failed (the error is shown).</summary>
-    public async Task<AgentSession?> EnsureSessionAsync(CancellationToken cancellationToken)
-    {
-        if (Session is not null)
-        {
-            return Session;
-        }
-
-        try
-        {
-            Session = await factory.CreateAsync(Launch(null), cancellationToken).ConfigureAwait(false);
-        }
-        catch (KimiCodeException ex)
-        {
-            renderer.WriteError(ex.Code, ex.Message);
-        }
-
-        return Session;
-    }
+    public async Task<AgentSession?> EnsureSessionAsync(CancellationToken cancellationToken) =>
+        Session ??= await CreateSessionAsync(null, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Resumes <paramref name="id"/> (and shows the conversation so far); false when it failed (the error is shown).</summary>
     public async Task<bool> OpenSessionAsync(string id, bool replay, CancellationToken cancellationToken)
     {
-        AgentSession session;
-        try
+        if (await CreateSessionAsync(id, cancellationToken).ConfigureAwait(false) is not { } session)
         {
-            session = await factory.CreateAsync(Launch(id), cancellationToken).ConfigureAwait(false);
-        }
-        catch (KimiCodeException ex)
-        {
-            renderer.WriteError(ex.Code, ex.Message);
             return false;
         }
 
@@ -171,11 +149,22 @@ internal sealed class ShellContext(
     {
         if (Session is { } current)
         {
-            Session = null;
-            if (!await OpenSessionAsync(current.Id, replay: false, cancellationToken).ConfigureAwait(false))
-            {
-                Session = null;
-            }
+            Session = null; // stays null when re-opening fails (the error is shown)
+            await OpenSessionAsync(current.Id, replay: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A new session (or <paramref name="resumeId"/> again) with the current model and mode; null when that failed (the error is shown).</summary>
+    private async Task<AgentSession?> CreateSessionAsync(string? resumeId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await factory.CreateAsync(Launch(resumeId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (KimiCodeException ex)
+        {
+            renderer.WriteError(ex.Code, ex.Message);
+            return null;
         }
     }
 
