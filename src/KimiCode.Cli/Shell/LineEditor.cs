@@ -19,10 +19,11 @@ internal readonly record struct EditorResult(EditorOutcome Outcome, string Text)
 
 /// <summary>
 /// The input line: editing keys (arrows, Home/End, Ctrl-A/E/U/K/W), history (Up/Down on the first/last line),
-/// several lines (a trailing backslash, Ctrl-J or Alt-Enter), Tab completion of slash commands. It draws itself
-/// below the output and wraps at the terminal width.
+/// several lines (a trailing backslash, Ctrl-J or Alt-Enter), Tab completion of slash commands (<paramref name="commands"/>
+/// is asked on every Tab, so a command added while the shell runs is completed too). It draws itself below the
+/// output and wraps at the terminal width.
 /// </summary>
-internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory history, CtrlCGate ctrlC, IReadOnlyList<string> commands)
+internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory history, CtrlCGate ctrlC, Func<IReadOnlyList<string>> commands)
 {
     private readonly StringBuilder _text = new();
     private int _cursor;
@@ -225,7 +226,7 @@ internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory
             return;
         }
 
-        var matches = commands.Where(c => c.StartsWith(text, StringComparison.OrdinalIgnoreCase)).ToList();
+        var matches = commands().Where(c => c.StartsWith(text, StringComparison.OrdinalIgnoreCase)).ToList();
         if (matches.Count == 1)
         {
             Set(matches[0] + " ");

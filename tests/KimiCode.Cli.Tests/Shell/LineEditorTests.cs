@@ -1,4 +1,5 @@
 using KimiCode.Cli.Shell;
+using KimiCode.Cli.Shell.Commands;
 using KimiCode.Cli.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
@@ -15,7 +16,7 @@ public sealed class LineEditorTests : IDisposable
     public LineEditorTests()
     {
         _history = InputHistory.Load(Path.Combine(_folder, InputHistory.FileName));
-        _editor = new LineEditor(new ShellScreen(_terminal.Console), new KeyQueue(_terminal.Keys), _history, new CtrlCGate(_clock), SlashCommand.Names);
+        _editor = new LineEditor(new ShellScreen(_terminal.Console), new KeyQueue(_terminal.Keys), _history, new CtrlCGate(_clock), CommandSet.CreateBuiltIn().Completions);
     }
 
     private Task<EditorResult> Read() => _editor.ReadAsync(new StyledLine().Add("› "), CancellationToken.None).WaitAsync(TestTerminal.Timeout);

@@ -1,4 +1,5 @@
 using KimiCode.Cli.Shell;
+using KimiCode.Cli.Shell.Commands;
 using KimiCode.Cli.Tests.Support;
 using KimiCode.Emulator;
 
@@ -378,7 +379,27 @@ public sealed class ShellAppTests
 
         var screen = await shell.SendAsync("/help");
 
-        Assert.All(SlashCommand.All, c => Assert.Contains(c.Usage, screen));
+        Assert.All(shell.App.Commands.All, c => Assert.Contains(CommandSet.Usage(c), screen));
+    }
+
+    [Fact]
+    public async Task CommandAddedAtRunTime_IsListedCompletedAndRun()
+    {
+        await using var shell = await ShellHarness.CreateAsync();
+        await shell.StartAsync();
+        shell.App.Commands.Add(new SlashCommandTests.EchoCommand("skill:review"));
+
+        var help = await shell.SendAsync("/help");
+        shell.Terminal.Type("/skill:r");
+        shell.Terminal.Press(ConsoleKey.Tab, '\t');
+        shell.Terminal.Type("the diff");
+        shell.Terminal.Enter();
+        await shell.NextInputAsync();
+
+        Assert.Matches(@"/skill:review <what> +say what follows", help);
+        Assert.Contains("› /skill:review the diff", shell.Terminal.Screen.Text);
+        Assert.Contains("skill:review says the diff", shell.Terminal.Screen.Text);
+        Assert.Empty(shell.ChatRequests());
     }
 
     [Fact]

@@ -1,0 +1,75 @@
+using System.Globalization;
+using KimiCode.Agent.Sessions;
+
+namespace KimiCode.Cli.Shell.Commands;
+
+/// <summary><c>/resume [n | id | id-prefix]</c>: continue a session of the working folder (a picker without an argument) and show its conversation again.</summary>
+internal sealed class ResumeCommand : IShellCommand
+{
+    public string Name => "resume";
+
+    public string ArgumentHint => "[n | id]";
+
+    public string Help => "continue an earlier session (pick one without an argument)";
+
+    public async Task<CommandResult> ExecuteAsync(ShellContext context, string arguments, CancellationToken cancellationToken)
+    {
+        var sessions = context.Factory.Store.List(context.WorkDir).Take(SessionsCommand.Shown).ToList();
+        string? id;
+        if (arguments.Length == 0)
+        {
+            if (sessions.Count == 0)
+            {
+                context.Screen.Line($"No sessions in {context.WorkDir} to resume.", ShellStyles.Dim);
+                return CommandResult.Continue;
+            }
+
+            var now = context.Environment.TimeProvider.GetUtcNow();
+            var picker = new Picker("Resume which session?", sessions.Select(s => $"{SessionsCommand.Title(s)} · {SessionsCommand.Ago(s.Updated, now)} · {SessionsCommand.Messages(s.MessageCount)}").ToList());
+            var (chosen, exit) = await context.PickAsync(picker, cancellationToken).ConfigureAwait(false);
+            if (exit)
+            {
+                return CommandResult.Exit;
+            }
+
+            id = chosen is { } index ? sessions[index].Id : null;
+            if (id is null)
+            {
+                context.Screen.Line("Resume cancelled.", ShellStyles.Dim);
+                return CommandResult.Continue;
+            }
+        }
+        else if (int.TryParse(arguments, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            var listing = context.LastListing.Count > 0 ? context.LastListing : sessions;
+            if (number < 1 || number > listing.Count)
+            {
+                context.Renderer.WriteError("session.not_found", $"There is no session number {number}; /sessions lists them.");
+                return CommandResult.Continue;
+            }
+
+            id = listing[number - 1].Id;
+        }
+        else
+        {
+            var matches = sessions.Where(s => s.Id.StartsWith(arguments, StringComparison.OrdinalIgnoreCase)).ToList();
+            id = matches.Count == 1 ? matches[0].Id : SessionStore.IsSessionId(arguments) ? arguments : null;
+            if (id is null)
+            {
+                context.Renderer.WriteError("session.not_found", matches.Count > 1
+                    ? $"\"{arguments}\" matches {matches.Count} sessions; type more of the id."
+                    : $"No session \"{arguments}\" in {context.WorkDir}; /sessions lists them.");
+                return CommandResult.Continue;
+            }
+        }
+
+        if (id == context.Session?.Id)
+        {
+            context.Screen.Line("That is the current session.", ShellStyles.Dim);
+            return CommandResult.Continue;
+        }
+
+        await context.OpenSessionAsync(id, replay: true, cancellationToken).ConfigureAwait(false);
+        return CommandResult.Continue;
+    }
+}

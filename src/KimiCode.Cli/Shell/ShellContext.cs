@@ -1,0 +1,180 @@
+using KimiCode.Agent;
+using KimiCode.Agent.Permissions;
+using KimiCode.Agent.Sessions;
+using KimiCode.Cli.Shell.Commands;
+using KimiCode.Hosting;
+using KimiCode.Protocol;
+using Spectre.Console;
+
+namespace KimiCode.Cli.Shell;
+
+/// <summary>
+/// What slash commands may use of the shell: the screen, the current session and how sessions are opened, the
+/// mode, the model, thinking, pickers and the busy runner. Owned by <see cref="ShellApp"/>, which sets it up.
+/// </summary>
+internal sealed class ShellContext(
+    CliEnvironment environment, ShellOptions options, ShellScreen screen, TurnRenderer renderer, WorkLoop loop,
+    CommandSet commands, AgentSessionFactory factory, ShellPermissionPrompter prompter)
+{
+    /// <summary>The shell's environment (time, variables, browser); <c>/login</c> and <c>/logout</c> run the command line with it.</summary>
+    public CliEnvironment Environment => environment;
+
+    public ShellScreen Screen => screen;
+
+    public TurnRenderer Renderer => renderer;
+
+    public CommandSet Commands => commands;
+
+    public AgentSessionFactory Factory => factory;
+
+    public string WorkDir { get; private set; } = string.Empty;
+
+    /// <summary>The current session (null before the first prompt of a new session).</summary>
+    public AgentSession? Session { get; set; }
+
+    /// <summary>The model chosen in the shell (or with <c>-m</c>); null for the configured default.</summary>
+    public string? ModelAlias { get; set; }
+
+    public string? CurrentModel => ModelAlias ?? factory.Config.DefaultModel;
+
+    public PermissionMode Mode { get; private set; }
+
+    /// <summary>The mode <c>/yolo</c> and <c>/plan</c> go back to.</summary>
+    public PermissionMode BaseMode { get; private set; }
+
+    public bool ShowThinking { get; private set; }
+
+    /// <summary>The sessions <c>/sessions</c> listed last, which <c>/resume n</c> numbers from.</summary>
+    public IReadOnlyList<SessionInfo> LastListing { get; set; } = [];
+
+    /// <summary>Sets the working folder, the modes and the model the shell starts with.</summary>
+    public void Start(string workDir, PermissionMode configured)
+    {
+        WorkDir = workDir;
+        renderer.WorkingDirectory = workDir;
+        BaseMode = configured is PermissionMode.Yolo or PermissionMode.Plan ? PermissionMode.Default : configured;
+        Mode = options.Yolo ? PermissionMode.Yolo : configured;
+        ModelAlias = options.Model;
+    }
+
+    public static string ModeName(PermissionMode mode) => mode switch
+    {
+        PermissionMode.Yolo => "yolo",
+        PermissionMode.Plan => "plan",
+        PermissionMode.AcceptEdits => "accept-edits",
+        _ => "default",
+    };
+
+    /// <summary>Shows <paramref name="picker"/> until the user picks (index), cancels (null) or presses Ctrl-C twice (exit).</summary>
+    public Task<(int? Chosen, bool Exit)> PickAsync(Picker picker, CancellationToken cancellationToken) =>
+        loop.PickAsync(picker, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> with the spinner; Ctrl-C cancels it (twice leaves the shell).</summary>
+    public Task<WorkOutcome<T>> RunBusyAsync<T>(string activity, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        loop.RunBusyAsync(activity, work, cancellationToken);
+
+    public void ToggleThinking()
+    {
+        ShowThinking = !ShowThinking;
+        screen.Gap();
+        screen.Line(ShowThinking ? "Thinking is shown in full." : "Thinking is collapsed to one line.", ShellStyles.Dim);
+        if (ShowThinking)
+        {
+            foreach (var thinking in renderer.LastThinking)
+            {
+                renderer.WriteThinkingInFull(thinking);
+            }
+        }
+    }
+
+    public async Task SetModeAsync(PermissionMode mode, CancellationToken cancellationToken)
+    {
+        Mode = mode;
+        if (Session is { } session)
+        {
+            session.Permissions.Mode = mode; // in place: "allow for this session" answers are kept
+        }
+        else
+        {
+            await ReopenAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        screen.Line(mode switch
+        {
+            PermissionMode.Yolo => "Yolo mode: every tool call runs without asking (deny rules still apply). /yolo again to go back.",
+            PermissionMode.Plan => "Plan mode: read-only; edits and commands are refused. /plan again to go back.",
+            _ => $"{char.ToUpperInvariant(ModeName(mode)[0])}{ModeName(mode)[1..]} mode: edits and commands ask first.",
+        }, mode == PermissionMode.Yolo ? ShellStyles.Warn : Style.Plain);
+    }
+
+    /// <summary>The current session, created on the first prompt; null when that failed (the error is shown).</summary>
+    public async Task<AgentSession?> EnsureSessionAsync(CancellationToken cancellationToken) =>
+        Session ??= await CreateSessionAsync(null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Resumes <paramref name="id"/> (and shows the conversation so far); false when it failed (the error is shown).</summary>
+    public async Task<bool> OpenSessionAsync(string id, bool replay, CancellationToken cancellationToken)
+    {
+        if (await CreateSessionAsync(id, cancellationToken).ConfigureAwait(false) is not { } session)
+        {
+            return false;
+        }
+
+        Session = session;
+        if (replay)
+        {
+            renderer.Replaying = true;
+            try
+            {
+                await foreach (var e in session.ReplayAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    renderer.OnEvent(e);
+                }
+
+                renderer.Flush();
+            }
+            finally
+            {
+                renderer.Replaying = false;
+            }
+
+            screen.Gap();
+            screen.Line($"Resumed session {session.Id} ({session.History.Count} messages).", ShellStyles.Dim);
+        }
+
+        return true;
+    }
+
+    /// <summary>Re-opens the current session with the current model and mode (the conversation stays).</summary>
+    public async Task ReopenAsync(CancellationToken cancellationToken)
+    {
+        if (Session is { } current)
+        {
+            Session = null; // stays null when re-opening fails (the error is shown)
+            await OpenSessionAsync(current.Id, replay: false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A new session (or <paramref name="resumeId"/> again) with the current model and mode; null when that failed (the error is shown).</summary>
+    private async Task<AgentSession?> CreateSessionAsync(string? resumeId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await factory.CreateAsync(Launch(resumeId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (KimiCodeException ex)
+        {
+            renderer.WriteError(ex.Code, ex.Message);
+            return null;
+        }
+    }
+
+    private AgentLaunch Launch(string? resumeId) => new()
+    {
+        WorkingDirectory = WorkDir,
+        ModelAlias = ModelAlias,
+        Mode = Mode,
+        Prompter = prompter,
+        ResumeSessionId = resumeId,
+        MaxStepsPerTurn = options.MaxSteps,
+    };
+}
