@@ -10,6 +10,7 @@ using KimiCode.Config;
 using KimiCode.Hosting;
 using KimiCode.Hosting.Accounts;
 using KimiCode.Protocol;
+using KimiCode.Provider;
 
 namespace KimiCode.Acp;
 
@@ -480,5 +481,5 @@ public sealed class AcpServer : IDisposable
     }
 
     private static bool IsAuthError(string code) =>
-        code is AuthErrorCodes.LoginRequired or AuthErrorCodes.InvalidGrant or "provider.auth";
+        code is AuthErrorCodes.LoginRequired or AuthErrorCodes.InvalidGrant or ProviderErrorCodes.Auth;
 }

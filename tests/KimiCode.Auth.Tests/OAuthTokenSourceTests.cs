@@ -156,14 +156,14 @@ public sealed class OAuthTokenSourceTests
         server.Issue(TimeSpan.FromSeconds(900)); // revokes the stored refresh token server-side
         var source = CreateSource(home, server, time);
 
-        var error = await Assert.ThrowsAsync<KimiCodeException>(() => source.GetAccessTokenAsync(Ct).AsTask());
+        var error = await Assert.ThrowsAsync<AuthException>(() => source.GetAccessTokenAsync(Ct).AsTask());
 
         Assert.Equal(AuthErrorCodes.LoginRequired, error.Code);
         Assert.Equal("Your Kimi Code session has ended (the refresh token was rejected). Run `kimi login` to sign in again.", error.Message);
         Assert.True(home.Store.Read(Slot)!.IsTombstone);
         Assert.Equal(1, server.RefreshRequests);
 
-        var again = await Assert.ThrowsAsync<KimiCodeException>(() => source.GetAccessTokenAsync(Ct).AsTask());
+        var again = await Assert.ThrowsAsync<AuthException>(() => source.GetAccessTokenAsync(Ct).AsTask());
         Assert.Equal(AuthErrorCodes.LoginRequired, again.Code);
         Assert.Equal(1, server.RefreshRequests); // a tombstone is not refreshed again
         Assert.DoesNotContain(stored.RefreshToken, error.ToString(), StringComparison.Ordinal);
@@ -232,7 +232,7 @@ public sealed class OAuthTokenSourceTests
 
         using var driving = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var driver = time.DriveAsync(driving.Token);
-        var error = await Assert.ThrowsAsync<KimiCodeException>(() => CreateSource(home, server, time).GetAccessTokenAsync(Ct).AsTask());
+        var error = await Assert.ThrowsAsync<AuthException>(() => CreateSource(home, server, time).GetAccessTokenAsync(Ct).AsTask());
         await driving.CancelAsync();
         await driver;
 
@@ -310,7 +310,7 @@ public sealed class OAuthTokenSourceTests
         var time = new FakeTimeProvider(Start);
         var server = new FakeOAuthServer(time);
 
-        var error = await Assert.ThrowsAsync<KimiCodeException>(() => CreateSource(home, server, time).GetAccessTokenAsync(Ct).AsTask());
+        var error = await Assert.ThrowsAsync<AuthException>(() => CreateSource(home, server, time).GetAccessTokenAsync(Ct).AsTask());
 
         Assert.Equal(AuthErrorCodes.LoginRequired, error.Code);
         Assert.Equal($"Not logged in to Kimi Code (no usable credential in {home.Store.PathFor(Slot)}). Run `kimi login`.", error.Message);
@@ -375,7 +375,7 @@ public sealed class OAuthTokenSourceTests
         }
         else
         {
-            Assert.Equal(AuthErrorCodes.LockTimeout, Assert.IsType<KimiCodeException>(outcome).Code);
+            Assert.Equal(AuthErrorCodes.LockTimeout, Assert.IsType<AuthException>(outcome).Code);
         }
 
         Assert.Equal(0, server.RefreshRequests); // never refreshed without the lock

@@ -114,7 +114,7 @@ public sealed class PythonCredentialImportTests
         var holder = await StartHolderAsync(Path.Combine(pythonHome, "credentials", "kimi-code.lock"), 30);
         try
         {
-            var error = Assert.Throws<KimiCodeException>(() => PythonCredentialImport.Import(pythonHome, home.Store, Slot, TimeSpan.FromMilliseconds(300)));
+            var error = Assert.Throws<AuthException>(() => PythonCredentialImport.Import(pythonHome, home.Store, Slot, TimeSpan.FromMilliseconds(300)));
 
             Assert.Equal(AuthErrorCodes.LockTimeout, error.Code);
             Assert.Contains("kimi-code.lock", error.Message, StringComparison.Ordinal);
@@ -132,7 +132,7 @@ public sealed class PythonCredentialImportTests
         using var home = new TempHome();
         var pythonHome = PythonHome(home, null);
 
-        var error = Assert.Throws<KimiCodeException>(() => PythonCredentialImport.Import(pythonHome, home.Store, Slot, TimeSpan.FromSeconds(1)));
+        var error = Assert.Throws<AuthException>(() => PythonCredentialImport.Import(pythonHome, home.Store, Slot, TimeSpan.FromSeconds(1)));
 
         Assert.Equal(AuthErrorCodes.ImportNotFound, error.Code);
         Assert.Equal($"No Python kimi-cli login found at {Path.Combine(pythonHome, "credentials", "kimi-code.json")}. Run `kimi login` instead.", error.Message);
@@ -147,7 +147,7 @@ public sealed class PythonCredentialImportTests
         using var home = new TempHome();
         var pythonHome = PythonHome(home, content);
 
-        var error = Assert.Throws<KimiCodeException>(() => PythonCredentialImport.Import(pythonHome, home.Store, Slot, TimeSpan.FromSeconds(1)));
+        var error = Assert.Throws<AuthException>(() => PythonCredentialImport.Import(pythonHome, home.Store, Slot, TimeSpan.FromSeconds(1)));
 
         Assert.Equal(AuthErrorCodes.ImportInvalid, error.Code);
         Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);

@@ -99,7 +99,7 @@ public sealed class RefreshLockTests
 
         using var driving = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var driver = time.DriveAsync(driving.Token);
-        var error = await Assert.ThrowsAsync<KimiCodeException>(() => RefreshLock.AcquireAsync(target, Defaults, time, Ct));
+        var error = await Assert.ThrowsAsync<AuthException>(() => RefreshLock.AcquireAsync(target, Defaults, time, Ct));
         await driving.CancelAsync();
         await driver;
 

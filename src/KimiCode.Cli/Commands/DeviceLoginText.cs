@@ -6,10 +6,17 @@ namespace KimiCode.Cli.Commands;
 /// <summary>The human wording of a login, shared by <c>kimi login</c> and the shell's <c>/login</c>.</summary>
 internal static class DeviceLoginText
 {
-    public static void WriteCode(TextWriter human, DeviceAuthorization auth)
+    /// <summary>The link and code to confirm; opens the link with <paramref name="openBrowser"/> when given (null: <c>--no-browser</c>).</summary>
+    public static void WriteCode(TextWriter human, DeviceAuthorization auth, Func<string, bool>? openBrowser)
     {
         human.WriteLine($"To log in, open {auth.VerificationUriComplete}");
         human.WriteLine($"and confirm the code {auth.UserCode} (valid for {(int)auth.ExpiresIn.TotalMinutes} minutes).");
+        if (openBrowser is not null && !openBrowser(auth.VerificationUriComplete))
+        {
+            human.WriteLine("(No browser could be opened; open the link yourself.)");
+        }
+
+        human.Flush();
     }
 
     public static async Task WriteLoggedInAsync(TextWriter human, LoginOutcome outcome)

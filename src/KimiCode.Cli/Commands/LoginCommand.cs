@@ -87,13 +87,7 @@ internal static class LoginCommand
                     w.WriteNumber("expires_in", (int)auth.ExpiresIn.TotalSeconds);
                     w.WriteNumber("interval", (int)auth.Interval.TotalSeconds);
                 });
-                DeviceLoginText.WriteCode(human, auth);
-                if (!options.NoBrowser && !env.OpenBrowser(auth.VerificationUriComplete))
-                {
-                    human.WriteLine("(No browser could be opened; open the link yourself.)");
-                }
-
-                human.Flush();
+                DeviceLoginText.WriteCode(human, auth, options.NoBrowser ? null : env.OpenBrowser);
                 indicator.Start();
                 break;
             case DeviceLoginEvent.Waiting waiting:

@@ -1,4 +1,5 @@
 using KimiCode.Agent;
+using KimiCode.Agent.Permissions;
 using Spectre.Console;
 
 namespace KimiCode.Cli.Shell;

@@ -1,5 +1,5 @@
-using KimiCode.Agent.Permissions;
 using KimiCode.Agent;
+using KimiCode.Agent.Permissions;
 using KimiCode.Cli.Shell.Commands;
 using KimiCode.Hosting;
 using KimiCode.Protocol;
@@ -59,7 +59,7 @@ internal sealed class ShellApp : IDisposable
         var workDir = Path.GetFullPath(_options.WorkDir ?? _env.CurrentDirectory);
         if (!Directory.Exists(workDir))
         {
-            throw new KimiCodeException("cli.usage", $"The working directory {workDir} does not exist; pass an existing folder with -w.");
+            throw new KimiCodeException(CliErrorCodes.Usage, $"The working directory {workDir} does not exist; pass an existing folder with -w.");
         }
 
         var config = _factory.Config; // a malformed config.toml fails here with its one-line message
@@ -68,7 +68,7 @@ internal sealed class ShellApp : IDisposable
         if (resume is null && _options.Continue)
         {
             resume = _factory.Store.Latest(workDir)?.Id
-                ?? throw new KimiCodeException("session.not_found", $"No earlier session in {workDir} to continue; drop --continue to start one.");
+                ?? throw new KimiCodeException(SessionErrorCodes.NotFound, $"No earlier session in {workDir} to continue; drop --continue to start one.");
         }
 
         WriteBanner();
@@ -166,7 +166,7 @@ internal sealed class ShellApp : IDisposable
         _screen.Gap();
         if (Commands.Find(line.Name) is not { } command)
         {
-            _renderer.WriteError("cli.unknown_command", $"Unknown command /{line.Name}; type /help for the list (start the line with a space to send it as a prompt).");
+            _renderer.WriteError(CliErrorCodes.UnknownCommand, $"Unknown command /{line.Name}; type /help for the list (start the line with a space to send it as a prompt).");
             return true;
         }
 

@@ -149,7 +149,7 @@ public sealed class RefreshAgainstEmulatorTests
         // The pair was rotated somewhere whose result never reached this file (a crashed peer): our refresh token is dead.
         var elsewhere = await h.CreateClient().RefreshAsync(old.RefreshToken, Ct);
 
-        var error = await Assert.ThrowsAsync<KimiCodeException>(() => h.CreateSource().GetAccessTokenAsync(Ct).AsTask());
+        var error = await Assert.ThrowsAsync<AuthException>(() => h.CreateSource().GetAccessTokenAsync(Ct).AsTask());
 
         Assert.Equal(AuthErrorCodes.LoginRequired, error.Code);
         Assert.Equal("Your Kimi Code session has ended (the refresh token was rejected). Run `kimi login` to sign in again.", error.Message);
@@ -166,7 +166,7 @@ public sealed class RefreshAgainstEmulatorTests
         AssertNoSecrets(error, old.AccessToken, old.RefreshToken, elsewhere.AccessToken, elsewhere.RefreshToken);
 
         // The next process finds the tombstone and asks for a login without calling the server.
-        var next = await Assert.ThrowsAsync<KimiCodeException>(() => h.CreateSource().GetAccessTokenAsync(Ct).AsTask());
+        var next = await Assert.ThrowsAsync<AuthException>(() => h.CreateSource().GetAccessTokenAsync(Ct).AsTask());
         Assert.Equal(AuthErrorCodes.LoginRequired, next.Code);
         Assert.Equal($"Not logged in to Kimi Code (no usable credential in {h.CredentialPath}). Run `kimi login`.", next.Message);
         Assert.Equal(2, h.TokenRequests().Length);

@@ -55,7 +55,7 @@ public sealed class RefreshFailureAgainstEmulatorTests
         var secondWait = await time.NextDelayAsync(Ct);
         Assert.Equal([status, status], h.TokenStatuses());
         time.Advance(secondWait);
-        var error = await Assert.ThrowsAsync<KimiCodeException>(() => call.WaitAsync(DefaultTimeout, Ct));
+        var error = await Assert.ThrowsAsync<AuthException>(() => call.WaitAsync(DefaultTimeout, Ct));
 
         Assert.Equal(TimeSpan.FromSeconds(1), firstWait);
         Assert.Equal(TimeSpan.FromSeconds(2), secondWait);
@@ -215,7 +215,7 @@ public sealed class RefreshFailureAgainstEmulatorTests
 
         var error = await CaptureDrivenAsync(time, () => h.CreateSource(oauthHost: closed).GetAccessTokenAsync(Ct).AsTask());
 
-        var failed = Assert.IsType<KimiCodeException>(error);
+        var failed = Assert.IsType<AuthException>(error);
         Assert.Equal(AuthErrorCodes.RefreshFailed, failed.Code);
         Assert.Equal(
             $"Could not refresh the Kimi Code login after 3 tries: network or server trouble at {closed} (auth.network). Your login is kept; try again in a minute.",
@@ -247,7 +247,7 @@ public sealed class RefreshFailureAgainstEmulatorTests
             Assert.Equal([h.Slot + ".json"], h.CredentialFolderEntries()); // no temp file either way
             if (enforced)
             {
-                var failed = Assert.IsType<KimiCodeException>(error);
+                var failed = Assert.IsType<AuthException>(error);
                 Assert.Equal(AuthErrorCodes.CredentialWriteFailed, failed.Code);
                 Assert.Contains(h.CredentialPath, failed.Message, StringComparison.Ordinal);
                 Assert.Contains("permission denied", failed.Message, StringComparison.Ordinal);

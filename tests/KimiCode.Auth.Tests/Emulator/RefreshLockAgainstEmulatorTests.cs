@@ -58,7 +58,7 @@ public sealed class RefreshLockAgainstEmulatorTests
         await driving.CancelAsync();
         await driver;
 
-        var timeout = Assert.IsType<KimiCodeException>(error);
+        var timeout = Assert.IsType<AuthException>(error);
         Assert.Equal(AuthErrorCodes.LockTimeout, timeout.Code);
         Assert.Equal(
             $"Timed out after 12 s: another kimi process holds {h.LockDirectory} (refreshing the login); if no other kimi or kimi-code is running, delete that folder and retry.",

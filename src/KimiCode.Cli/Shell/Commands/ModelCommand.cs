@@ -1,4 +1,5 @@
 using KimiCode.Auth;
+using KimiCode.Config;
 
 namespace KimiCode.Cli.Shell.Commands;
 
@@ -17,7 +18,7 @@ internal sealed class ModelCommand : IShellCommand
         var models = context.Factory.Config.Models;
         if (models.Count == 0)
         {
-            context.Renderer.WriteError("config.no_models", "No models are configured. Type /login (or run `kimi login --api-key`) to add some.");
+            context.Renderer.WriteError(ConfigErrorCodes.NoModels, "No models are configured. Type /login (or run `kimi login --api-key`) to add some.");
             return CommandResult.Continue;
         }
 
@@ -48,7 +49,7 @@ internal sealed class ModelCommand : IShellCommand
                 ?? aliases.FirstOrDefault(a => models[a].Model == arguments || a.EndsWith("/" + arguments, StringComparison.Ordinal));
             if (alias is null)
             {
-                context.Renderer.WriteError("config.unknown_model", $"No model \"{arguments}\" in config.toml; the configured ones are: {string.Join(", ", aliases)}.");
+                context.Renderer.WriteError(ConfigErrorCodes.UnknownModel, $"No model \"{arguments}\" in config.toml; the configured ones are: {string.Join(", ", aliases)}.");
                 return CommandResult.Continue;
             }
         }

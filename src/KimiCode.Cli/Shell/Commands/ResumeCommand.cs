@@ -1,4 +1,5 @@
 using System.Globalization;
+using KimiCode.Agent;
 using KimiCode.Agent.Sessions;
 
 namespace KimiCode.Cli.Shell.Commands;
@@ -44,7 +45,7 @@ internal sealed class ResumeCommand : IShellCommand
             var listing = context.LastListing.Count > 0 ? context.LastListing : sessions;
             if (number < 1 || number > listing.Count)
             {
-                context.Renderer.WriteError("session.not_found", $"There is no session number {number}; /sessions lists them.");
+                context.Renderer.WriteError(SessionErrorCodes.NotFound, $"There is no session number {number}; /sessions lists them.");
                 return CommandResult.Continue;
             }
 
@@ -56,7 +57,7 @@ internal sealed class ResumeCommand : IShellCommand
             id = matches.Count == 1 ? matches[0].Id : SessionStore.IsSessionId(arguments) ? arguments : null;
             if (id is null)
             {
-                context.Renderer.WriteError("session.not_found", matches.Count > 1
+                context.Renderer.WriteError(SessionErrorCodes.NotFound, matches.Count > 1
                     ? $"\"{arguments}\" matches {matches.Count} sessions; type more of the id."
                     : $"No session \"{arguments}\" in {context.WorkDir}; /sessions lists them.");
                 return CommandResult.Continue;
