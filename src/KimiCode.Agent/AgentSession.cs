@@ -297,6 +297,7 @@ public sealed class AgentSession
             Permissions = _permissionGate,
             Context = _options.ToolContext,
             Events = events,
+            Logger = _options.Logger,
         };
         var guard = new RepeatedCallGuard();
         bool compactionFailed = false;

@@ -2,6 +2,8 @@ using KimiCode.Agent.Permissions;
 using KimiCode.Agent.Sessions;
 using KimiCode.Agent.Tools;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KimiCode.Agent;
 
@@ -43,6 +45,9 @@ public sealed class AgentSessionOptions
 
     /// <summary>null: the client's default; true/false: ask for thinking or not (sent as <see cref="ChatOptions.Reasoning"/>).</summary>
     public bool? Thinking { get; init; }
+
+    /// <summary>Where tool calls and their outcomes are logged (name, id, outcome, duration; never arguments or output).</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
     /// <summary>Clock for session ids and record times.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

@@ -126,6 +126,7 @@ public sealed class AgentSessionFactory : IDisposable
             MaxStepsPerTurn = launch.MaxStepsPerTurn ?? (int)Math.Clamp(config.LoopControl.MaxStepsPerTurn ?? 100, 1, 10_000),
             Thinking = launch.Thinking ?? config.Thinking.Enabled,
             Time = _env.TimeProvider,
+            Logger = _env.Logging.CreateLogger("KimiCode.Tools"),
         };
 
         if (launch.ResumeSessionId is { } id)

@@ -34,13 +34,14 @@ internal sealed class ChatStreamReader
     {
         SseParser<WireChatChunk?> parser = SseParser.Create(_stream, ParseItem);
         bool finished = false;
-        await using IAsyncEnumerator<SseItem<WireChatChunk?>> items = parser.EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        IAsyncEnumerator<SseItem<WireChatChunk?>> items = parser.EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using ConfiguredAsyncDisposable itemsScope = items.ConfigureAwait(false);
         while (true)
         {
             bool hasItem;
             try
             {
-                hasItem = await items.MoveNextAsync();
+                hasItem = await items.MoveNextAsync().ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {

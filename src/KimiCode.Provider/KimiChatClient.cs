@@ -46,16 +46,16 @@ public sealed class KimiChatClient : IChatClient
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(ChatRequestBuilder.Build(_options, messages, options, stream: false), ProviderJsonContext.Default.WireChatRequest);
         return await WithRetriesAsync(async ct =>
         {
-            using HttpResponseMessage response = await SendAsync(HttpMethod.Post, "/chat/completions", body, ct);
+            using HttpResponseMessage response = await SendAsync(HttpMethod.Post, "/chat/completions", body, ct).ConfigureAwait(false);
             string? traceId = ProviderErrors.TraceId(response.Headers);
-            WireChatChunk completion = await ReadJsonAsync(response, "a chat completion", ProviderJsonContext.Default.WireChatChunk, traceId, ct);
+            WireChatChunk completion = await ReadJsonAsync(response, "a chat completion", ProviderJsonContext.Default.WireChatChunk, traceId, ct).ConfigureAwait(false);
             if (completion.Error is { } error)
             {
                 throw ProviderErrors.FromStreamError(error, traceId);
             }
 
             return ResponseMapping.ToChatResponse(completion, traceId);
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -70,7 +70,7 @@ public sealed class KimiChatClient : IChatClient
             HttpResponseMessage? response = null;
             try
             {
-                response = await SendAsync(HttpMethod.Post, "/chat/completions", body, cancellationToken);
+                response = await SendAsync(HttpMethod.Post, "/chat/completions", body, cancellationToken).ConfigureAwait(false);
             }
             catch (ProviderException ex)
             {
@@ -85,20 +85,21 @@ public sealed class KimiChatClient : IChatClient
                     Stream? stream = null;
                     try
                     {
-                        stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+                        stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
                     {
                         failure = ProviderErrors.StreamInterrupted("the connection failed: " + ex.Message.TrimEnd('.'), traceId, ex);
                     }
 
-                    await using IAsyncEnumerator<ChatResponseUpdate> updates = new ChatStreamReader(stream ?? Stream.Null, traceId).ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+                    IAsyncEnumerator<ChatResponseUpdate> updates = new ChatStreamReader(stream ?? Stream.Null, traceId).ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+                    await using ConfiguredAsyncDisposable updatesScope = updates.ConfigureAwait(false);
                     while (stream is not null)
                     {
                         bool has;
                         try
                         {
-                            has = await updates.MoveNextAsync();
+                            has = await updates.MoveNextAsync().ConfigureAwait(false);
                         }
                         catch (ProviderException ex) when (!yieldedAny)
                         {
@@ -132,7 +133,7 @@ public sealed class KimiChatClient : IChatClient
 
             RetryNotice notice = Notice(failure!, attempt, delay.Value);
             yield return new ChatResponseUpdate(ChatRole.Assistant, [notice]);
-            await Task.Delay(delay.Value, _options.TimeProvider, cancellationToken);
+            await Task.Delay(delay.Value, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -141,9 +142,9 @@ public sealed class KimiChatClient : IChatClient
     {
         return await WithRetriesAsync<IReadOnlyList<KimiModelInfo>>(async ct =>
         {
-            using HttpResponseMessage response = await SendAsync(HttpMethod.Get, "/models", null, ct);
+            using HttpResponseMessage response = await SendAsync(HttpMethod.Get, "/models", null, ct).ConfigureAwait(false);
             string? traceId = ProviderErrors.TraceId(response.Headers);
-            WireModelList list = await ReadJsonAsync(response, "a model list", ProviderJsonContext.Default.WireModelList, traceId, ct);
+            WireModelList list = await ReadJsonAsync(response, "a model list", ProviderJsonContext.Default.WireModelList, traceId, ct).ConfigureAwait(false);
             return (list.Data ?? [])
                 .Where(m => !string.IsNullOrEmpty(m.Id))
                 .Select(m => new KimiModelInfo(
@@ -156,7 +157,7 @@ public sealed class KimiChatClient : IChatClient
                     m.SupportsToolUse ?? false,
                     m.SupportsThinkingType))
                 .ToList();
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -186,7 +187,7 @@ public sealed class KimiChatClient : IChatClient
             ProviderException failure;
             try
             {
-                return await operation(cancellationToken);
+                return await operation(cancellationToken).ConfigureAwait(false);
             }
             catch (ProviderException ex)
             {
@@ -200,7 +201,7 @@ public sealed class KimiChatClient : IChatClient
             }
 
             Notice(failure, attempt, delay.Value);
-            await Task.Delay(delay.Value, _options.TimeProvider, cancellationToken);
+            await Task.Delay(delay.Value, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -225,15 +226,15 @@ public sealed class KimiChatClient : IChatClient
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken)
     {
         List<KeyValuePair<string, string>> headers = RequestHeaders.Merge(_options);
-        string token = await _options.Tokens.GetAccessTokenAsync(cancellationToken);
-        HttpResponseMessage response = await SendWithTokenAsync(method, path, body, headers, token, cancellationToken);
+        string token = await _options.Tokens.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response = await SendWithTokenAsync(method, path, body, headers, token, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
-            string? refreshed = await _options.Tokens.RefreshAfterUnauthorizedAsync(token, cancellationToken);
+            string? refreshed = await _options.Tokens.RefreshAfterUnauthorizedAsync(token, cancellationToken).ConfigureAwait(false);
             if (refreshed is not null)
             {
                 response.Dispose();
-                response = await SendWithTokenAsync(method, path, body, headers, refreshed, cancellationToken);
+                response = await SendWithTokenAsync(method, path, body, headers, refreshed, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -244,7 +245,7 @@ public sealed class KimiChatClient : IChatClient
 
         using (response)
         {
-            string errorBody = await ReadErrorBodyAsync(response, cancellationToken);
+            string errorBody = await ReadErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
             throw ProviderErrors.FromResponse((int)response.StatusCode, response.ReasonPhrase, errorBody, response.Headers,
                 RequestHeaders.Find(headers, "X-Msh-Platform"), _options.TimeProvider);
         }
@@ -276,7 +277,7 @@ public sealed class KimiChatClient : IChatClient
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         try
         {
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -288,11 +289,12 @@ public sealed class KimiChatClient : IChatClient
     {
         try
         {
-            await using Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using ConfiguredAsyncDisposable streamScope = stream.ConfigureAwait(false);
             byte[] buffer = new byte[MaxErrorBodyBytes];
             int total = 0;
             int read;
-            while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
+            while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
             {
                 total += read;
             }
@@ -311,7 +313,7 @@ public sealed class KimiChatClient : IChatClient
         string text;
         try
         {
-            text = await response.Content.ReadAsStringAsync(cancellationToken);
+            text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {

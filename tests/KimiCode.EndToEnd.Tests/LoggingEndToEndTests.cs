@@ -34,16 +34,20 @@ public sealed class LoggingEndToEndTests
     }
 
     [Fact]
-    public async Task NoDebug_Print_LogsToFileOnlyAndKeepsStderrQuiet()
+    public async Task NoDebug_PrintWithToolCall_LogsRequestsAndToolOutcomeToFileOnly()
     {
         await using var home = await TestHome.StartWithApiKeyAsync("sk-logging-e2e-key-0123456789");
 
-        var print = await home.RunAsync("-p", "hello", "-w", home.Workspace());
+        var work = home.Workspace(("notes.txt", "remember the milk"));
+
+        var print = await home.RunAsync("-p", "read it\ntool: Read {\"file_path\":\"notes.txt\"}", "-w", work);
 
         Assert.True(print.ExitCode == 0, print.ToString());
         Assert.Equal(string.Empty, print.Stderr);
         var log = File.ReadAllText(Path.Combine(home.Root, "logs", "kimi.log"));
         Assert.Contains("/coding/v1/chat/completions -> 200", log, StringComparison.Ordinal);
+        Assert.Matches(new Regex(@"INFO Tools: tool Read \([^)]+\): ok after \d+ ms"), log);
+        Assert.DoesNotContain("remember the milk", log, StringComparison.Ordinal); // tool output never reaches the log
         Assert.DoesNotContain("sk-logging-e2e-key-0123456789", log, StringComparison.Ordinal);
     }
 }

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using KimiCode.Agent.Permissions;
 using KimiCode.Agent.Tools;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace KimiCode.Agent.Loop;
 
@@ -16,6 +17,8 @@ internal sealed class ToolRuntime
     public required ToolContext Context { get; init; }
 
     public required ChannelWriter<AgentEvent> Events { get; init; }
+
+    public required ILogger Logger { get; init; }
 
     public void Emit(AgentEvent agentEvent) => Events.TryWrite(agentEvent);
 }
@@ -131,6 +134,7 @@ internal sealed class ToolCallBatch : IDisposable
     private async Task<ToolResult> ReportAsync(FunctionCallContent call, Task<ToolResult> execution)
     {
         ToolResult result;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             result = await execution;
@@ -141,6 +145,8 @@ internal sealed class ToolCallBatch : IDisposable
             result = ToolResult.Error($"The {call.Name} call failed: {ex.Message}");
         }
 
+        double elapsedMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        AgentLog.ToolCallFinished(_runtime.Logger, call.Name, call.CallId, result.IsError ? "error" : "ok", elapsedMs);
         _runtime.Emit(new ToolCallFinished(call.CallId, call.Name, result));
         if (!result.IsError && result.Display is PlanDisplay plan)
         {
