@@ -8,7 +8,7 @@ namespace KimiCode.Hosting.Logging;
 /// The process's log: <c>{home}/logs/kimi.log</c> (information and up; everything with <see cref="Debug"/>) and, with
 /// <see cref="Debug"/> (<c>kimi --debug</c>), stderr too. Never stdout: in <c>kimi acp</c> and stream-json that is the
 /// protocol's. Every line goes through <see cref="LogRedactor"/>. The file is opened on the first line, appended with
-/// one write per line (several kimi processes share it), and rotated to <c>kimi.log.1</c> past <see cref="MaxFileBytes"/>.
+/// one O_APPEND write per line (several kimi processes share it: see <see cref="AppendOnlyFile"/>), and rotated to <c>kimi.log.1</c> past <see cref="MaxFileBytes"/>.
 /// A log that cannot be written is dropped silently: logging never fails a command.
 /// </summary>
 public sealed class KimiLog : ILoggerFactory
@@ -20,7 +20,7 @@ public sealed class KimiLog : ILoggerFactory
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly int _processId = Environment.ProcessId;
-    private FileStream? _file;
+    private AppendOnlyFile? _file;
     private bool _fileFailed;
 
     /// <param name="filePath">The log file, asked for on the first line (null: no file).</param>
@@ -105,9 +105,7 @@ public sealed class KimiLog : ILoggerFactory
                 return;
             }
 
-            var bytes = Encoding.UTF8.GetBytes(line);
-            _file.Write(bytes);
-            _file.Flush();
+            _file.Append(Encoding.UTF8.GetBytes(line));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -115,7 +113,7 @@ public sealed class KimiLog : ILoggerFactory
         }
     }
 
-    private FileStream? Open()
+    private AppendOnlyFile? Open()
     {
         var path = _filePath();
         if (path is null)
@@ -132,6 +130,7 @@ public sealed class KimiLog : ILoggerFactory
         {
             Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
+
         var info = new FileInfo(path);
         if (info.Exists && info.Length > MaxFileBytes)
         {
@@ -139,18 +138,7 @@ public sealed class KimiLog : ILoggerFactory
             File.Move(path, path + ".1", overwrite: true);
         }
 
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.Append,
-            Access = FileAccess.Write,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        return new FileStream(path, options);
+        return AppendOnlyFile.Open(path);
     }
 
     private static string LevelName(LogLevel level) => level switch

@@ -79,6 +79,40 @@ public sealed class KimiLogTests : IDisposable
     }
 
     [Fact]
+    public async Task Write_ManyLogsOnOneFileAtOnce_EveryLineArrivesWhole()
+    {
+        // Four logs stand for four kimi processes: each has its own file descriptor on the same file.
+        var logs = Enumerable.Range(0, 4).Select(_ => new KimiLog(() => LogFile, null)).ToArray();
+        try
+        {
+            await Task.WhenAll(logs.Select((log, writer) => Task.Run(() =>
+            {
+                var logger = log.CreateLogger("W" + writer);
+                for (var i = 0; i < 300; i++)
+                {
+                    logger.LogInformation("line {Index} {Padding}", i, new string((char)('a' + writer), 40));
+                }
+            }, TestContext.Current.CancellationToken)));
+        }
+        finally
+        {
+            foreach (var log in logs)
+            {
+                log.Dispose();
+            }
+        }
+
+        var lines = File.ReadAllLines(LogFile);
+        Assert.Equal(1200, lines.Length);
+        for (var writer = 0; writer < 4; writer++)
+        {
+            var mine = lines.Where(l => l.Contains($" INFO W{writer}: line ", StringComparison.Ordinal)).ToArray();
+            Assert.Equal(300, mine.Length);
+            Assert.All(mine, l => Assert.EndsWith(" " + new string((char)('a' + writer), 40), l, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void Write_UnwritableFolder_NeverThrows()
     {
         Directory.CreateDirectory(_dir);
