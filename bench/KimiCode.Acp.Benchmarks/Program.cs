@@ -78,7 +78,11 @@ static string LocateKimiDll()
 /// What to run for each kind of work; null when the contender has no such command. A contender with a Print
 /// command reads the Kimi home (our config and credentials), so its model calls reach the emulator too.
 /// </summary>
-internal sealed record Contender(Command? Version, Command? Print, Command? Acp, bool IsUs = false);
+internal sealed record Contender(Command? Version, Command? Print, Command? Acp, bool IsUs = false)
+{
+    /// <summary>The ACP <c>authenticate</c> method an editor calls before <c>session/new</c>, when the agent requires one.</summary>
+    public string? AcpAuthenticate { get; init; }
+}
 
 /// <summary>Codex and the official kimi-code client, when installed in the folder passed with --peers.</summary>
 internal static class Peers
@@ -95,12 +99,19 @@ internal static class Peers
         Command? Tool(string name, params string[] args) =>
             File.Exists(Path.Combine(bin, name)) ? new Command(Path.Combine(bin, name), args, environment) : null;
 
-        Command? codex = Tool("codex");
-        Command? codexAcp = Tool("codex-acp");
+        // The native executables when npm installed them (what the `codex` and `codex-acp` Node shims spawn).
+        Command? codex = Directory.Exists(Path.Combine(dir, "node_modules", "@openai"))
+            ? Directory.GetFiles(Path.Combine(dir, "node_modules", "@openai"), "codex", SearchOption.AllDirectories)
+                .Where(f => f.Contains("/vendor/", StringComparison.Ordinal)).Select(f => new Command(f, [], environment)).FirstOrDefault()
+            : null;
+        codex ??= Tool("codex");
+        Command? codexAcp = Tool("codex-acp-linux-x64") ?? Tool("codex-acp");
         if (codex is not null || codexAcp is not null)
         {
             // Codex reads its own config, not the Kimi home: only start-up and the ACP handshake are comparable.
-            yield return ("codex", new Contender(codex, null, codexAcp));
+            // Its session/new needs an authenticated agent; an API key in the environment is the cheapest way.
+            codexAcp = codexAcp is null ? null : codexAcp with { Environment = new Dictionary<string, string>(environment) { ["CODEX_API_KEY"] = "sk-bench" } };
+            yield return ("codex", new Contender(codex, null, codexAcp) { AcpAuthenticate = "codex-api-key" });
         }
 
         // The official client shares our data folder, so it does the same work against the same emulator.

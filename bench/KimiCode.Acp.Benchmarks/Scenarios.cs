@@ -22,7 +22,7 @@ internal static class Scenarios
 
         if (contender.Acp is { } acp)
         {
-            await HandshakeAsync(name, acp, home, bench.Workspace, withPrompt: contender.Print is not null, runs, table, ct);
+            await HandshakeAsync(name, contender, acp, home, bench.Workspace, runs, table, ct);
             if (contender.Print is not null)
             {
                 await ConcurrentSessionsAsync(name, acp, home, bench.Workspace, runs, table, ct);
@@ -63,14 +63,20 @@ internal static class Scenarios
     }
 
     /// <summary>Spawn → initialize → session/new (→ one prompt): what an editor waits for when it opens a project.</summary>
-    private static async Task HandshakeAsync(string name, Command acp, string home, string workspace, bool withPrompt, int runs, Results table, CancellationToken ct)
+    private static async Task HandshakeAsync(string name, Contender contender, Command acp, string home, string workspace, int runs, Results table, CancellationToken ct)
     {
+        bool withPrompt = contender.Print is not null;
         List<double> initialize = [], sessionNew = [], idle = [], prompt = [], peak = [];
         for (int run = 0; run <= runs; run++)
         {
             await using AcpAgent agent = AcpAgent.Start(acp, home);
             await agent.InitializeAsync(ct);
             double initializeMs = agent.SinceSpawn.Elapsed.TotalMilliseconds;
+            if (contender.AcpAuthenticate is { } method)
+            {
+                await agent.CallAsync("authenticate", $$"""{"methodId":"{{method}}"}""", ct);
+            }
+
             string sessionId = await agent.NewSessionAsync(workspace, ct);
             double sessionNewMs = agent.SinceSpawn.Elapsed.TotalMilliseconds;
             await Task.Delay(500, ct); // settle as an idle agent in an editor would
