@@ -1,51 +1,56 @@
 using KimiCode.Emulator;
 
 /// <summary>
-/// The data folders the scenarios use: an API-key home on the emulator (no login, no refresh), an OAuth home
-/// for the refresh storm, and a workspace. Deleted on dispose.
+/// The emulator and the data folders the scenarios use, each made by `kimi login` itself (so the bench never
+/// restates the config or credential formats): an API-key home (no refresh), an OAuth home from the device
+/// flow for the refresh storm, and a workspace. Deleted on dispose.
 /// </summary>
-internal sealed class BenchHome : IDisposable
+internal sealed class BenchHome : IAsyncDisposable
 {
-    private readonly KimiEmulator emulator;
+    private static readonly TimeSpan LongLifetime = TimeSpan.FromSeconds(900);
 
-    public BenchHome(KimiEmulator emulator)
+    // Read by the emulator at every token it issues, so the storm can log in with a token already due for refresh.
+    private readonly EmulatorOptions options = new() { AutoApprove = true, PollIntervalSeconds = 1, AccessTokenLifetime = LongLifetime };
+    private readonly Command kimi;
+    private KimiEmulator emulator = null!;
+
+    private BenchHome(Command kimi)
     {
-        this.emulator = emulator;
+        this.kimi = kimi;
         Directory.CreateDirectory(ApiKeyHome);
         Directory.CreateDirectory(OAuthHome);
         Directory.CreateDirectory(Workspace);
-        File.WriteAllText(Path.Combine(ApiKeyHome, "config.toml"), $"""
-            default_model = "bench/kimi-for-coding"
+    }
 
-            [providers.bench]
-            type = "kimi"
-            base_url = "{emulator.CodingBaseUrl}"
-            api_key = "sk-bench"
+    public static async Task<BenchHome> StartAsync(Command kimi, CancellationToken cancellationToken)
+    {
+        var bench = new BenchHome(kimi);
+        bench.emulator = await KimiEmulator.StartAsync(bench.options, cancellationToken);
+        bench.emulator.State.AddApiKey("sk-bench");
+        bench.OAuthEnvironment = new Dictionary<string, string>
+        {
+            ["KIMI_CODE_OAUTH_HOST"] = bench.emulator.BaseUrl,
+            ["KIMI_CODE_BASE_URL"] = bench.emulator.CodingBaseUrl,
+        };
+        await bench.LoginAsync(bench.ApiKeyHome, "sk-bench\n", cancellationToken, "login", "--api-key", "--base-url", bench.emulator.CodingBaseUrl);
+        return bench;
+    }
 
-            [models."bench/kimi-for-coding"]
-            provider = "bench"
-            model = "kimi-for-coding"
-            max_context_size = 262144
-            """);
-        // As after `kimi login`: the managed provider with its credential in the file store.
-        File.WriteAllText(Path.Combine(OAuthHome, "config.toml"), $"""
-            default_model = "kimi-code/kimi-for-coding"
-
-            [providers."managed:kimi-code"]
-            type = "kimi"
-            api_key = ""
-            base_url = "{emulator.CodingBaseUrl}"
-
-            [providers."managed:kimi-code".oauth]
-            storage = "file"
-            key = "oauth/kimi-code"
-            oauth_host = "{emulator.BaseUrl}"
-
-            [models."kimi-code/kimi-for-coding"]
-            provider = "managed:kimi-code"
-            model = "kimi-for-coding"
-            max_context_size = 262144
-            """);
+    /// <summary>
+    /// Logs the OAuth home in afresh with a 60 s access token (under the 300 s refresh threshold); the rotated
+    /// tokens live 900 s, so a correct storm refreshes exactly once.
+    /// </summary>
+    public async Task LogInDueForRefreshAsync(CancellationToken cancellationToken)
+    {
+        options.AccessTokenLifetime = TimeSpan.FromSeconds(60);
+        try
+        {
+            await LoginAsync(OAuthHome, null, cancellationToken, "login", "--no-browser");
+        }
+        finally
+        {
+            options.AccessTokenLifetime = LongLifetime;
+        }
     }
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "kimi-bench-" + Guid.NewGuid().ToString("N"));
@@ -54,19 +59,21 @@ internal sealed class BenchHome : IDisposable
 
     public string OAuthHome => Path.Combine(Root, "oauth-home");
 
+    /// <summary>The OAuth home's service endpoints (the emulator), as `kimi login` was given them.</summary>
+    public IReadOnlyDictionary<string, string> OAuthEnvironment { get; private set; } = new Dictionary<string, string>();
+
     public string Workspace => Path.Combine(Root, "work");
 
     public int RefreshCount => emulator.State.RefreshCount;
 
-    /// <summary>A fresh token pair that is due for refresh (60 s left, under the 300 s threshold).</summary>
-    public void StoreExpiringCredential()
+    private async Task LoginAsync(string home, string? stdin, CancellationToken cancellationToken, params string[] args)
     {
-        var tokens = emulator.State.IssueTokens(TimeSpan.FromSeconds(60));
-        string path = Path.Combine(OAuthHome, "credentials", "kimi-code.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, $$"""
-            {"access_token":"{{tokens.AccessToken}}","refresh_token":"{{tokens.RefreshToken}}","expires_at":{{DateTimeOffset.UtcNow.AddSeconds(60).ToUnixTimeSeconds()}},"scope":"kimi-code","token_type":"Bearer","expires_in":60}
-            """);
+        Command login = kimi with { Environment = new Dictionary<string, string>(kimi.Environment.Concat(OAuthEnvironment)) };
+        (int exit, string output, string error) = await OneShot.RunAsync(login.StartInfo(home, args), cancellationToken, stdin);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"kimi {string.Join(' ', args)} failed ({exit}): {output}{error}");
+        }
     }
 
     /// <summary>
@@ -87,5 +94,9 @@ internal sealed class BenchHome : IDisposable
         }
     }
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    public async ValueTask DisposeAsync()
+    {
+        await emulator.DisposeAsync();
+        Directory.Delete(Root, recursive: true);
+    }
 }

@@ -10,7 +10,6 @@
 // same work and our ratio to each is printed.
 using System.Diagnostics;
 using System.Globalization;
-using KimiCode.Emulator;
 
 string? kimiPath = null;
 string? peersDir = null;
@@ -28,11 +27,8 @@ for (int i = 0; i < args.Length; i++)
 
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(20));
 CancellationToken ct = cancel.Token;
-await using KimiEmulator emulator = await KimiEmulator.StartAsync(new EmulatorOptions(), ct);
-emulator.State.AddApiKey("sk-bench");
-using var bench = new BenchHome(emulator);
-
 Command kimi = KimiCommand(kimiPath ?? LocateKimiDll());
+await using BenchHome bench = await BenchHome.StartAsync(kimi, ct);
 var contenders = new List<(string Name, Contender Contender)> { ("kimi", new Contender(kimi, kimi, kimi with { Args = [.. kimi.Args, "acp"] }, IsUs: true)) };
 if (peersDir is not null)
 {
