@@ -98,6 +98,9 @@ internal sealed class AcpAgent : IAsyncDisposable
 {
     private readonly Process process;
     private readonly Task<string> stderr;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, TaskCompletionSource<JsonElement>> responses = new();
+    private readonly SemaphoreSlim writeLock = new(1, 1);
+    private Task? reader;
     private int nextId;
 
     private AcpAgent(Process process)
@@ -171,10 +174,6 @@ internal sealed class AcpAgent : IAsyncDisposable
 
         process.Dispose();
     }
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, TaskCompletionSource<JsonElement>> responses = new();
-    private readonly SemaphoreSlim writeLock = new(1, 1);
-    private Task? reader;
 
     private async Task ReadAsync(CancellationToken cancellationToken)
     {
