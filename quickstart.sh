@@ -1,56 +1,89 @@
 #!/usr/bin/env bash
-# Offline tour of kimi: builds kimi and kimi-emulator, starts the emulator (a local Kimi Code
-# service), logs in through the real OAuth device flow, checks the login and sends a prompt.
-# Needs only the .NET SDK. Nothing outside 127.0.0.1 is contacted; everything is cleaned up on exit.
+# Offline tour of kimi: publishes the native kimi (Native AOT) and builds kimi-emulator, starts the emulator
+# (a local Kimi Code service), logs in through the real OAuth device flow, sends prompts with -p and over
+# ACP as an editor would. Needs only the .NET SDK (clang and zlib headers are installed when missing).
+# Nothing outside 127.0.0.1 is contacted; everything is cleaned up on exit. Any failure stops it (exit ≠ 0),
+# so CI runs it as the native binary's end-to-end smoke. KIMI=/path/to/kimi tours that binary instead.
 set -euo pipefail
 cd "$(dirname "$0")"
+source scripts/prerequisites.sh
+source scripts/emulator.sh
 
-echo "==> building kimi and kimi-emulator (Release)"
-dotnet build src/KimiCode.Cli/KimiCode.Cli.csproj -c Release -nologo -v quiet -clp:NoSummary
-dotnet build src/KimiCode.Emulator/KimiCode.Emulator.csproj -c Release -nologo -v quiet -clp:NoSummary
-kimi=(dotnet exec src/KimiCode.Cli/bin/Release/net10.0/kimi.dll)
-emulator=(dotnet exec src/KimiCode.Emulator/bin/Release/net10.0/kimi-emulator.dll)
+if [[ -n "${KIMI:-}" ]]; then
+  kimi="$KIMI"
+else
+  publish_native_kimi
+  kimi="$NATIVE_KIMI"
+fi
 
 work="$(mktemp -d)"
-emulator_pid=""
 cleanup() {
-  if [[ -n "$emulator_pid" ]]; then kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; fi
+  stop_emulator
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-echo "==> starting kimi-emulator (device codes approved automatically)"
-"${emulator[@]}" --port 0 --auto-approve --poll-interval 1 >"$work/emulator.log" 2>&1 &
-emulator_pid=$!
-url=""
-for _ in $(seq 1 200); do
-  url="$(sed -n 's/^listening \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$work/emulator.log" | head -n 1)"
-  [[ -n "$url" ]] && break
-  if ! kill -0 "$emulator_pid" 2>/dev/null; then cat "$work/emulator.log" >&2; exit 1; fi
-  sleep 0.1
-done
-if [[ -z "$url" ]]; then echo "kimi-emulator did not start; its output:" >&2; cat "$work/emulator.log" >&2; exit 1; fi
-echo "    emulator at $url"
+# expect NAME EXPECTED ACTUAL: fails the tour when a step did not answer what the emulator's model says.
+expect() {
+  if [[ "$3" != "$2" ]]; then
+    printf '%s answered %q, expected %q\n' "$1" "$3" "$2" >&2
+    exit 1
+  fi
+}
 
-# A private data folder, and the service endpoints pointed at the emulator.
-export KIMI_CODE_HOME="$work/home"
-export KIMI_CODE_OAUTH_HOST="$url"
-export KIMI_CODE_BASE_URL="$url/coding/v1"
+echo "==> starting kimi-emulator (device codes approved automatically)"
+start_emulator "$work" --auto-approve --poll-interval 1
+echo "    emulator at $EMULATOR_URL"
 
 echo "==> kimi login --no-browser"
-"${kimi[@]}" login --no-browser
+"$kimi" login --no-browser
 echo "==> kimi auth status"
-"${kimi[@]}" auth status
+"$kimi" auth status
 # A small project for the agent to work on. The emulator's model turns a line `tool: NAME {json}` into a
 # real tool call, so the agent does real work offline.
 mkdir -p "$work/project"
 printf 'print("hello from the quick start")\n' >"$work/project/hello.py"
 echo "==> kimi -p \"Hello, Kimi\""
-"${kimi[@]}" -p "Hello, Kimi"
+answer="$("$kimi" -p "Hello, Kimi")"
+echo "$answer"
+expect "kimi -p" "Echo: Hello, Kimi" "$answer"
 echo "==> kimi -p (the agent reads a file with its Read tool)"
-"${kimi[@]}" -w "$work/project" -p $'What does hello.py print?\ntool: Read {"file_path":"hello.py"}'
+"$kimi" -w "$work/project" -p $'What does hello.py print?\ntool: Read {"file_path":"hello.py"}'
 echo "==> kimi -p --yolo (the agent runs a shell command; print mode never asks, --yolo allows it)"
-"${kimi[@]}" -w "$work/project" --yolo -p $'Run it.\ntool: Bash {"command":"python3 hello.py || cat hello.py"}'
+"$kimi" -w "$work/project" --yolo -p $'Run it.\ntool: Bash {"command":"python3 hello.py || cat hello.py"}'
+
+echo "==> kimi acp (what an editor does: initialize → session/new → session/prompt, JSON-RPC over stdio)"
+coproc ACP { "$kimi" acp 2>"$work/acp.err"; }
+# acp_call ID REQUEST: sends one request and sets RESPONSE to its response line; the notifications that
+# arrive before it (session/update) are kept in acp-updates.jsonl.
+acp_call() {
+  local line
+  printf '%s\n' "$2" >&"${ACP[1]}"
+  while IFS= read -r -t 60 line <&"${ACP[0]}"; do
+    if [[ "$line" == *"\"id\":$1,"* || "$line" == *"\"id\":$1}"* ]]; then
+      if [[ "$line" == *'"error":'* ]]; then echo "kimi acp: $line" >&2; exit 1; fi
+      RESPONSE="$line"
+      return 0
+    fi
+    printf '%s\n' "$line" >>"$work/acp-updates.jsonl"
+  done
+  echo "kimi acp closed its output or did not answer request $1; its stderr:" >&2
+  cat "$work/acp.err" >&2
+  exit 1
+}
+acp_call 1 '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":1,"clientCapabilities":{}}}'
+echo "    initialize: $RESPONSE"
+acp_call 2 "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"session/new\",\"params\":{\"cwd\":\"$work/project\",\"mcpServers\":[]}}"
+session_id="$(sed -n 's/.*"sessionId":"\([^"]*\)".*/\1/p' <<<"$RESPONSE")"
+echo "    session/new: session $session_id"
+acp_call 3 "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"session/prompt\",\"params\":{\"sessionId\":\"$session_id\",\"prompt\":[{\"type\":\"text\",\"text\":\"Hello over ACP\"}]}}"
+echo "    session/prompt: $RESPONSE"
+answer="$(sed -n 's/.*"agent_message_chunk".*"text":"\([^"]*\)".*/\1/p' "$work/acp-updates.jsonl" | tr -d '\n')"
+echo "    streamed answer: $answer"
+expect "kimi acp" "Echo: Hello over ACP" "$answer"
+exec {ACP[1]}>&-
+wait "$ACP_PID"
+
 echo "==> kimi logout"
-"${kimi[@]}" logout
+"$kimi" logout
 echo "==> done: the whole path ran offline against the emulator"

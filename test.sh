@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Runs every test of the solution. Besides the .NET SDK the tests drive tmux (the shell's pseudo-terminal
-# tests) and python3 (the Python client's flock interop in the auth tests): installed here when missing.
+# Runs every test of the solution, then the native kimi's end-to-end smoke. Besides the .NET SDK the tests
+# drive tmux (the shell's pseudo-terminal tests) and python3 (the Python client's flock interop in the auth
+# tests), and the Native AOT publish links with clang: installed when missing (scripts/prerequisites.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+source scripts/prerequisites.sh
 
-missing=()
-command -v tmux >/dev/null 2>&1 || missing+=(tmux)
-command -v python3 >/dev/null 2>&1 || missing+=(python3)
-if ((${#missing[@]})); then
-  echo "==> installing ${missing[*]} (apt-get)"
-  sudo_cmd=()
-  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
-fi
-
+install_missing tmux=tmux python3=python3
 dotnet test KimiCode.slnx "$@"
+
+# The native kimi, installed the way a user installs it (into a throwaway prefix), then the offline tour
+# run with that binary: device-flow login against the emulator, -p, and an ACP prompt. A trim or AOT
+# warning fails the publish; any wrong answer fails the tour.
+echo "==> native kimi: ./install.sh into a temporary prefix, then ./quickstart.sh with it"
+prefix="$(mktemp -d)"
+trap 'rm -rf "$prefix"' EXIT
+./install.sh --prefix "$prefix"
+"$prefix/bin/kimi" --version
+KIMI="$prefix/bin/kimi" ./quickstart.sh

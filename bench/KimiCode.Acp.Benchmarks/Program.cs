@@ -1,173 +1,56 @@
-// Cold-start cost of `kimi acp` as an editor sees it: spawn → initialize response, spawn → session/new
-// response, and the agent's resident memory once idle. Each run is a fresh process against an in-process
-// emulator with an API-key home, so no network and no login are involved.
+// kimi side by side: start-up, memory and concurrency as scripts and editors feel them, in one run. Every
+// figure is the median of N runs after one warm-up, each run a fresh process against an in-process emulator.
+// Usually run through bench/compare.sh, which publishes the native kimi first.
 //
-//   dotnet run -c Release --project bench/KimiCode.Acp.Benchmarks -- [runs]
+//   dotnet run -c Release --project bench/KimiCode.Acp.Benchmarks -- --kimi PATH [--runs N] [--peers DIR]
+//
+// --kimi: the kimi to measure (the native binary, or a kimi.dll run with `dotnet exec`); default: the JIT
+// build next to this project. --peers DIR: a folder where `npm install @openai/codex @zed-industries/codex-acp`
+// and/or `npm install @moonshot-ai/kimi-code` ran (a Node 22 may sit in DIR/bin); those are measured on the
+// same work and our ratio to each is printed.
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using KimiCode.Emulator;
 
-int runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
-string kimiDll = LocateKimiDll();
-await using KimiEmulator emulator = await KimiEmulator.StartAsync(new EmulatorOptions(), CancellationToken.None);
-emulator.State.AddApiKey("sk-bench");
-string root = Path.Combine(Path.GetTempPath(), "kimi-acp-bench-" + Guid.NewGuid().ToString("N"));
-string home = Path.Combine(root, "home");
-string workspace = Path.Combine(root, "work");
-Directory.CreateDirectory(home);
-Directory.CreateDirectory(workspace);
-File.WriteAllText(Path.Combine(home, "config.toml"), $"""
-    default_model = "bench/kimi-for-coding"
-
-    [providers.bench]
-    type = "kimi"
-    base_url = "{emulator.CodingBaseUrl}"
-    api_key = "sk-bench"
-
-    [models."bench/kimi-for-coding"]
-    provider = "bench"
-    model = "kimi-for-coding"
-    max_context_size = 262144
-    """);
-
-Console.WriteLine($"kimi: {kimiDll}");
-Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, {runs} runs (+1 warm-up)");
-var initialize = new List<double>();
-var sessionNew = new List<double>();
-var idleRss = new List<double>();
-var afterPromptRss = new List<double>();
-try
+string? kimiPath = null;
+string? peersDir = null;
+int runs = 7;
+for (int i = 0; i < args.Length; i++)
 {
-    for (int run = 0; run <= runs; run++)
+    switch (args[i])
     {
-        Sample sample = await MeasureAsync(kimiDll, home, workspace);
-        if (run == 0)
-        {
-            continue;
-        }
-
-        initialize.Add(sample.InitializeMs);
-        sessionNew.Add(sample.SessionNewMs);
-        idleRss.Add(sample.IdleRssMb);
-        afterPromptRss.Add(sample.AfterPromptRssMb);
+        case "--kimi": kimiPath = args[++i]; break;
+        case "--peers": peersDir = args[++i]; break;
+        case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        default: Console.Error.WriteLine("usage: [--kimi PATH] [--runs N] [--peers DIR]"); return 2;
     }
 }
-finally
+
+using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+CancellationToken ct = cancel.Token;
+Command kimi = KimiCommand(kimiPath ?? LocateKimiDll());
+await using BenchHome bench = await BenchHome.StartAsync(kimi, ct);
+var contenders = new List<(string Name, Contender Contender)> { ("kimi", new Contender(kimi, kimi, kimi with { Args = [.. kimi.Args, "acp"] }, IsUs: true)) };
+if (peersDir is not null)
 {
-    Directory.Delete(root, recursive: true);
+    contenders.AddRange(Peers.Find(Path.GetFullPath(peersDir)));
+}
+
+Console.WriteLine($"kimi: {string.Join(' ', kimi.Args.Prepend(kimi.Program))}");
+Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}, medians of {runs} runs after 1 warm-up");
+var table = new Results([.. contenders.Select(c => c.Name)]);
+foreach (var (name, contender) in contenders)
+{
+    Console.Error.WriteLine($"measuring {name}…");
+    await Scenarios.MeasureAsync(name, contender, bench, runs, table, ct);
 }
 
 Console.WriteLine();
-Console.WriteLine("| Measure | Median | Min | Max |");
-Console.WriteLine("|---|---|---|---|");
-Row("spawn → `initialize` response", initialize, "ms");
-Row("spawn → `session/new` response", sessionNew, "ms");
-Row("idle RSS after `session/new`", idleRss, "MB");
-Row("idle RSS after one prompt", afterPromptRss, "MB");
+table.Print(Console.Out);
 return 0;
 
-static void Row(string name, List<double> values, string unit)
-{
-    List<double> sorted = [.. values.Order()];
-    double median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {median:0.#} {unit} | {sorted[0]:0.#} {unit} | {sorted[^1]:0.#} {unit} |"));
-}
-
-static async Task<Sample> MeasureAsync(string kimiDll, string home, string workspace)
-{
-    var start = new ProcessStartInfo("dotnet")
-    {
-        RedirectStandardInput = true,
-        RedirectStandardOutput = true,
-        RedirectStandardError = true,
-        UseShellExecute = false,
-        StandardOutputEncoding = Encoding.UTF8,
-    };
-    start.ArgumentList.Add("exec");
-    start.ArgumentList.Add(kimiDll);
-    start.ArgumentList.Add("acp");
-    foreach (string name in new[] { "KIMI_API_KEY", "KIMI_BASE_URL", "KIMI_CODE_BASE_URL", "KIMI_CODE_OAUTH_HOST", "KIMI_CODE_CUSTOM_HEADERS" })
-    {
-        start.Environment.Remove(name);
-    }
-
-    start.Environment["KIMI_CODE_HOME"] = home;
-    start.Environment["HOME"] = Path.Combine(home, "..", "user-home");
-    start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-
-    var clock = Stopwatch.StartNew();
-    using Process process = Process.Start(start)!;
-    Task<string> stderr = process.StandardError.ReadToEndAsync();
-    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-
-    await Send(process, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":1,"clientCapabilities":{}}}""");
-    await WaitForResponse(process, 1, timeout.Token);
-    double initializeMs = clock.Elapsed.TotalMilliseconds;
-
-    await Send(process, $$$"""{"jsonrpc":"2.0","id":2,"method":"session/new","params":{"cwd":{{{JsonSerializer.Serialize(workspace, BenchJson.Default.String)}}},"mcpServers":[]}}""");
-    JsonElement created = await WaitForResponse(process, 2, timeout.Token);
-    double sessionNewMs = clock.Elapsed.TotalMilliseconds;
-
-    // Let the runtime settle (tiered compilation, GC) the way an idle agent in an editor would.
-    await Task.Delay(TimeSpan.FromSeconds(1));
-    double idle = RssMegabytes(process.Id);
-
-    string sessionId = created.GetProperty("result").GetProperty("sessionId").GetString()!;
-    await Send(process, $$$"""{"jsonrpc":"2.0","id":3,"method":"session/prompt","params":{"sessionId":"{{{sessionId}}}","prompt":[{"type":"text","text":"hello"}]}}""");
-    await WaitForResponse(process, 3, timeout.Token);
-    await Task.Delay(TimeSpan.FromSeconds(1));
-    double afterPrompt = RssMegabytes(process.Id);
-
-    process.StandardInput.Close();
-    await process.WaitForExitAsync(timeout.Token);
-    if (process.ExitCode != 0)
-    {
-        throw new InvalidOperationException($"kimi acp exited with {process.ExitCode}: {await stderr}");
-    }
-
-    return new Sample(initializeMs, sessionNewMs, idle, afterPrompt);
-}
-
-static async Task Send(Process process, string line)
-{
-    await process.StandardInput.WriteAsync(line + "\n");
-    await process.StandardInput.FlushAsync();
-}
-
-static async Task<JsonElement> WaitForResponse(Process process, int id, CancellationToken cancellationToken)
-{
-    while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
-    {
-        using JsonDocument document = JsonDocument.Parse(line);
-        if (document.RootElement.TryGetProperty("id", out JsonElement responseId) && responseId.ValueKind == JsonValueKind.Number && responseId.GetInt32() == id)
-        {
-            if (document.RootElement.TryGetProperty("error", out JsonElement error))
-            {
-                throw new InvalidOperationException($"request {id} failed: {error.GetRawText()}");
-            }
-
-            return document.RootElement.Clone();
-        }
-    }
-
-    throw new InvalidOperationException("kimi acp closed its output early.");
-}
-
-static double RssMegabytes(int pid)
-{
-    foreach (string line in File.ReadLines($"/proc/{pid}/status"))
-    {
-        if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-        {
-            string kilobytes = line["VmRSS:".Length..].Trim().Split(' ')[0];
-            return double.Parse(kilobytes, CultureInfo.InvariantCulture) / 1024;
-        }
-    }
-
-    return double.NaN;
-}
+static Command KimiCommand(string path) => path.EndsWith(".dll", StringComparison.Ordinal)
+    ? new Command("dotnet", ["exec", path], new Dictionary<string, string>())
+    : new Command(path, [], new Dictionary<string, string>());
 
 static string LocateKimiDll()
 {
@@ -184,10 +67,53 @@ static string LocateKimiDll()
         }
     }
 
-    throw new FileNotFoundException($"kimi.dll ({configuration}/{tfm}) not found; build src/KimiCode.Cli first.");
+    throw new FileNotFoundException($"kimi.dll ({configuration}/{tfm}) not found; build src/KimiCode.Cli first or pass --kimi.");
 }
 
-internal sealed record Sample(double InitializeMs, double SessionNewMs, double IdleRssMb, double AfterPromptRssMb);
+/// <summary>
+/// What to run for each kind of work; null when the contender has no such command. A contender with a Print
+/// command reads the Kimi home (our config and credentials), so its model calls reach the emulator too.
+/// </summary>
+internal sealed record Contender(Command? Version, Command? Print, Command? Acp, bool IsUs = false)
+{
+    /// <summary>The ACP <c>authenticate</c> method an editor calls before <c>session/new</c>, when the agent requires one.</summary>
+    public string? AcpAuthenticate { get; init; }
+}
 
-[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
-internal sealed partial class BenchJson : System.Text.Json.Serialization.JsonSerializerContext;
+/// <summary>Codex and the official kimi-code client, when installed in the folder passed with --peers.</summary>
+internal static class Peers
+{
+    public static IEnumerable<(string, Contender)> Find(string dir)
+    {
+        string bin = Path.Combine(dir, "node_modules", ".bin");
+        var environment = new Dictionary<string, string>
+        {
+            ["PATH"] = $"{Path.Combine(dir, "bin")}:{bin}:{Environment.GetEnvironmentVariable("PATH")}",
+            ["KIMI_DISABLE_TELEMETRY"] = "1",
+            ["KIMI_CODE_NO_AUTO_UPDATE"] = "1",
+        };
+        Command? Tool(string name, params string[] args) =>
+            File.Exists(Path.Combine(bin, name)) ? new Command(Path.Combine(bin, name), args, environment) : null;
+
+        // The native executables when npm installed them (what the `codex` and `codex-acp` Node shims spawn).
+        Command? codex = Directory.Exists(Path.Combine(dir, "node_modules", "@openai"))
+            ? Directory.GetFiles(Path.Combine(dir, "node_modules", "@openai"), "codex", SearchOption.AllDirectories)
+                .Where(f => f.Contains("/vendor/", StringComparison.Ordinal)).Select(f => new Command(f, [], environment)).FirstOrDefault()
+            : null;
+        codex ??= Tool("codex");
+        Command? codexAcp = Tool("codex-acp-linux-x64") ?? Tool("codex-acp");
+        if (codex is not null || codexAcp is not null)
+        {
+            // Codex reads its own config, not the Kimi home: only start-up and the ACP handshake are comparable.
+            // Its session/new needs an authenticated agent; an API key in the environment is the cheapest way.
+            codexAcp = codexAcp is null ? null : codexAcp with { Environment = new Dictionary<string, string>(environment) { ["CODEX_API_KEY"] = "sk-bench" } };
+            yield return ("codex", new Contender(codex, null, codexAcp) { AcpAuthenticate = "codex-api-key" });
+        }
+
+        // The official client shares our data folder, so it does the same work against the same emulator.
+        if (Tool("kimi") is { } official)
+        {
+            yield return ("kimi-code", new Contender(official, official, official with { Args = ["acp"] }));
+        }
+    }
+}

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Reflection;
 using KimiCode.Cli.Commands;
 
 namespace KimiCode.Cli;
@@ -6,6 +7,15 @@ namespace KimiCode.Cli;
 /// <summary>The <c>kimi</c> command tree.</summary>
 internal static class KimiCommandLine
 {
+    /// <summary>What <c>kimi --version</c> prints: the informational version, as System.CommandLine's own option prints it.</summary>
+    public static string Version =>
+        typeof(KimiCommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(KimiCommandLine).Assembly.GetName().Version?.ToString()
+        ?? "unknown";
+
+    /// <summary>True for exactly <c>kimi --version</c>, which Program answers without building the tree (any other use of the option goes through the tree and its validation).</summary>
+    public static bool IsVersionRequest(string[] args) => args is ["--version"];
+
     public static RootCommand Build(CliEnvironment env)
     {
         var print = new Option<string?>("--print", "-p")
