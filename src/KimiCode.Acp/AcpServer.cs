@@ -339,14 +339,21 @@ public sealed class AcpServer : IDisposable
     {
         (string cwd, IReadOnlyList<string> additional) = Workspace(cwdText, additionalDirectories, mcpServers);
         ResolvedCredential credential = await EnsureAuthenticatedAsync(cancellationToken).ConfigureAwait(false);
-        SessionInfo info = _factory.Store.Get(sessionId) ?? throw SessionNotFound(sessionId);
+        // Only whether it exists: the file is read once, by the resume itself (a 10 MB history parsed twice doubled the wait).
+        if (!_factory.Store.Exists(sessionId))
+        {
+            throw SessionNotFound(sessionId);
+        }
+
         if (_sessions.TryRemove(sessionId, out AcpSession? open))
         {
             await open.CloseAsync().ConfigureAwait(false);
         }
 
-        var session = new AcpSession(this, cwd, additional, SessionSettings.Initial(Config, credential)) { Title = info.Title.Length > 0 ? info.Title : null };
-        session.Attach(await CreateAgentAsync(session.Launch(sessionId), cancellationToken).ConfigureAwait(false));
+        var session = new AcpSession(this, cwd, additional, SessionSettings.Initial(Config, credential));
+        AgentSession agent = await CreateAgentAsync(session.Launch(sessionId), cancellationToken).ConfigureAwait(false);
+        session.Title = agent.ResumedTitle;
+        session.Attach(agent);
         _sessions[session.Id] = session;
         return session;
     }

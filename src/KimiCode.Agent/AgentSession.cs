@@ -47,6 +47,9 @@ public sealed class AgentSession
     /// <summary>The session id (a version-7 GUID); also the model's prompt-cache key.</summary>
     public string Id { get; }
 
+    /// <summary>The title a resumed session was recorded with (its first prompt, shortened); null for a new one.</summary>
+    public string? ResumedTitle { get; private init; }
+
     /// <summary>
     /// The session's permission policy: front ends switch its <see cref="IPermissionPolicy.Mode"/> in place, so
     /// "allow for this session" answers survive a mode change.
@@ -123,6 +126,7 @@ public sealed class AgentSession
         {
             _lastInputTokens = loaded.InputTokens,
             _usageMessageCount = loaded.UsageMessageCount,
+            ResumedTitle = loaded.Title.Length > 0 ? loaded.Title : null,
         };
         return Task.FromResult(session);
     }
