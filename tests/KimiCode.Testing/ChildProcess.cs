@@ -62,7 +62,8 @@ public static class ChildProcess
     }
 
     /// <summary>
-    /// Starts <paramref name="start"/>, writes <paramref name="stdin"/> (if any) and closes stdin, and waits for the exit.
+    /// Starts <paramref name="start"/> (stdout and stderr redirected), writes <paramref name="stdin"/> (if any) and closes
+    /// stdin when it is redirected, and waits for the exit.
     /// After <see cref="TestTimeouts.Default"/> the process tree is killed and a <see cref="TimeoutException"/> thrown.
     /// </summary>
     public static async Task<ProcessResult> RunAsync(ProcessStartInfo start, string? stdin = null, CancellationToken cancellationToken = default)
@@ -70,12 +71,15 @@ public static class ChildProcess
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + start.FileName);
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        if (stdin is not null)
+        if (start.RedirectStandardInput)
         {
-            await process.StandardInput.WriteAsync(stdin);
-        }
+            if (stdin is not null)
+            {
+                await process.StandardInput.WriteAsync(stdin);
+            }
 
-        process.StandardInput.Close();
+            process.StandardInput.Close();
+        }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TestTimeouts.Default);
         try

@@ -10,7 +10,11 @@ public static class KimiProcess
 {
     public static string KimiDll { get; } = ChildProcess.BuiltAssembly(Path.Combine("src", "KimiCode.Cli"), "kimi.dll");
 
-    public static ProcessStartInfo StartInfo(string home, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static ProcessStartInfo StartInfo(string home, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        ChildProcess.DotnetExec(KimiDll, args, Environment(home, environment));
+
+    /// <summary>The variables kimi gets on top of the (KIMI_*-free) inherited ones: its home, HOME, then <paramref name="environment"/>.</summary>
+    public static Dictionary<string, string> Environment(string home, IReadOnlyDictionary<string, string> environment)
     {
         var all = new Dictionary<string, string>
         {
@@ -22,7 +26,7 @@ public static class KimiProcess
             all[name] = value;
         }
 
-        return ChildProcess.DotnetExec(KimiDll, args, all);
+        return all;
     }
 
     public static Task<ProcessResult> RunAsync(string home, IReadOnlyDictionary<string, string> environment, string? stdin, params string[] args) =>
