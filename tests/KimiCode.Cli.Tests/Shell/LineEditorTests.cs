@@ -8,9 +8,6 @@ namespace KimiCode.Cli.Tests.Shell;
 public sealed class LineEditorTests : IDisposable
 {
     private readonly TempFolder _temp = new("kimi-editor");
-
-    // Not created: the code under test starts without the folder.
-    private string Folder => Path.Combine(_temp.Path, "home");
     private readonly TestTerminal _terminal = new(width: 40);
     private readonly FakeTimeProvider _clock = new();
     private readonly InputHistory _history;
@@ -21,6 +18,9 @@ public sealed class LineEditorTests : IDisposable
         _history = InputHistory.Load(Path.Combine(Folder, InputHistory.FileName));
         _editor = new LineEditor(new ShellScreen(_terminal.Console), new KeyQueue(_terminal.Keys), _history, new CtrlCGate(_clock), CommandSet.CreateBuiltIn().Completions);
     }
+
+    // Not created: the code under test starts without the folder.
+    private string Folder => Path.Combine(_temp.Path, "home");
 
     private Task<EditorResult> Read() => _editor.ReadAsync(new StyledLine().Add("› "), CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
