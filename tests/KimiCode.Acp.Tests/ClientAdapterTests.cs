@@ -106,7 +106,7 @@ public sealed class ClientAdapterTests
         }
 
         time.Advance(TimeSpan.FromSeconds(5));
-        CommandResult result = await run.WaitAsync(AcpTestClient.Timeout, TestContext.Current.CancellationToken);
+        CommandResult result = await run.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
 
         Assert.True(result.TimedOut);
         Assert.Null(result.ExitCode);
@@ -130,7 +130,7 @@ public sealed class ClientAdapterTests
 
         await cancellation.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(AcpTestClient.Timeout, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken));
         Assert.Equal(["terminal/create", "terminal/wait_for_exit", "terminal/kill", "terminal/release"], terminal.Calls);
     }
 
@@ -165,20 +165,13 @@ public sealed class ClientAdapterTests
         await using var bare = new BareConnection();
         bare.Client.OnRequest = (method, _) => Task.FromResult(method == "fs/read_text_file" ? ClientReply.Result("""{"content":"from editor"}""") : ClientReply.Error(-32601, method));
         var files = new ClientFileSystem(bare.Connection, () => "s", canRead: true, canWrite: false, new LocalWorkspaceFileSystem());
-        string directory = Path.Combine(Path.GetTempPath(), "kimi-acp-fs-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            string path = Path.Combine(directory, "out.txt");
-            await files.WriteTextAsync(path, "on disk", TestContext.Current.CancellationToken);
-            string read = await files.ReadTextAsync(path, TestContext.Current.CancellationToken);
+        using var temp = new TempFolder("kimi-acp-fs");
+        string path = Path.Combine(temp.Path, "new", "out.txt");
+        await files.WriteTextAsync(path, "on disk", TestContext.Current.CancellationToken);
+        string read = await files.ReadTextAsync(path, TestContext.Current.CancellationToken);
 
-            Assert.Equal("on disk", File.ReadAllText(path));
-            Assert.Equal("from editor", read);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.Equal("on disk", File.ReadAllText(path));
+        Assert.Equal("from editor", read);
     }
 
     [Fact]

@@ -120,7 +120,7 @@ public sealed class JsonRpcConnectionTests
         });
 
         await bare.Client.SendLineAsync("""{"jsonrpc":"2.0","id":"slow-1","method":"slow","params":{}}""");
-        await started.Task.WaitAsync(AcpTestClient.Timeout, TestContext.Current.CancellationToken);
+        await started.Task.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
         await bare.Client.NotifyAsync("$/cancel_request", """{"requestId":"slow-1"}""");
         JsonElement response = await bare.Client.NextUnmatchedResponseAsync();
 
@@ -190,7 +190,7 @@ public sealed class JsonRpcConnectionTests
 
         await bare.DisposeAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request.WaitAsync(AcpTestClient.Timeout, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken));
         Assert.True(bare.Connection.Closed.IsCancellationRequested);
     }
 

@@ -262,7 +262,7 @@ public sealed class PromptTests
         string path = Path.Combine(harness.Workspace, "never.txt");
 
         Task<JsonElement> prompt = harness.PromptAsync(sessionId, ToolLine("Write", $$"""{"file_path":{{Json.Str(path)}},"content":"no"}"""));
-        await asked.Task.WaitAsync(AcpTestClient.Timeout, TestContext.Current.CancellationToken);
+        await asked.Task.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
         await harness.Client.NotifyAsync("session/cancel", $$"""{"sessionId":{{Json.Str(sessionId)}}}""");
         JsonElement result = await prompt;
 

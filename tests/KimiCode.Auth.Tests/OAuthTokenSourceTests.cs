@@ -15,7 +15,7 @@ public sealed class OAuthTokenSourceTests
     {
         RetryMin = TimeSpan.FromMilliseconds(10),
         RetryMax = TimeSpan.FromMilliseconds(30),
-        Timeout = TimeSpan.FromSeconds(30),
+        Timeout = TestTimeouts.Default,
     };
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

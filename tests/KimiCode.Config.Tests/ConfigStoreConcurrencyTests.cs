@@ -5,7 +5,7 @@ public sealed class ConfigStoreConcurrencyTests
     [Fact]
     public void Update_FileChangedByAnotherWriterDuringEdit_RedoesEditOnNewText()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = new ConfigStore(new KimiHome(temp.Path), _ => null);
         File.WriteAllText(store.Home.ConfigFile, "[thinking]\nenabled = false\n");
         var runs = 0;
@@ -28,7 +28,7 @@ public sealed class ConfigStoreConcurrencyTests
     [Fact]
     public void Update_NoChange_DoesNotCreateFile()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = new ConfigStore(new KimiHome(Path.Combine(temp.Path, "home")), _ => null);
 
         Assert.False(store.RemoveProvider("nothing"));

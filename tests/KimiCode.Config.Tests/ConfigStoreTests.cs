@@ -4,7 +4,7 @@ namespace KimiCode.Config.Tests;
 
 public sealed class ConfigStoreTests
 {
-    private static ConfigStore CreateStore(TempDirectory temp, Dictionary<string, string>? env = null)
+    private static ConfigStore CreateStore(TempFolder temp, Dictionary<string, string>? env = null)
     {
         var home = new KimiHome(Path.Combine(temp.Path, "home"));
         return new ConfigStore(home, name => env is not null && env.TryGetValue(name, out var v) ? v : null);
@@ -29,7 +29,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void Updates_OnMissingFile_WriteTextIdenticalToOfficialSample()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp);
 
         store.SetDefaultModel("kimi-code/kimi-for-coding");
@@ -43,7 +43,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void Updates_OnMissingFile_InLoginOrder_AlsoMatchSample()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp);
 
         store.UpsertProvider("managed:kimi-code", ManagedProvider());
@@ -62,7 +62,7 @@ public sealed class ConfigStoreTests
             return;
         }
 
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp);
 
         store.SetThinking(false);
@@ -74,7 +74,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void Load_Sample_MapsEveryField()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp);
         Directory.CreateDirectory(store.Home.Root);
         File.WriteAllText(store.Home.ConfigFile, Samples.OAuthLoginConfig);
@@ -99,7 +99,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void Load_PermissionsLoopControlHeadersAndEnv_AreMapped()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp);
         Directory.CreateDirectory(store.Home.Root);
         File.WriteAllText(store.Home.ConfigFile, """
@@ -140,7 +140,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void Load_MissingFile_IsEmptyAndWritesNothing()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp);
 
         var config = store.Load();
@@ -153,7 +153,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void Update_MalformedFile_ThrowsWithPositionAndLeavesFileUntouched()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp);
         Directory.CreateDirectory(store.Home.Root);
         const string broken = "default_model = \"x\"\n[models\n";
@@ -170,7 +170,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void Updates_ExistingFileWithUnknownKeysAndComments_PreserveThem()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp);
         Directory.CreateDirectory(store.Home.Root);
         var original = "# hand-written\n" + Samples.OAuthLoginConfig + "\n[mcp]\nservers = [\"a\"] # keep\n";
@@ -189,7 +189,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void RemoveProvider_AndItsModels_LeaveTheRestByteIdentical()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp);
         Directory.CreateDirectory(store.Home.Root);
         File.WriteAllText(store.Home.ConfigFile, Samples.OAuthLoginConfig);
@@ -204,7 +204,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void UpsertProvider_ApiKeyProviderWithHeaders_WritesOnlyNonEmptyParts()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp);
         var headers = new OrderedDictionary<string, string>(StringComparer.Ordinal) { ["X-Msh-Platform"] = "kimi_cli" };
 
@@ -219,7 +219,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void UpsertProvider_Twice_ReplacesValuesInPlace()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp);
         Directory.CreateDirectory(store.Home.Root);
         File.WriteAllText(store.Home.ConfigFile, Samples.OAuthLoginConfig);
@@ -236,7 +236,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void LoadEffective_EnvironmentOverrides_ApplyInMemoryOnly()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp, new Dictionary<string, string>
         {
             ["KIMI_CODE_BASE_URL"] = "http://127.0.0.1:42455/coding/v1",
@@ -259,7 +259,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void LoadEffective_CodeOAuthHost_WinsOverFallback()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp, new() { ["KIMI_CODE_OAUTH_HOST"] = "https://a.example", ["KIMI_OAUTH_HOST"] = "https://b.example" });
         Directory.CreateDirectory(store.Home.Root);
         File.WriteAllText(store.Home.ConfigFile, Samples.OAuthLoginConfig);
@@ -270,7 +270,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void LoadEffective_ApiKeyWithoutConfig_AddsEnvProviderAsDefault()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp, new() { ["KIMI_API_KEY"] = "sk-env" });
 
         var config = store.LoadEffective();
@@ -287,7 +287,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void LoadEffective_ApiKeyWithBaseUrlAndModel_KeepsConfiguredDefault()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp, new()
         {
             ["KIMI_API_KEY"] = "sk-env",
@@ -308,7 +308,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void LoadEffective_ApiKeyWithCodeBaseUrlOnly_UsesCodeBaseUrl()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp, new() { ["KIMI_API_KEY"] = "sk-env", ["KIMI_CODE_BASE_URL"] = "http://127.0.0.1:9/coding/v1" });
 
         Assert.Equal("http://127.0.0.1:9/coding/v1", store.LoadEffective().Providers["env:kimi"].BaseUrl);
@@ -317,7 +317,7 @@ public sealed class ConfigStoreTests
     [Fact]
     public void UpsertProvider_InMemoryProvider_IsRejected()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = CreateStore(temp);
 
         Assert.Throws<ArgumentException>(() => store.UpsertProvider("env:kimi", new ProviderConfig { IsInMemory = true }));

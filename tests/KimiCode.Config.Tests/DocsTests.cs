@@ -9,7 +9,7 @@ public sealed class DocsTests
         var markdown = File.ReadAllText(docs);
         var start = markdown.IndexOf("```toml\n", StringComparison.Ordinal) + "```toml\n".Length;
         var end = markdown.IndexOf("```", start, StringComparison.Ordinal);
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = new ConfigStore(new KimiHome(temp.Path), _ => null);
         File.WriteAllText(store.Home.ConfigFile, markdown[start..end]);
 

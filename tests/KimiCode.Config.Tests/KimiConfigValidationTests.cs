@@ -6,7 +6,7 @@ public sealed class KimiConfigValidationTests
 {
     private static IReadOnlyList<string> Validate(string toml)
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var store = new ConfigStore(new KimiHome(temp.Path), _ => null);
         File.WriteAllText(store.Home.ConfigFile, toml);
         return store.Load().Validate();

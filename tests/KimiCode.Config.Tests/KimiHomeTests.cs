@@ -31,7 +31,7 @@ public sealed class KimiHomeTests
             return;
         }
 
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var dir = Path.Combine(temp.Path, "secret");
         Directory.CreateDirectory(dir);
         File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
@@ -44,7 +44,7 @@ public sealed class KimiHomeTests
     [Fact]
     public void AtomicFile_WriteAllText_ReplacesContentWithOwnerOnlyFileAndNoTempLeft()
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempFolder("kimi-config-tests");
         var path = Path.Combine(temp.Path, "f.json");
         File.WriteAllText(path, "old");
 

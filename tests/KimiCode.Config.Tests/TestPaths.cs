@@ -7,16 +7,8 @@ internal static class TestPaths
     {
         get
         {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "tests", "data", "toml-test", "tests");
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-
-            throw new InvalidOperationException($"tests/data/toml-test not found above {AppContext.BaseDirectory}");
+            var path = Path.Combine(RepositoryRoot.Path, "tests", "data", "toml-test", "tests");
+            return Directory.Exists(path) ? path : throw new InvalidOperationException($"{path} not found");
         }
     }
 

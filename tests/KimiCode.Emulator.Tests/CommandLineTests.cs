@@ -43,10 +43,10 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Cli_PortZero_PrintsListeningServesModelsAndStopsOnSigterm()
     {
-        using var process = Start("--port", "0", "--api-key", "sk-cli");
+        using var process = Process.Start(EmulatorProcess("--port", "0", "--api-key", "sk-cli")) ?? throw new InvalidOperationException("could not start kimi-emulator");
         try
         {
-            var line = await process.StandardOutput.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Ct);
+            var line = await process.StandardOutput.ReadLineAsync(Ct).AsTask().WaitAsync(TestTimeouts.Default, Ct);
             Assert.NotNull(line);
             Assert.Matches("^listening http://127\\.0\\.0\\.1:[0-9]+$", line);
             var baseUrl = line["listening ".Length..];
@@ -63,7 +63,7 @@ public sealed class CommandLineTests
             {
                 using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
                 await kill.WaitForExitAsync(Ct);
-                await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+                await process.WaitForExitAsync(Ct).WaitAsync(TestTimeouts.Default, Ct);
                 Assert.Equal(0, process.ExitCode);
                 Assert.Equal("", (await process.StandardOutput.ReadToEndAsync(Ct)).Trim());
             }
@@ -80,14 +80,11 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Cli_BadFlag_ExitCodeTwoWithUsageOnStderr()
     {
-        using var process = Start("--no-such-flag");
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        var result = await ChildProcess.RunAsync(EmulatorProcess("--no-such-flag"), stdin: null, Ct);
 
-        Assert.Equal(2, process.ExitCode);
-        Assert.Equal("", await stdout);
-        var error = await stderr;
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        var error = result.Stderr;
         Assert.StartsWith("kimi-emulator: unknown option '--no-such-flag'", error, StringComparison.Ordinal);
         Assert.Contains("usage: kimi-emulator", error, StringComparison.Ordinal);
     }
@@ -95,64 +92,30 @@ public sealed class CommandLineTests
     [Fact]
     public async Task StartAsync_ScriptPath_TurnsLoadedFromFile()
     {
-        var dir = Directory.CreateTempSubdirectory("kimi-emulator-test-");
-        try
-        {
-            var script = Path.Combine(dir.FullName, "script.json");
-            await File.WriteAllTextAsync(script, """{"turns":[{"text":"one"},{"text":"two"}]}""", Ct);
-            var options = new EmulatorOptions { ScriptPath = script };
-            await using var emulator = await KimiEmulator.StartAsync(options, Ct);
-            Assert.Equal(2, emulator.State.ScriptTurnsRemaining);
-            Assert.StartsWith("http://127.0.0.1:", emulator.BaseUrl, StringComparison.Ordinal);
-            Assert.Equal(emulator.BaseUrl + "/coding/v1", emulator.CodingBaseUrl);
-            Assert.Equal(emulator.BaseUrl + "/v1", emulator.OpenPlatformBaseUrl);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        using var dir = new TempFolder("kimi-emulator-test");
+        var script = Path.Combine(dir.Path, "script.json");
+        await File.WriteAllTextAsync(script, """{"turns":[{"text":"one"},{"text":"two"}]}""", Ct);
+        var options = new EmulatorOptions { ScriptPath = script };
+        await using var emulator = await KimiEmulator.StartAsync(options, Ct);
+        Assert.Equal(2, emulator.State.ScriptTurnsRemaining);
+        Assert.StartsWith("http://127.0.0.1:", emulator.BaseUrl, StringComparison.Ordinal);
+        Assert.Equal(emulator.BaseUrl + "/coding/v1", emulator.CodingBaseUrl);
+        Assert.Equal(emulator.BaseUrl + "/v1", emulator.OpenPlatformBaseUrl);
     }
 
     [Fact]
     public async Task Cli_InvalidScriptFile_ExitOneWithReason()
     {
-        var dir = Directory.CreateTempSubdirectory("kimi-emulator-test-");
-        try
-        {
-            var script = Path.Combine(dir.FullName, "bad.json");
-            await File.WriteAllTextAsync(script, """{"turns":"nope"}""", Ct);
-            using var process = Start("--script", script);
-            var stderr = process.StandardError.ReadToEndAsync(Ct);
-            var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-            await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        using var dir = new TempFolder("kimi-emulator-test");
+        var script = Path.Combine(dir.Path, "bad.json");
+        await File.WriteAllTextAsync(script, """{"turns":"nope"}""", Ct);
+        var result = await ChildProcess.RunAsync(EmulatorProcess("--script", script), stdin: null, Ct);
 
-            Assert.Equal(1, process.ExitCode);
-            Assert.Equal("", await stdout);
-            Assert.Contains("turns", await stderr, StringComparison.Ordinal);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        Assert.Contains("turns", result.Stderr, StringComparison.Ordinal);
     }
 
-    private static Process Start(params string[] args)
-    {
-        // The emulator assembly is copied next to the tests with its runtimeconfig; run it through the same dotnet host.
-        var dll = typeof(KimiEmulator).Assembly.Location;
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var info = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(dll);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start kimi-emulator");
-    }
+    // The emulator assembly is copied next to the tests with its runtimeconfig; run it through the same dotnet host.
+    private static ProcessStartInfo EmulatorProcess(params string[] args) => ChildProcess.DotnetExec(typeof(KimiEmulator).Assembly.Location, args);
 }

@@ -49,7 +49,7 @@ public sealed class InterruptionEndToEndTests
 
     private static async Task<int> WaitForPidAsync(string pidFile)
     {
-        using var timeout = new CancellationTokenSource(KimiProcess.DefaultTimeout);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         while (true)
         {
             if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
@@ -63,7 +63,7 @@ public sealed class InterruptionEndToEndTests
 
     private static async Task WaitUntilGoneAsync(int pid)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         while (File.Exists($"/proc/{pid}/stat") && !IsZombie(pid))
         {
             await Task.Delay(20, timeout.Token);

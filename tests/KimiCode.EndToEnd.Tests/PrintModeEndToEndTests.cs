@@ -27,7 +27,7 @@ public sealed class PrintModeEndToEndTests
     {
         await using var home = await TestHome.StartWithApiKeyAsync(Key);
         var work = home.Workspace(("a.txt", "alpha\n"), ("b.txt", "beta\n"));
-        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoRoot(), "docs", "stream-json.schema.json")));
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "stream-json.schema.json")));
 
         var result = await home.RunAsync("-p", "read both\ntool: Read {\"file_path\":\"a.txt\"}\ntool: Read {\"file_path\":\"b.txt\"}", "-w", work, "--output-format", "stream-json");
 
@@ -145,18 +145,5 @@ public sealed class PrintModeEndToEndTests
     {
         var last = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
         return JsonDocument.Parse(last).RootElement.GetProperty("session_id").GetString()!;
-    }
-
-    internal static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "KimiCode.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("KimiCode.slnx not found above " + AppContext.BaseDirectory);
     }
 }

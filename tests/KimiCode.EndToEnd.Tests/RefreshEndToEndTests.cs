@@ -124,7 +124,7 @@ public sealed class RefreshEndToEndTests
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
-        using var timeout = new CancellationTokenSource(KimiProcess.DefaultTimeout);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         while (!condition())
         {
             await Task.Delay(50, timeout.Token);

@@ -5,12 +5,14 @@ namespace KimiCode.EndToEnd.Tests;
 /// <summary>A temporary KIMI_CODE_HOME wired to an in-process emulator, deleted afterwards.</summary>
 internal sealed class TestHome : IAsyncDisposable
 {
-    public const string Slot = "kimi-code";
+    public const string Slot = HomeFiles.ManagedSlot;
 
-    private TestHome(KimiEmulator emulator, string root)
+    private readonly TempFolder _folder;
+
+    private TestHome(KimiEmulator emulator, TempFolder folder)
     {
         Emulator = emulator;
-        Root = root;
+        _folder = folder;
         Environment = new Dictionary<string, string>
         {
             ["KIMI_CODE_OAUTH_HOST"] = emulator.BaseUrl,
@@ -20,51 +22,39 @@ internal sealed class TestHome : IAsyncDisposable
 
     public KimiEmulator Emulator { get; }
 
-    public string Root { get; }
+    public string Root => _folder.Path;
 
     public Dictionary<string, string> Environment { get; }
 
-    public string ConfigPath => Path.Combine(Root, "config.toml");
+    public string ConfigPath => HomeFiles.ConfigPath(Root);
 
-    public string CredentialPath => Path.Combine(Root, "credentials", Slot + ".json");
+    public string CredentialPath => HomeFiles.CredentialPath(Root, Slot);
 
     public static async Task<TestHome> StartAsync(Action<EmulatorOptions>? configure = null)
     {
         var options = new EmulatorOptions { PollIntervalSeconds = 1 };
         configure?.Invoke(options);
         var emulator = await KimiEmulator.StartAsync(options, CancellationToken.None);
-        var root = Path.Combine(Path.GetTempPath(), "kimi-e2e-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(root);
-        return new TestHome(emulator, root);
+        return new TestHome(emulator, new TempFolder("kimi-e2e"));
     }
 
     /// <summary>A home whose config has one API-key provider (<c>kimi-code</c>) on the emulator's coding API, plus the text <paramref name="extraConfig"/> makes for the running emulator.</summary>
     public static async Task<TestHome> StartWithApiKeyAsync(string key, Func<KimiEmulator, string>? extraConfig = null)
     {
         var home = await StartAsync(o => o.ApiKeys.Add(key));
-        File.WriteAllText(home.ConfigPath, $"""
-            default_model = "kimi-code/kimi-for-coding"
-
-            [providers.kimi-code]
-            type = "kimi"
-            api_key = "{key}"
-            base_url = "{home.Emulator.CodingBaseUrl}"
-
-            [models."kimi-code/kimi-for-coding"]
-            provider = "kimi-code"
-            model = "kimi-for-coding"
-            max_context_size = 262144
-
-            {extraConfig?.Invoke(home.Emulator)}
-            """);
+        HomeFiles.WriteConfig(
+            home.Root,
+            HomeFiles.DefaultModel("kimi-code/kimi-for-coding"),
+            HomeFiles.ApiKeyProvider("kimi-code", key, home.Emulator.CodingBaseUrl),
+            HomeFiles.Model("kimi-code/kimi-for-coding", "kimi-code", "kimi-for-coding", 262144),
+            extraConfig?.Invoke(home.Emulator) ?? "");
         return home;
     }
 
     /// <summary>The folder the agent works in (<c>{Root}/work</c>), with <paramref name="files"/> written into it.</summary>
     public string Workspace(params (string Name, string Text)[] files)
     {
-        var work = Path.Combine(Root, "work");
-        Directory.CreateDirectory(work);
+        var work = _folder.Folder("work");
         foreach (var (name, text) in files)
         {
             File.WriteAllText(Path.Combine(work, name), text);
@@ -77,7 +67,7 @@ internal sealed class TestHome : IAsyncDisposable
 
     public Task<ProcessResult> RunWithInputAsync(string stdin, params string[] args) => KimiProcess.RunAsync(Root, Environment, stdin, args);
 
-    public RunningKimi Start(params string[] args) => RunningKimi.Start(Root, Environment, args);
+    public RunningKimi Start(params string[] args) => KimiProcess.Start(Root, Environment, args);
 
     /// <summary>A managed OAuth provider (as after `kimi login`) and a stored credential from the emulator.</summary>
     public IssuedTokens LogInDirectly(TimeSpan? accessTokenLifetime = null)
@@ -88,47 +78,14 @@ internal sealed class TestHome : IAsyncDisposable
         return tokens;
     }
 
-    public void WriteManagedConfig() => File.WriteAllText(ConfigPath, $"""
-        default_model = "kimi-code/kimi-for-coding"
+    public void WriteManagedConfig() => HomeFiles.WriteConfig(Root, HomeFiles.ManagedOAuthConfig(Emulator.CodingBaseUrl, Emulator.BaseUrl));
 
-        [providers."managed:kimi-code"]
-        type = "kimi"
-        api_key = ""
-        base_url = "{Emulator.CodingBaseUrl}"
-
-        [providers."managed:kimi-code".oauth]
-        storage = "file"
-        key = "oauth/{Slot}"
-        oauth_host = "{Emulator.BaseUrl}"
-
-        [models."kimi-code/kimi-for-coding"]
-        provider = "managed:kimi-code"
-        model = "kimi-for-coding"
-        max_context_size = 262144
-        capabilities = [ "thinking", "tool_use" ]
-
-        """);
-
-    public void WriteCredential(string accessToken, string refreshToken, DateTimeOffset expiresAt, int expiresIn)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(CredentialPath)!);
-        File.WriteAllText(CredentialPath, $$"""
-            {"access_token":"{{accessToken}}","refresh_token":"{{refreshToken}}","expires_at":{{expiresAt.ToUnixTimeSeconds()}},"scope":"kimi-code","token_type":"Bearer","expires_in":{{expiresIn}}}
-            """);
-    }
+    public void WriteCredential(string accessToken, string refreshToken, DateTimeOffset expiresAt, int expiresIn) =>
+        HomeFiles.WriteOAuthCredential(Root, accessToken, refreshToken, expiresAt, expiresIn, Slot);
 
     public async ValueTask DisposeAsync()
     {
         await Emulator.DisposeAsync();
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        _folder.Dispose();
     }
 }

@@ -43,7 +43,7 @@ public sealed class NdjsonChannelTests
         using var cancellation = new CancellationTokenSource();
 
         Task first = channel.WriteLineAsync(Bytes("first"), CancellationToken.None);
-        await output.Started.WaitAsync(AcpTestClient.Timeout, TestContext.Current.CancellationToken);
+        await output.Started.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
         Task second = channel.WriteLineAsync(Bytes("second"), cancellation.Token);
         await cancellation.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
@@ -62,7 +62,7 @@ public sealed class NdjsonChannelTests
         using var cancellation = new CancellationTokenSource();
 
         Task write = channel.WriteLineAsync(Bytes("{\"jsonrpc\":\"2.0\",\"method\":\"m\"}"), cancellation.Token);
-        await output.Started.WaitAsync(AcpTestClient.Timeout, TestContext.Current.CancellationToken);
+        await output.Started.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
         await cancellation.CancelAsync();
         output.Release();
         await write;

@@ -22,8 +22,8 @@ public sealed class OutgoingRequestsTests
         Assert.True(peer.Requests.Complete(ids["/two"], Json.Parse("""{"content":"second"}"""), null));
         Assert.True(peer.Requests.Complete(ids["/one"], Json.Parse("""{"content":"first"}"""), null));
 
-        Assert.Equal("first", (await one.WaitAsync(AcpTestClient.Timeout, TestContext.Current.CancellationToken)).Content);
-        Assert.Equal("second", (await two.WaitAsync(AcpTestClient.Timeout, TestContext.Current.CancellationToken)).Content);
+        Assert.Equal("first", (await one.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken)).Content);
+        Assert.Equal("second", (await two.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken)).Content);
         Assert.Equal(0, peer.Requests.PendingCount);
     }
 
@@ -36,7 +36,7 @@ public sealed class OutgoingRequestsTests
             AcpJsonContext.Default.ReadTextFileRequest, AcpJsonContext.Default.ReadTextFileResponse, CancellationToken.None);
         peer.Requests.Complete(peer.SentRequests().Single().GetProperty("id"), null, Json.Parse("""{"code":-32002,"message":"no such file","data":{"path":"/missing"}}"""));
 
-        AcpException error = await Assert.ThrowsAsync<AcpException>(() => request.WaitAsync(AcpTestClient.Timeout, TestContext.Current.CancellationToken));
+        AcpException error = await Assert.ThrowsAsync<AcpException>(() => request.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken));
         Assert.Equal(-32002, error.Code);
         Assert.Equal("no such file", error.Message);
         Assert.Equal("/missing", error.ErrorData!.Value.Text("path"));
@@ -58,7 +58,7 @@ public sealed class OutgoingRequestsTests
         Assert.False(request.IsCompleted);
         Assert.Equal(1, peer.Requests.PendingCount);
         peer.Requests.Complete(peer.SentRequests().Single().GetProperty("id"), Json.Parse("""{"content":"real"}"""), null);
-        Assert.Equal("real", (await request.WaitAsync(AcpTestClient.Timeout, TestContext.Current.CancellationToken)).Content);
+        Assert.Equal("real", (await request.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken)).Content);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class OutgoingRequestsTests
 
         await cancellation.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request.WaitAsync(AcpTestClient.Timeout, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken));
         Assert.Equal(0, peer.Requests.PendingCount);
         Assert.False(peer.Requests.Complete(id, Json.Parse("""{"content":"late"}"""), null));
         JsonElement cancel = peer.Sent().Single(m => m.TryGetProperty("method", out JsonElement method) && method.GetString() == AcpMethods.CancelRequest);

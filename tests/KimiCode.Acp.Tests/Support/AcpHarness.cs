@@ -63,7 +63,7 @@ internal sealed class AcpConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Client.DisposeAsync();
-        await ServerTask.WaitAsync(AcpTestClient.Timeout);
+        await ServerTask.WaitAsync(TestTimeouts.Default);
         Server.Dispose();
     }
 }
@@ -80,17 +80,19 @@ internal sealed class AcpHarness : IAsyncDisposable
 
     private readonly List<AcpConnection> _connections = [];
 
-    private AcpHarness(KimiEmulator emulator, string root, Dictionary<string, string> environment)
+    private readonly TempFolder _folder;
+
+    private AcpHarness(KimiEmulator emulator, TempFolder folder, Dictionary<string, string> environment)
     {
         Emulator = emulator;
-        Root = root;
+        _folder = folder;
         Environment = environment;
         Main = Connect();
     }
 
     public KimiEmulator Emulator { get; }
 
-    public string Root { get; }
+    public string Root => _folder.Path;
 
     public string Home => Path.Combine(Root, "home");
 
@@ -119,40 +121,23 @@ internal sealed class AcpHarness : IAsyncDisposable
     {
         KimiEmulator emulator = await KimiEmulator.StartAsync(new EmulatorOptions(), CancellationToken.None);
         emulator.State.AddApiKey(ApiKey);
-        string root = Path.Combine(Path.GetTempPath(), "kimi-acp-" + Guid.NewGuid().ToString("N"));
-        string home = Path.Combine(root, "home");
-        Directory.CreateDirectory(home);
-        Directory.CreateDirectory(Path.Combine(root, "work"));
+        var folder = new TempFolder("kimi-acp");
+        string home = folder.Folder("home");
+        folder.Folder("work");
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["KIMI_CODE_HOME"] = home,
-            ["HOME"] = Path.Combine(root, "user-home"),
+            ["HOME"] = Path.Combine(folder.Path, "user-home"),
         };
         switch (kind)
         {
             case HomeKind.ApiKey:
-                File.WriteAllText(Path.Combine(home, "config.toml"), $"""
-                    default_model = "{ModelAlias}"
-
-                    [providers.test]
-                    type = "kimi"
-                    base_url = "{emulator.CodingBaseUrl}"
-                    api_key = "{ApiKey}"
-
-                    [providers.test.custom_headers]
-                    X-Acp-Test = "from-config"
-
-                    [models."{ModelAlias}"]
-                    provider = "test"
-                    model = "kimi-for-coding"
-                    max_context_size = 131072
-                    display_name = "Kimi for Coding (test)"
-
-                    [models."test/second"]
-                    provider = "test"
-                    model = "kimi-for-coding"
-                    max_context_size = 65536
-                    """);
+                HomeFiles.WriteConfig(
+                    home,
+                    HomeFiles.DefaultModel(ModelAlias),
+                    HomeFiles.ApiKeyProvider("test", ApiKey, emulator.CodingBaseUrl, ("X-Acp-Test", "from-config")),
+                    HomeFiles.Model(ModelAlias, "test", "kimi-for-coding", 131072, displayName: "Kimi for Coding (test)"),
+                    HomeFiles.Model("test/second", "test", "kimi-for-coding", 65536));
                 break;
             case HomeKind.EnvironmentKey:
                 environment["KIMI_API_KEY"] = ApiKey;
@@ -162,32 +147,12 @@ internal sealed class AcpHarness : IAsyncDisposable
                 var tokens = emulator.State.IssueTokens();
                 environment["KIMI_CODE_OAUTH_HOST"] = emulator.BaseUrl;
                 environment["KIMI_CODE_BASE_URL"] = emulator.CodingBaseUrl;
-                File.WriteAllText(Path.Combine(home, "config.toml"), $"""
-                    default_model = "kimi-code/kimi-for-coding"
-
-                    [providers."managed:kimi-code"]
-                    type = "kimi"
-                    api_key = ""
-                    base_url = "{emulator.CodingBaseUrl}"
-
-                    [providers."managed:kimi-code".oauth]
-                    storage = "file"
-                    key = "oauth/kimi-code"
-                    oauth_host = "{emulator.BaseUrl}"
-
-                    [models."kimi-code/kimi-for-coding"]
-                    provider = "managed:kimi-code"
-                    model = "kimi-for-coding"
-                    max_context_size = 262144
-                    capabilities = [ "thinking", "tool_use" ]
-                    """);
-                Directory.CreateDirectory(Path.Combine(home, "credentials"));
-                File.WriteAllText(Path.Combine(home, "credentials", "kimi-code.json"),
-                    $$"""{"access_token":"{{tokens.AccessToken}}","refresh_token":"{{tokens.RefreshToken}}","expires_at":{{DateTimeOffset.UtcNow.AddSeconds(tokens.ExpiresIn).ToUnixTimeSeconds()}},"scope":"kimi-code","token_type":"Bearer","expires_in":{{tokens.ExpiresIn}}}""");
+                HomeFiles.WriteConfig(home, HomeFiles.ManagedOAuthConfig(emulator.CodingBaseUrl, emulator.BaseUrl));
+                HomeFiles.WriteOAuthCredential(home, tokens.AccessToken, tokens.RefreshToken, DateTimeOffset.UtcNow.AddSeconds(tokens.ExpiresIn), tokens.ExpiresIn);
                 break;
         }
 
-        return new AcpHarness(emulator, root, environment);
+        return new AcpHarness(emulator, folder, environment);
     }
 
     public Task<JsonElement> InitializeAsync(string capabilities = DefaultCapabilities) => InitializeAsync(Client, capabilities);
@@ -222,15 +187,6 @@ internal sealed class AcpHarness : IAsyncDisposable
         }
 
         await Emulator.DisposeAsync();
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        _folder.Dispose();
     }
 }

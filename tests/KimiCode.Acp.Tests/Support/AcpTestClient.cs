@@ -19,8 +19,6 @@ internal sealed record ClientReply(string? ResultJson, int ErrorCode = 0, string
 /// </summary>
 internal sealed class AcpTestClient : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     private readonly StreamReader _reader;
     private readonly Stream _toAgent;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -60,7 +58,7 @@ internal sealed class AcpTestClient : IAsyncDisposable
     /// <summary>The next request the agent sent (its method, id and params).</summary>
     public async Task<JsonElement> NextAgentRequestAsync()
     {
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         return await _agentRequests.Reader.ReadAsync(timeout.Token);
     }
 
@@ -74,7 +72,7 @@ internal sealed class AcpTestClient : IAsyncDisposable
         // Raw newlines can only be whitespace in JSON; one message must stay on one line.
         string compact = paramsJson.ReplaceLineEndings(" ");
         await SendLineAsync($$"""{"jsonrpc":"2.0","id":{{id}},"method":"{{method}}","params":{{compact}}}""");
-        return await completion.Task.WaitAsync(Timeout);
+        return await completion.Task.WaitAsync(TestTimeouts.Default);
     }
 
     /// <summary>Sends a request; fails the test when it is answered with an error.</summary>
@@ -115,7 +113,7 @@ internal sealed class AcpTestClient : IAsyncDisposable
     /// <summary>The next response that no request of this client waits for (answers to raw lines).</summary>
     public async Task<JsonElement> NextUnmatchedResponseAsync()
     {
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         return await _unmatched.Reader.ReadAsync(timeout.Token);
     }
 
@@ -125,7 +123,7 @@ internal sealed class AcpTestClient : IAsyncDisposable
     /// <summary>The next <c>session/update</c> whose update matches (earlier ones are consumed).</summary>
     public async Task<JsonElement> NextUpdateAsync(Func<JsonElement, bool> match)
     {
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         while (true)
         {
             JsonElement notification = await _notifications.Reader.ReadAsync(timeout.Token);
@@ -140,7 +138,7 @@ internal sealed class AcpTestClient : IAsyncDisposable
     /// <summary>The next notification with <paramref name="method"/> (earlier ones are consumed).</summary>
     public async Task<JsonElement> NextNotificationAsync(string method)
     {
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         while (true)
         {
             JsonElement notification = await _notifications.Reader.ReadAsync(timeout.Token);
@@ -176,7 +174,7 @@ internal sealed class AcpTestClient : IAsyncDisposable
         {
         }
 
-        await _pump.WaitAsync(Timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _pump.WaitAsync(TestTimeouts.Default).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _writeLock.Dispose();
     }
 

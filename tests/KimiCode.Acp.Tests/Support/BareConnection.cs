@@ -41,7 +41,7 @@ internal sealed class BareConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Client.DisposeAsync();
-        await Run.WaitAsync(AcpTestClient.Timeout);
+        await Run.WaitAsync(TestTimeouts.Default);
         Connection.Dispose();
     }
 }

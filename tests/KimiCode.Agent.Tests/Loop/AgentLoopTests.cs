@@ -405,7 +405,7 @@ public sealed class AgentLoopTests
         AgentSession session = await h.CreateSessionAsync();
 
         Task<List<AgentEvent>> first = AgentHarness.RunAsync(session, "one");
-        await h.Bash.Started.Task.WaitAsync(AgentHarness.Timeout, AgentHarness.Ct);
+        await h.Bash.Started.Task.WaitAsync(TestTimeouts.Default, AgentHarness.Ct);
         await Assert.ThrowsAsync<InvalidOperationException>(() => AgentHarness.RunAsync(session, "two"));
         h.Bash.Release.SetResult("done");
         Assert.Equal(new TurnEnded(StopReason.EndTurn), (await first)[^1]);

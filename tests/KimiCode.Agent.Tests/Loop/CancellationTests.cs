@@ -27,7 +27,7 @@ public sealed class CancellationTests
             events.Add(agentEvent);
             if (agentEvent is ToolCallStarted { CallId: "r2" })
             {
-                await h.Bash.Started.Task.WaitAsync(AgentHarness.Timeout, AgentHarness.Ct);
+                await h.Bash.Started.Task.WaitAsync(TestTimeouts.Default, AgentHarness.Ct);
                 await cts.CancelAsync();
             }
         }
@@ -92,7 +92,7 @@ public sealed class CancellationTests
         {
             if (agentEvent is ToolCallStarted)
             {
-                await h.Bash.Started.Task.WaitAsync(AgentHarness.Timeout, AgentHarness.Ct);
+                await h.Bash.Started.Task.WaitAsync(TestTimeouts.Default, AgentHarness.Ct);
                 break;
             }
         }

@@ -4,22 +4,19 @@ namespace KimiCode.Agent.Tests.Loop;
 
 public sealed class SystemPromptTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "kimi-prompt-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("kimi-prompt-tests");
 
-    public SystemPromptTests()
-    {
-        Directory.CreateDirectory(_root);
-    }
+    private string Root => _temp.Path;
 
     [Fact]
     public void Build_InRepository_IncludesAgentsFilesFromRootToWorkingDirectory()
     {
-        string repo = Path.Combine(_root, "repo");
+        string repo = Path.Combine(Root, "repo");
         string sub = Path.Combine(repo, "src");
         string cwd = Path.Combine(sub, "app");
         Directory.CreateDirectory(cwd);
         Directory.CreateDirectory(Path.Combine(repo, ".git"));
-        File.WriteAllText(Path.Combine(_root, "AGENTS.md"), "OUTSIDE THE REPO");
+        File.WriteAllText(Path.Combine(Root, "AGENTS.md"), "OUTSIDE THE REPO");
         File.WriteAllText(Path.Combine(repo, "AGENTS.md"), "ROOT RULES");
         File.WriteAllText(Path.Combine(sub, "AGENTS.md"), "SRC RULES");
         File.WriteAllText(Path.Combine(cwd, "AGENTS.md"), "APP RULES");
@@ -45,7 +42,7 @@ public sealed class SystemPromptTests : IDisposable
     [Fact]
     public void Discover_OutsideRepository_OnlyWorkingDirectoryFile()
     {
-        string parent = Path.Combine(_root, "plain");
+        string parent = Path.Combine(Root, "plain");
         string cwd = Path.Combine(parent, "child");
         Directory.CreateDirectory(cwd);
         File.WriteAllText(Path.Combine(parent, "AGENTS.md"), "PARENT");
@@ -60,7 +57,7 @@ public sealed class SystemPromptTests : IDisposable
     [Fact]
     public void Build_NoAgentsFiles_HasNoProjectSection()
     {
-        string prompt = SystemPrompt.Build(_root, "Linux", new DateOnly(2026, 1, 2), []);
+        string prompt = SystemPrompt.Build(Root, "Linux", new DateOnly(2026, 1, 2), []);
 
         Assert.DoesNotContain("AGENTS.md", prompt, StringComparison.Ordinal);
         Assert.Contains("coding agent", prompt, StringComparison.Ordinal);
@@ -69,7 +66,7 @@ public sealed class SystemPromptTests : IDisposable
     [Fact]
     public void Discover_GitFileInsteadOfFolder_CountsAsRepositoryRoot()
     {
-        string worktree = Path.Combine(_root, "worktree");
+        string worktree = Path.Combine(Root, "worktree");
         string cwd = Path.Combine(worktree, "lib");
         Directory.CreateDirectory(cwd);
         File.WriteAllText(Path.Combine(worktree, ".git"), "gitdir: /elsewhere");
@@ -78,14 +75,5 @@ public sealed class SystemPromptTests : IDisposable
         Assert.Equal(["TOP"], AgentsFile.Discover(cwd).Select(f => f.Content));
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 }

@@ -110,7 +110,7 @@ public sealed class ResumeTests
         {
             if (agentEvent is ToolCallStarted)
             {
-                await h.Bash.Started.Task.WaitAsync(AgentHarness.Timeout, AgentHarness.Ct);
+                await h.Bash.Started.Task.WaitAsync(TestTimeouts.Default, AgentHarness.Ct);
                 await cts.CancelAsync();
             }
         }

@@ -17,17 +17,14 @@ internal sealed class AgentHarness : IAsyncDisposable
 {
     public const string ApiKey = "sk-agent-tests";
 
-    /// <summary>Safety net only: nothing waits for it unless something is broken.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly TempFolder _folder = new("kimi-agent-tests");
 
-    private AgentHarness(KimiEmulator emulator, string root, FakeTimeProvider time, RetryOptions retry, TimeProvider? providerTime)
+    private AgentHarness(KimiEmulator emulator, FakeTimeProvider time, RetryOptions retry, TimeProvider? providerTime)
     {
         Emulator = emulator;
-        Root = root;
         Time = time;
-        WorkDir = Path.Combine(root, "work");
-        Directory.CreateDirectory(WorkDir);
-        Home = new KimiHome(Path.Combine(root, "home"));
+        WorkDir = _folder.Folder("work");
+        Home = new KimiHome(Path.Combine(Root, "home"));
         Store = new SessionStore(Home);
         ClientOptions = new KimiProviderOptions
         {
@@ -53,7 +50,7 @@ internal sealed class AgentHarness : IAsyncDisposable
 
     public EmulatorState State => Emulator.State;
 
-    public string Root { get; }
+    public string Root => _folder.Path;
 
     public string WorkDir { get; }
 
@@ -92,9 +89,7 @@ internal sealed class AgentHarness : IAsyncDisposable
         var options = new EmulatorOptions { TimeProvider = time };
         options.ApiKeys.Add(ApiKey);
         KimiEmulator emulator = await KimiEmulator.StartAsync(options, Ct);
-        string root = Path.Combine(Path.GetTempPath(), "kimi-agent-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(root);
-        return new AgentHarness(emulator, root, time, retry ?? new RetryOptions { MaxAttempts = 1 }, providerTime);
+        return new AgentHarness(emulator, time, retry ?? new RetryOptions { MaxAttempts = 1 }, providerTime);
     }
 
     public AgentSessionOptions Options(
@@ -169,15 +164,6 @@ internal sealed class AgentHarness : IAsyncDisposable
     {
         Client.Dispose();
         await Emulator.DisposeAsync();
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        _folder.Dispose();
     }
 }

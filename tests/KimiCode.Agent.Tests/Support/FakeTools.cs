@@ -79,7 +79,7 @@ internal sealed class FakeReadTool(ExecutionLog log) : FakeTool("Read", """{"typ
                     _together.TrySetResult();
                 }
 
-                await _together.Task.WaitAsync(AgentHarness.Timeout, ct);
+                await _together.Task.WaitAsync(TestTimeouts.Default, ct);
             }
 
             string text = await context.Files.ReadTextAsync(full, ct);

@@ -82,7 +82,7 @@ public sealed class BashToolTests
         var call = _tool.PrepareOk(Args(("command", "echo one; echo two")), workspace.Context);
         var progress = new RecordingProgress();
 
-        using var timeout = new CancellationTokenSource(ToolTestWorkspace.DefaultTimeout);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         await call.ExecuteAsync(progress, timeout.Token);
 
         Assert.Equal("one\ntwo\n", progress.Text);
@@ -132,10 +132,10 @@ public sealed class LocalCommandRunnerTests
             new CommandRequest($"sleep 1000 & echo $! > '{pidFile}'; echo started; wait", workspace.WorkingDirectory, TimeSpan.FromMinutes(5), 10_000),
             started,
             cancel.Token);
-        await started.Seen.WaitAsync(ToolTestWorkspace.DefaultTimeout, TestContext.Current.CancellationToken);
+        await started.Seen.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
         await cancel.CancelAsync();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(ToolTestWorkspace.DefaultTimeout, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken));
         await ProcessProbe.AssertGoneAsync(int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture));
     }
 
@@ -152,9 +152,9 @@ public sealed class LocalCommandRunnerTests
             new CommandRequest($"sleep 1000 & echo $! > '{pidFile}'; echo started; wait", workspace.WorkingDirectory, TimeSpan.FromSeconds(5), 10_000),
             started,
             TestContext.Current.CancellationToken);
-        await started.Seen.WaitAsync(ToolTestWorkspace.DefaultTimeout, TestContext.Current.CancellationToken);
+        await started.Seen.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
         time.Advance(TimeSpan.FromSeconds(5));
-        var result = await run.WaitAsync(ToolTestWorkspace.DefaultTimeout, TestContext.Current.CancellationToken);
+        var result = await run.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
 
         Assert.True(result.TimedOut);
         Assert.Null(result.ExitCode);
@@ -171,7 +171,7 @@ public sealed class LocalCommandRunnerTests
         var result = await runner.RunAsync(
             new CommandRequest("echo FIRST; seq 1 100000; echo LAST", workspace.WorkingDirectory, TimeSpan.FromMinutes(1), 1000),
             null,
-            TestContext.Current.CancellationToken).WaitAsync(ToolTestWorkspace.DefaultTimeout, TestContext.Current.CancellationToken);
+            TestContext.Current.CancellationToken).WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
 
         Assert.True(result.Truncated);
         Assert.Equal(0, result.ExitCode);
@@ -190,7 +190,7 @@ public sealed class LocalCommandRunnerTests
         var result = await runner.RunAsync(
             new CommandRequest("for i in $(seq 1 500); do printf 'é€😀'; done", workspace.WorkingDirectory, TimeSpan.FromMinutes(1), 101),
             null,
-            TestContext.Current.CancellationToken).WaitAsync(ToolTestWorkspace.DefaultTimeout, TestContext.Current.CancellationToken);
+            TestContext.Current.CancellationToken).WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
 
         Assert.True(result.Truncated);
         Assert.DoesNotContain('\uFFFD', result.Output);
@@ -206,7 +206,7 @@ public sealed class LocalCommandRunnerTests
         var result = await runner.RunAsync(
             new CommandRequest($"sleep 1000 & echo $! > '{pidFile}'; echo done", workspace.WorkingDirectory, TimeSpan.FromMinutes(5), 10_000),
             null,
-            TestContext.Current.CancellationToken).WaitAsync(ToolTestWorkspace.DefaultTimeout, TestContext.Current.CancellationToken);
+            TestContext.Current.CancellationToken).WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
 
         var pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
         try
@@ -228,7 +228,7 @@ public sealed class LocalCommandRunnerTests
 
         var run = runner.RunAsync(new CommandRequest("echo hi", workspace.PathOf("missing"), TimeSpan.FromMinutes(1), 1000), null, TestContext.Current.CancellationToken);
 
-        var result = await run.WaitAsync(ToolTestWorkspace.DefaultTimeout, TestContext.Current.CancellationToken);
+        var result = await run.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
         Assert.NotEqual(0, result.ExitCode);
     }
 }
@@ -288,7 +288,7 @@ internal static class ProcessProbe
     /// </summary>
     public static async Task AssertGoneAsync(int pid)
     {
-        var deadline = DateTime.UtcNow + ToolTestWorkspace.DefaultTimeout;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (IsRunning(pid))
         {
             if (DateTime.UtcNow > deadline)

@@ -7,15 +7,11 @@ namespace KimiCode.Agent.Tests.Tools;
 /// <summary>One temporary workspace per test (deleted afterwards) with a real file system and command runner.</summary>
 internal sealed class ToolTestWorkspace : IDisposable
 {
-    /// <summary>A safety net for awaits in tests; nothing is expected to take this long.</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+    private readonly TempFolder _folder = new("kimi-tools-tests");
 
     public ToolTestWorkspace()
     {
-        Root = Path.Combine(Path.GetTempPath(), "kimi-tools-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Root);
-        WorkingDirectory = Path.Combine(Root, "work");
-        Directory.CreateDirectory(WorkingDirectory);
+        WorkingDirectory = _folder.Folder("work");
         Context = new ToolContext
         {
             WorkingDirectory = WorkingDirectory,
@@ -25,7 +21,7 @@ internal sealed class ToolTestWorkspace : IDisposable
     }
 
     /// <summary>The temporary folder; <see cref="WorkingDirectory"/> is its <c>work</c> subfolder, so tests can reach outside it.</summary>
-    public string Root { get; }
+    public string Root => _folder.Path;
 
     public string WorkingDirectory { get; }
 
@@ -49,19 +45,7 @@ internal sealed class ToolTestWorkspace : IDisposable
 
     public string ReadFile(string relative) => File.ReadAllText(PathOf(relative));
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }
 
 /// <summary>Builds tool arguments as JSON (reflection-free) and runs tools.</summary>
@@ -111,7 +95,7 @@ internal static class ToolTesting
     public static async Task<ToolResult> RunAsync(this IAgentTool tool, JsonElement arguments, ToolContext context)
     {
         var call = tool.PrepareOk(arguments, context);
-        using var timeout = new CancellationTokenSource(ToolTestWorkspace.DefaultTimeout);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         return await call.ExecuteAsync(null, timeout.Token);
     }
 

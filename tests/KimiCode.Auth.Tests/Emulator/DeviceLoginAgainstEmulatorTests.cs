@@ -24,7 +24,7 @@ public sealed class DeviceLoginAgainstEmulatorTests
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
             var next = time.NextDelayAsync(stop.Token);
-            var first = await Task.WhenAny(login, next).WaitAsync(DefaultTimeout, Ct);
+            var first = await Task.WhenAny(login, next).WaitAsync(TestTimeouts.Default, Ct);
             if (first == login)
             {
                 await stop.CancelAsync();

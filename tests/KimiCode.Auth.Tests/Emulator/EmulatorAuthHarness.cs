@@ -15,9 +15,6 @@ internal sealed class EmulatorAuthHarness : IAsyncDisposable
 {
     public const string ClientVersion = "9.8.7";
 
-    /// <summary>Safety net only: no test waits on it unless something hangs.</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
-
     public static readonly DateTimeOffset Start = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
 
     /// <summary>Real-clock lock retries kept short, so contention tests stay fast.</summary>
@@ -25,7 +22,7 @@ internal sealed class EmulatorAuthHarness : IAsyncDisposable
     {
         RetryMin = TimeSpan.FromMilliseconds(5),
         RetryMax = TimeSpan.FromMilliseconds(20),
-        Timeout = DefaultTimeout,
+        Timeout = TestTimeouts.Default,
     };
 
     private readonly List<HttpClient> _httpClients = [];
@@ -83,7 +80,7 @@ internal sealed class EmulatorAuthHarness : IAsyncDisposable
             pipeline = handler;
         }
 
-        var http = new HttpClient(pipeline) { Timeout = DefaultTimeout };
+        var http = new HttpClient(pipeline) { Timeout = TestTimeouts.Default };
         lock (_httpClients)
         {
             _httpClients.Add(http);
@@ -119,7 +116,7 @@ internal sealed class EmulatorAuthHarness : IAsyncDisposable
     /// <summary>Whether the emulator accepts <paramref name="accessToken"/> on the coding API right now.</summary>
     public async Task<HttpStatusCode> ModelsStatusAsync(string accessToken)
     {
-        using var http = new HttpClient { Timeout = DefaultTimeout };
+        using var http = new HttpClient { Timeout = TestTimeouts.Default };
         using var request = new HttpRequestMessage(HttpMethod.Get, Emulator.CodingBaseUrl + "/models");
         request.Headers.Authorization = new("Bearer", accessToken);
         request.Headers.TryAddWithoutValidation("X-Msh-Platform", "kimi_cli");

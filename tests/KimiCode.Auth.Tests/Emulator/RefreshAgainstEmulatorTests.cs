@@ -70,7 +70,7 @@ public sealed class RefreshAgainstEmulatorTests
             return await s.GetAccessTokenAsync(Ct);
         })).ToArray();
         go.SetResult();
-        var tokens = await Task.WhenAll(calls).WaitAsync(DefaultTimeout, Ct);
+        var tokens = await Task.WhenAll(calls).WaitAsync(TestTimeouts.Default, Ct);
 
         Assert.Equal(1, h.State.RefreshCount);
         Assert.Equal(0, h.State.RefreshReuseCount);

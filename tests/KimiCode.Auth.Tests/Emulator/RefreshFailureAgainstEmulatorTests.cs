@@ -27,7 +27,7 @@ public sealed class RefreshFailureAgainstEmulatorTests
         var driver = time.DriveAsync(driving.Token);
         try
         {
-            return await Record.ExceptionAsync(() => action().WaitAsync(DefaultTimeout, Ct));
+            return await Record.ExceptionAsync(() => action().WaitAsync(TestTimeouts.Default, Ct));
         }
         finally
         {
@@ -55,7 +55,7 @@ public sealed class RefreshFailureAgainstEmulatorTests
         var secondWait = await time.NextDelayAsync(Ct);
         Assert.Equal([status, status], h.TokenStatuses());
         time.Advance(secondWait);
-        var error = await Assert.ThrowsAsync<AuthException>(() => call.WaitAsync(DefaultTimeout, Ct));
+        var error = await Assert.ThrowsAsync<AuthException>(() => call.WaitAsync(TestTimeouts.Default, Ct));
 
         Assert.Equal(TimeSpan.FromSeconds(1), firstWait);
         Assert.Equal(TimeSpan.FromSeconds(2), secondWait);

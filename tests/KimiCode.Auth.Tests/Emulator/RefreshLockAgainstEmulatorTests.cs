@@ -54,7 +54,7 @@ public sealed class RefreshLockAgainstEmulatorTests
         var driver = time.DriveAsync(driving.Token);
         var waitStarted = time.GetUtcNow();
 
-        var error = await Record.ExceptionAsync(() => h.CreateSource(ShortTimeout).GetAccessTokenAsync(Ct).AsTask().WaitAsync(DefaultTimeout, Ct));
+        var error = await Record.ExceptionAsync(() => h.CreateSource(ShortTimeout).GetAccessTokenAsync(Ct).AsTask().WaitAsync(TestTimeouts.Default, Ct));
         await driving.CancelAsync();
         await driver;
 
@@ -84,7 +84,7 @@ public sealed class RefreshLockAgainstEmulatorTests
         using var driving = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var driver = time.DriveAsync(driving.Token);
 
-        var token = await h.CreateSource(ShortTimeout).GetAccessTokenAsync(Ct).AsTask().WaitAsync(DefaultTimeout, Ct);
+        var token = await h.CreateSource(ShortTimeout).GetAccessTokenAsync(Ct).AsTask().WaitAsync(TestTimeouts.Default, Ct);
         await driving.CancelAsync();
         await driver;
 

@@ -35,21 +35,18 @@ internal sealed class SignallingTimeProvider : FakeTimeProvider
         return timer;
     }
 
-    /// <summary>Safety net only: a regression that never waits fails the test instead of hanging the run.</summary>
-    public static readonly TimeSpan NoDelayRequestedTimeout = TimeSpan.FromSeconds(15);
-
     /// <summary>Waits until the code under test starts its next delay and returns its length.</summary>
     public async Task<TimeSpan> NextDelayAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(NoDelayRequestedTimeout);
+        timeout.CancelAfter(TestTimeouts.Default);
         try
         {
             return await _delays.Reader.ReadAsync(timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"The code under test requested no delay within {NoDelayRequestedTimeout.TotalSeconds} s.");
+            throw new TimeoutException($"The code under test requested no delay within {TestTimeouts.Default.TotalSeconds} s.");
         }
     }
 

@@ -2,18 +2,18 @@ using KimiCode.Config;
 
 namespace KimiCode.Auth.Tests.Infrastructure;
 
-/// <summary>One throw-away home folder per test.</summary>
+/// <summary>One throw-away home folder per test, with the credential store on it.</summary>
 internal sealed class TempHome : IDisposable
 {
+    private readonly TempFolder _folder = new("kimi-auth-tests");
+
     public TempHome()
     {
-        Root = Path.Combine(Path.GetTempPath(), "kimi-auth-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Root);
         Home = new KimiHome(Root);
         Store = new CredentialStore(Home);
     }
 
-    public string Root { get; }
+    public string Root => _folder.Path;
 
     public KimiHome Home { get; }
 
@@ -21,14 +21,5 @@ internal sealed class TempHome : IDisposable
 
     public string LockTarget(string slot = CredentialSlot.DefaultName) => Path.Combine(Home.OAuthDir, slot);
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }

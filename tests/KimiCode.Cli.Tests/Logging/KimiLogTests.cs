@@ -9,17 +9,14 @@ namespace KimiCode.Cli.Tests.Logging;
 
 public sealed class KimiLogTests : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "kimi-log-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("kimi-log-tests");
 
-    private string LogFile => Path.Combine(_dir, "logs", "kimi.log");
+    // Not created: the code under test starts without the folder.
+    private string Dir => Path.Combine(_temp.Path, "home");
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir))
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-    }
+    private string LogFile => Path.Combine(Dir, "logs", "kimi.log");
+
+    public void Dispose() => _temp.Dispose();
 
     [Theory]
     [InlineData("Authorization: Bearer abc.def-ghi", "Authorization: Bearer [redacted]")]
@@ -115,8 +112,8 @@ public sealed class KimiLogTests : IDisposable
     [Fact]
     public void Write_UnwritableFolder_NeverThrows()
     {
-        Directory.CreateDirectory(_dir);
-        File.WriteAllText(Path.Combine(_dir, "logs"), "a file where the folder should be");
+        Directory.CreateDirectory(Dir);
+        File.WriteAllText(Path.Combine(Dir, "logs"), "a file where the folder should be");
         using var log = new KimiLog(() => LogFile, null);
 
         log.CreateLogger("T").LogError("still fine");

@@ -4,9 +4,12 @@ namespace KimiCode.Cli.Tests.Shell;
 
 public sealed class InputHistoryTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "kimi-history-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("kimi-history");
 
-    private string FilePath => Path.Combine(_folder, InputHistory.FileName);
+    // Not created: the code under test starts without the folder.
+    private string Folder => Path.Combine(_temp.Path, "home");
+
+    private string FilePath => Path.Combine(Folder, InputHistory.FileName);
 
     [Fact]
     public void Add_ThenLoadAgain_EntriesSurviveInOrderWithLineBreaks()
@@ -33,7 +36,7 @@ public sealed class InputHistoryTests : IDisposable
     [Fact]
     public void Add_ExistingWorldReadableFile_TightenedTo0600()
     {
-        Directory.CreateDirectory(_folder);
+        Directory.CreateDirectory(Folder);
         File.WriteAllText(FilePath, "old\n");
         File.SetUnixFileMode(FilePath, (UnixFileMode)0b110_100_100);
 
@@ -93,11 +96,5 @@ public sealed class InputHistoryTests : IDisposable
         Assert.Empty(InputHistory.Load(FilePath).Entries);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 }

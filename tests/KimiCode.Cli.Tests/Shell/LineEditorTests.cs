@@ -7,7 +7,7 @@ namespace KimiCode.Cli.Tests.Shell;
 
 public sealed class LineEditorTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "kimi-editor-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new("kimi-editor");
     private readonly TestTerminal _terminal = new(width: 40);
     private readonly FakeTimeProvider _clock = new();
     private readonly InputHistory _history;
@@ -15,11 +15,14 @@ public sealed class LineEditorTests : IDisposable
 
     public LineEditorTests()
     {
-        _history = InputHistory.Load(Path.Combine(_folder, InputHistory.FileName));
+        _history = InputHistory.Load(Path.Combine(Folder, InputHistory.FileName));
         _editor = new LineEditor(new ShellScreen(_terminal.Console), new KeyQueue(_terminal.Keys), _history, new CtrlCGate(_clock), CommandSet.CreateBuiltIn().Completions);
     }
 
-    private Task<EditorResult> Read() => _editor.ReadAsync(new StyledLine().Add("› "), CancellationToken.None).WaitAsync(TestTerminal.Timeout);
+    // Not created: the code under test starts without the folder.
+    private string Folder => Path.Combine(_temp.Path, "home");
+
+    private Task<EditorResult> Read() => _editor.ReadAsync(new StyledLine().Add("› "), CancellationToken.None).WaitAsync(TestTimeouts.Default);
 
     [Fact]
     public async Task Read_TypedTextAndEnter_SubmitsAndLeavesTheLineOnScreen()
@@ -194,11 +197,5 @@ public sealed class LineEditorTests : IDisposable
         Assert.Equal("› " + new string('x', 38) + "\n" + new string('x', 11) + "END", _terminal.Screen.Text);
     }
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
+    public void Dispose() => _temp.Dispose();
 }

@@ -150,7 +150,7 @@ public sealed class ShellAppTests
         shell.Terminal.CtrlC();
         shell.Terminal.CtrlC();
 
-        Assert.Equal(0, await shell.Run.WaitAsync(TestTerminal.Timeout, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await shell.Run.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -442,7 +442,7 @@ public sealed class ShellAppTests
 
         shell.Terminal.Ctrl(ConsoleKey.D);
 
-        Assert.Equal(0, await shell.Run.WaitAsync(TestTerminal.Timeout, TestContext.Current.CancellationToken));
+        Assert.Equal(0, await shell.Run.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken));
         Assert.Contains($"Saved session {shell.App.Session!.Id}; `kimi --continue` picks it up again.", shell.Terminal.Screen.Text);
     }
 

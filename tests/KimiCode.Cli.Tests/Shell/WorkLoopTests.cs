@@ -28,7 +28,7 @@ public sealed class WorkLoopTests
 
         _terminal.CtrlC();
 
-        Assert.Equal(new WorkOutcome<int>(0, Cancelled: true, Exit: false), await run.WaitAsync(TestTerminal.Timeout, TestContext.Current.CancellationToken));
+        Assert.Equal(new WorkOutcome<int>(0, Cancelled: true, Exit: false), await run.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken));
         Assert.DoesNotContain("Working hard", _terminal.Screen.Text); // the spinner is gone
     }
 
@@ -41,7 +41,7 @@ public sealed class WorkLoopTests
         _terminal.CtrlC();
         _terminal.CtrlC();
 
-        Assert.Equal(new WorkOutcome<int>(0, Cancelled: true, Exit: true), await run.WaitAsync(TestTerminal.Timeout, TestContext.Current.CancellationToken));
+        Assert.Equal(new WorkOutcome<int>(0, Cancelled: true, Exit: true), await run.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class WorkLoopTests
 
         _terminal.Close();
 
-        Assert.Equal(new WorkOutcome<int>(0, Cancelled: true, Exit: true), await run.WaitAsync(TestTerminal.Timeout, TestContext.Current.CancellationToken));
+        Assert.Equal(new WorkOutcome<int>(0, Cancelled: true, Exit: true), await run.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken));
         Assert.True(_loop.KeysEnded);
     }
 
@@ -64,7 +64,7 @@ public sealed class WorkLoopTests
 
         _terminal.Type("ab");
         _terminal.CtrlC(); // read after the letters: the work ends only once they have been taken
-        await run.WaitAsync(TestTerminal.Timeout, TestContext.Current.CancellationToken);
+        await run.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
 
         Assert.True(_keys.TryRead(out var first));
         Assert.True(_keys.TryRead(out var second));
@@ -80,7 +80,7 @@ public sealed class WorkLoopTests
                 await Task.Yield();
                 throw new KimiCodeException("auth.login_required", "Log in first.");
             }, CancellationToken.None)
-            .WaitAsync(TestTerminal.Timeout, TestContext.Current.CancellationToken);
+            .WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
 
         Assert.Equal(new WorkOutcome<int>(0, Cancelled: false, Exit: false), outcome);
         Assert.Contains("✗ Log in first. [auth.login_required]", _terminal.Screen.Text);

@@ -17,19 +17,18 @@ internal sealed class ShellHarness : IAsyncDisposable
     private Task<int>? _run;
     private ShellApp? _app;
 
-    private ShellHarness(KimiEmulator emulator, string root)
+    private readonly TempFolder _folder = new("kimi-shell");
+
+    private ShellHarness(KimiEmulator emulator)
     {
         Emulator = emulator;
-        Root = root;
-        Home = Path.Combine(root, "home");
-        WorkDir = Path.Combine(root, "work");
-        Directory.CreateDirectory(Home);
-        Directory.CreateDirectory(WorkDir);
+        Home = _folder.Folder("home");
+        WorkDir = _folder.Folder("work");
     }
 
     public KimiEmulator Emulator { get; }
 
-    public string Root { get; }
+    public string Root => _folder.Path;
 
     public string Home { get; }
 
@@ -43,7 +42,7 @@ internal sealed class ShellHarness : IAsyncDisposable
 
     public Task<int> Run => _run ?? throw new InvalidOperationException("Start the shell first.");
 
-    public string ConfigPath => Path.Combine(Home, "config.toml");
+    public string ConfigPath => HomeFiles.ConfigPath(Home);
 
     /// <summary>A harness logged in with an API key (<paramref name="loggedIn"/> false: no config.toml at all).</summary>
     public static async Task<ShellHarness> CreateAsync(string extraConfig = "", bool loggedIn = true)
@@ -51,38 +50,20 @@ internal sealed class ShellHarness : IAsyncDisposable
         var options = new EmulatorOptions { AutoApprove = true, PollIntervalSeconds = 1 };
         options.ApiKeys.Add(ApiKey);
         var emulator = await KimiEmulator.StartAsync(options, CancellationToken.None);
-        var root = Path.Combine(Path.GetTempPath(), "kimi-shell-" + Guid.NewGuid().ToString("N"));
-        var harness = new ShellHarness(emulator, root);
+        var harness = new ShellHarness(emulator);
         if (!loggedIn)
         {
             return harness;
         }
 
-        File.WriteAllText(harness.ConfigPath, $"""
-            default_model = "kimi-code/kimi-for-coding"
-
-            [providers.kimi-code]
-            type = "kimi"
-            api_key = "{ApiKey}"
-            base_url = "{emulator.CodingBaseUrl}"
-
-            [providers.moonshot-ai]
-            type = "kimi"
-            api_key = "{ApiKey}"
-            base_url = "{emulator.OpenPlatformBaseUrl}"
-
-            [models."kimi-code/kimi-for-coding"]
-            provider = "kimi-code"
-            model = "kimi-for-coding"
-            max_context_size = 262144
-
-            [models."moonshot-ai/kimi-k2-turbo-preview"]
-            provider = "moonshot-ai"
-            model = "kimi-k2-turbo-preview"
-            max_context_size = 131072
-
-            {extraConfig}
-            """);
+        HomeFiles.WriteConfig(
+            harness.Home,
+            HomeFiles.DefaultModel("kimi-code/kimi-for-coding"),
+            HomeFiles.ApiKeyProvider("kimi-code", ApiKey, emulator.CodingBaseUrl),
+            HomeFiles.ApiKeyProvider("moonshot-ai", ApiKey, emulator.OpenPlatformBaseUrl),
+            HomeFiles.Model("kimi-code/kimi-for-coding", "kimi-code", "kimi-for-coding", 262144),
+            HomeFiles.Model("moonshot-ai/kimi-k2-turbo-preview", "moonshot-ai", "kimi-k2-turbo-preview", 131072),
+            extraConfig);
         return harness;
     }
 
@@ -128,9 +109,9 @@ internal sealed class ShellHarness : IAsyncDisposable
     /// <summary>Waits until the shell asks for the next input line (each wait consumes one request).</summary>
     public async Task NextInputAsync()
     {
-        if (!await _inputs.WaitAsync(TestTerminal.Timeout))
+        if (!await _inputs.WaitAsync(TestTimeouts.Default))
         {
-            throw new TimeoutException($"The shell did not come back to the input prompt within {TestTerminal.Timeout.TotalSeconds} s. Screen:\n{Terminal.Screen.Text}");
+            throw new TimeoutException($"The shell did not come back to the input prompt within {TestTimeouts.Default.TotalSeconds} s. Screen:\n{Terminal.Screen.Text}");
         }
     }
 
@@ -145,7 +126,7 @@ internal sealed class ShellHarness : IAsyncDisposable
     public async Task<int> ExitAsync()
     {
         Submit("/exit");
-        return await Run.WaitAsync(TestTerminal.Timeout);
+        return await Run.WaitAsync(TestTimeouts.Default);
     }
 
     public IReadOnlyList<RecordedRequest> ChatRequests() =>
@@ -158,7 +139,7 @@ internal sealed class ShellHarness : IAsyncDisposable
         {
             try
             {
-                await _run.WaitAsync(TestTerminal.Timeout);
+                await _run.WaitAsync(TestTimeouts.Default);
             }
             catch (Exception) when (_run.IsFaulted || _run.IsCanceled)
             {
@@ -168,15 +149,6 @@ internal sealed class ShellHarness : IAsyncDisposable
         _app?.Dispose();
         _inputs.Dispose();
         await Emulator.DisposeAsync();
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        _folder.Dispose();
     }
 }

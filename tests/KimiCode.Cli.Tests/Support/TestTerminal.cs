@@ -11,8 +11,6 @@ namespace KimiCode.Cli.Tests.Support;
 /// </summary>
 internal sealed class TestTerminal : IShellTerminal
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     private readonly Channel<ConsoleKeyInfo> _keys = Channel.CreateUnbounded<ConsoleKeyInfo>();
     private readonly ScreenOutput _output;
 
@@ -57,10 +55,10 @@ internal sealed class TestTerminal : IShellTerminal
     /// <summary>The terminal closed.</summary>
     public void Close() => _keys.Writer.TryComplete();
 
-    /// <summary>Waits until the screen text satisfies <paramref name="condition"/>; fails with the screen after 30 s.</summary>
+    /// <summary>Waits until the screen text satisfies <paramref name="condition"/>; fails with the screen after TestTimeouts.Default.</summary>
     public async Task<string> WaitForAsync(Func<string, bool> condition, string what)
     {
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         while (true)
         {
             var changed = _output.NextWrite();
@@ -76,7 +74,7 @@ internal sealed class TestTerminal : IShellTerminal
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"The screen never showed {what} within {Timeout.TotalSeconds} s. Screen:\n{Screen.Text}");
+                throw new TimeoutException($"The screen never showed {what} within {TestTimeouts.Default.TotalSeconds} s. Screen:\n{Screen.Text}");
             }
         }
     }

@@ -17,7 +17,7 @@ internal sealed class EmulatorHarness : IAsyncDisposable
     {
         Emulator = emulator;
         Time = time;
-        Http = new HttpClient { BaseAddress = new Uri(emulator.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        Http = new HttpClient { BaseAddress = new Uri(emulator.BaseUrl), Timeout = TestTimeouts.Default };
     }
 
     public KimiEmulator Emulator { get; }

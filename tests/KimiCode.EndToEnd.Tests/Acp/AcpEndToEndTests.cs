@@ -21,22 +21,11 @@ public sealed class AcpEndToEndTests
     private static void WriteApiKeyConfig(TestHome home)
     {
         home.Emulator.State.AddApiKey(ApiKey);
-        File.WriteAllText(home.ConfigPath, $"""
-            default_model = "moonshot/kimi-for-coding"
-
-            [providers.moonshot]
-            type = "kimi"
-            base_url = "{home.Emulator.CodingBaseUrl}"
-            api_key = "{ApiKey}"
-
-            [providers.moonshot.custom_headers]
-            X-E2E-Custom = "acp-path"
-
-            [models."moonshot/kimi-for-coding"]
-            provider = "moonshot"
-            model = "kimi-for-coding"
-            max_context_size = 262144
-            """);
+        HomeFiles.WriteConfig(
+            home.Root,
+            HomeFiles.DefaultModel("moonshot/kimi-for-coding"),
+            HomeFiles.ApiKeyProvider("moonshot", ApiKey, home.Emulator.CodingBaseUrl, ("X-E2E-Custom", "acp-path")),
+            HomeFiles.Model("moonshot/kimi-for-coding", "moonshot", "kimi-for-coding", 262144));
     }
 
     private static string Workspace(TestHome home)

@@ -23,7 +23,7 @@ internal sealed class AcpProcess : IAsyncDisposable
 
     public static AcpProcess Start(TestHome home)
     {
-        var process = Process.Start(KimiProcess.StartInfo(home.Root, home.Environment, "acp"))!;
+        var process = Process.Start(KimiProcess.StartInfo(home.Root, home.Environment, "acp")) ?? throw new InvalidOperationException("could not start kimi acp");
         return new AcpProcess(process);
     }
 
@@ -31,7 +31,7 @@ internal sealed class AcpProcess : IAsyncDisposable
     public async Task<(int ExitCode, string Stderr)> StopAsync()
     {
         await Client.DisposeAsync();
-        using var timeout = new CancellationTokenSource(KimiProcess.DefaultTimeout);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         await _process.WaitForExitAsync(timeout.Token);
         return (_process.ExitCode, await _stderr);
     }

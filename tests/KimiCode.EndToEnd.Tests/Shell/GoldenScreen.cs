@@ -93,7 +93,7 @@ internal static partial class GoldenScreen
     }
 
     private static string SourcePath(string name) =>
-        Path.Combine(PrintModeEndToEndTests.RepoRoot(), "tests", "KimiCode.EndToEnd.Tests", "Shell", "golden", name + ".txt");
+        Path.Combine(RepositoryRoot.Path, "tests", "KimiCode.EndToEnd.Tests", "Shell", "golden", name + ".txt");
 
     [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
     private static partial Regex Guid();

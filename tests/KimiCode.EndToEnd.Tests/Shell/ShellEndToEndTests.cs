@@ -10,17 +10,9 @@ public sealed class ShellEndToEndTests
     private const string Key = "sk-shell-end-to-end-0123456789";
 
     // A second provider and model, so /model has something to switch to.
-    private static string MoonshotProvider(KimiEmulator emulator) => $"""
-        [providers.moonshot-ai]
-        type = "kimi"
-        api_key = "sk-shell-end-to-end-0123456789"
-        base_url = "{emulator.OpenPlatformBaseUrl}"
-
-        [models."moonshot-ai/kimi-k2-turbo-preview"]
-        provider = "moonshot-ai"
-        model = "kimi-k2-turbo-preview"
-        max_context_size = 131072
-        """;
+    private static string MoonshotProvider(KimiEmulator emulator) =>
+        HomeFiles.ApiKeyProvider("moonshot-ai", Key, emulator.OpenPlatformBaseUrl) + "\n\n"
+        + HomeFiles.Model("moonshot-ai/kimi-k2-turbo-preview", "moonshot-ai", "kimi-k2-turbo-preview", 131072);
 
     private const string MarkdownScript = """
         {"turns":[{"thinking":"The user wants a summary of the project.\nA heading, a list and a code block will do.",

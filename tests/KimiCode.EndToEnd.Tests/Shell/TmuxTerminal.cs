@@ -5,11 +5,10 @@ namespace KimiCode.EndToEnd.Tests.Shell;
 
 /// <summary>
 /// The real <c>kimi</c> on a pseudo-terminal: a detached tmux session (100×40) on a socket of its own, driven with
-/// <c>send-keys</c> and read with <c>capture-pane</c>. Waits poll the screen until a condition holds (30 s cap).
+/// <c>send-keys</c> and read with <c>capture-pane</c>. Waits poll the screen until a condition holds (capped at TestTimeouts.Default).
 /// </summary>
 internal sealed class TmuxTerminal : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly string _socket;
@@ -24,14 +23,10 @@ internal sealed class TmuxTerminal : IAsyncDisposable
         var command = new StringBuilder("#!/bin/sh\n");
         command.Append("cd ").Append(Quote(workDir)).Append(" || exit 1\n");
         command.Append("unset KIMI_API_KEY KIMI_BASE_URL KIMI_MODEL_NAME KIMI_CODE_CUSTOM_HEADERS NO_COLOR\n");
-        var environment = new Dictionary<string, string>(home.Environment)
-        {
-            ["KIMI_CODE_HOME"] = home.Root,
-            ["HOME"] = Path.Combine(home.Root, "user-home"),
-            ["LANG"] = "C.UTF-8",
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            ["DOTNET_NOLOGO"] = "1",
-        };
+        var environment = KimiProcess.Environment(home.Root, home.Environment);
+        environment["LANG"] = "C.UTF-8";
+        environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        environment["DOTNET_NOLOGO"] = "1";
         foreach (var (name, value) in environment)
         {
             command.Append("export ").Append(name).Append('=').Append(Quote(value)).Append('\n');
@@ -67,7 +62,7 @@ internal sealed class TmuxTerminal : IAsyncDisposable
     /// <summary>The whole screen, scrollback included, as plain text.</summary>
     public Task<string> CaptureAsync() => TmuxAsync("capture-pane", "-p", "-S", "-", "-t", "kimi");
 
-    /// <summary>Polls the screen until <paramref name="condition"/> holds; fails with the screen after 30 s.</summary>
+    /// <summary>Polls the screen until <paramref name="condition"/> holds; fails with the screen after TestTimeouts.Default.</summary>
     public async Task<string> WaitForAsync(Func<string, bool> condition, string what)
     {
         var deadline = Stopwatch.StartNew();
@@ -80,9 +75,9 @@ internal sealed class TmuxTerminal : IAsyncDisposable
                 return screen;
             }
 
-            if (deadline.Elapsed > Timeout)
+            if (deadline.Elapsed > TestTimeouts.Default)
             {
-                throw new TimeoutException($"The screen never showed {what} within {Timeout.TotalSeconds} s. Screen:\n{screen}");
+                throw new TimeoutException($"The screen never showed {what} within {TestTimeouts.Default.TotalSeconds} s. Screen:\n{screen}");
             }
 
             await Task.Delay(PollInterval);
@@ -131,17 +126,13 @@ internal sealed class TmuxTerminal : IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("tmux could not be started; install it (apt-get install tmux).");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
+        var result = await ChildProcess.RunAsync(start);
+        if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"tmux {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}");
+            throw new InvalidOperationException($"tmux {string.Join(' ', args)} failed ({result.ExitCode}): {result.Stderr}");
         }
 
-        return await stdout;
+        return result.Stdout;
     }
 
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

@@ -14,9 +14,6 @@ internal sealed class EmulatorSession : IAsyncDisposable
     public const string ApiKey = "sk-provider-tests-key";
     public const string Model = "kimi-for-coding";
 
-    /// <summary>For safety only: a test that hangs fails after this instead of blocking the run.</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
-
     private readonly CancellationTokenSource _timeout;
     private readonly List<KimiChatClient> _clients = [];
 
@@ -46,7 +43,7 @@ internal sealed class EmulatorSession : IAsyncDisposable
     public static async Task<EmulatorSession> StartAsync(Action<EmulatorOptions>? configure = null)
     {
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(DefaultTimeout);
+        timeout.CancelAfter(TestTimeouts.Default);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var options = new EmulatorOptions { TimeProvider = time };
         options.ApiKeys.Add(ApiKey);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using KimiCode.Emulator;
 
 namespace KimiCode.Provider.Tests.Emulator;
@@ -12,7 +10,7 @@ public sealed class SampleProgramTests
     {
         await using EmulatorSession session = await EmulatorSession.StartAsync();
 
-        SampleRun run = await RunSampleAsync(session, EmulatorSession.ApiKey, ["--base-url", session.Emulator.CodingBaseUrl, "Tell me a joke"]);
+        ProcessResult run = await RunSampleAsync(session, EmulatorSession.ApiKey, ["--base-url", session.Emulator.CodingBaseUrl, "Tell me a joke"]);
 
         Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stderr: {run.Stderr}");
         Assert.Equal("Echo: Tell me a joke" + Environment.NewLine, run.Stdout);
@@ -27,7 +25,7 @@ public sealed class SampleProgramTests
     {
         await using EmulatorSession session = await EmulatorSession.StartAsync();
 
-        SampleRun run = await RunSampleAsync(
+        ProcessResult run = await RunSampleAsync(
             session,
             EmulatorSession.ApiKey,
             ["--model", "kimi-k2-turbo-preview", "Hello"],
@@ -45,7 +43,7 @@ public sealed class SampleProgramTests
     {
         await using EmulatorSession session = await EmulatorSession.StartAsync();
 
-        SampleRun run = await RunSampleAsync(session, "sk-not-a-real-key-9876", ["--base-url", session.Emulator.CodingBaseUrl, "hi"]);
+        ProcessResult run = await RunSampleAsync(session, "sk-not-a-real-key-9876", ["--base-url", session.Emulator.CodingBaseUrl, "hi"]);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal(string.Empty, run.Stdout);
@@ -61,7 +59,7 @@ public sealed class SampleProgramTests
     {
         await using EmulatorSession session = await EmulatorSession.StartAsync();
 
-        SampleRun run = await RunSampleAsync(session, apiKey: null, ["--base-url", session.Emulator.CodingBaseUrl, "hi"]);
+        ProcessResult run = await RunSampleAsync(session, apiKey: null, ["--base-url", session.Emulator.CodingBaseUrl, "hi"]);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Equal("Set KIMI_API_KEY to your Kimi Code API key.", Assert.Single(run.StderrLines));
@@ -69,86 +67,21 @@ public sealed class SampleProgramTests
         Assert.Empty(session.State.Requests);
     }
 
-    private static async Task<SampleRun> RunSampleAsync(EmulatorSession session, string? apiKey, string[] args, Dictionary<string, string>? environment = null)
+    private static Task<ProcessResult> RunSampleAsync(EmulatorSession session, string? apiKey, string[] args, Dictionary<string, string>? environment = null)
     {
-        string dll = SampleDll();
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(dll);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // A clean environment: nothing from a developer's own Kimi setup leaks into the child.
-        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("KIMI_", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
+        var all = new Dictionary<string, string>();
         if (apiKey is not null)
         {
-            start.Environment["KIMI_API_KEY"] = apiKey;
+            all["KIMI_API_KEY"] = apiKey;
         }
 
         foreach ((string name, string value) in environment ?? [])
         {
-            start.Environment[name] = value;
+            all[name] = value;
         }
 
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
-        process.StandardInput.Close();
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(session.Ct);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(session.Ct);
-        try
-        {
-            await process.WaitForExitAsync(session.Ct);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return new SampleRun(process.ExitCode, await stdout, await stderr);
-    }
-
-    /// <summary>The sample built with the same configuration as this test assembly (…/bin/&lt;Configuration&gt;/net10.0/).</summary>
-    private static string SampleDll()
-    {
-        string testOutput = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
-        string framework = Path.GetFileName(testOutput);
-        string configuration = Path.GetFileName(Path.GetDirectoryName(testOutput)!);
-        string dll = Path.Combine(RepositoryRoot(), "samples", "KimiCode.Sample", "bin", configuration, framework, "KimiCode.Sample.dll");
-        Assert.True(File.Exists(dll), $"The sample is not built at {dll}; the test project's reference to it should have built it.");
-        return dll;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "KimiCode.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No KimiCode.slnx above {AppContext.BaseDirectory}.");
-    }
-
-    private sealed record SampleRun(int ExitCode, string Stdout, string Stderr)
-    {
-        public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // Built by the test project's reference to the sample, with this test assembly's configuration.
+        string dll = ChildProcess.BuiltAssembly(Path.Combine("samples", "KimiCode.Sample"), "KimiCode.Sample.dll");
+        return ChildProcess.RunAsync(ChildProcess.DotnetExec(dll, args, all), stdin: null, session.Ct);
     }
 }

@@ -1,6 +1,7 @@
-namespace KimiCode.Architecture.Tests;
+namespace KimiCode.Testing;
 
-internal static class RepositoryRoot
+/// <summary>The checkout the tests run from.</summary>
+public static class RepositoryRoot
 {
     /// <summary>The folder holding KimiCode.slnx, found from the test's output folder.</summary>
     public static string Path { get; } = Find();

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 
-namespace KimiCode.EndToEnd.Tests;
+namespace KimiCode.Testing;
 
 /// <summary>A <c>kimi</c> child process whose stdout lines a test can await one by one.</summary>
-internal sealed class RunningKimi : IAsyncDisposable
+public sealed class RunningKimi : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
@@ -13,7 +13,7 @@ internal sealed class RunningKimi : IAsyncDisposable
     private readonly Task _pump;
     private readonly Task<string> _stderr;
 
-    private RunningKimi(Process process)
+    internal RunningKimi(Process process)
     {
         _process = process;
         _stderr = process.StandardError.ReadToEndAsync();
@@ -35,17 +35,10 @@ internal sealed class RunningKimi : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static RunningKimi Start(string home, IReadOnlyDictionary<string, string> environment, params string[] args)
-    {
-        var process = Process.Start(KimiProcess.StartInfo(home, environment, args))!;
-        process.StandardInput.Close();
-        return new RunningKimi(process);
-    }
-
     /// <summary>Waits for the next stdout line that satisfies <paramref name="match"/>.</summary>
     public async Task<string> WaitForLineAsync(Func<string, bool> match)
     {
-        using var timeout = new CancellationTokenSource(KimiProcess.DefaultTimeout);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         await foreach (var line in _lines.Reader.ReadAllAsync(timeout.Token))
         {
             if (match(line))
@@ -59,12 +52,13 @@ internal sealed class RunningKimi : IAsyncDisposable
 
     public async Task<ProcessResult> WaitForExitAsync()
     {
-        using var timeout = new CancellationTokenSource(KimiProcess.DefaultTimeout);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         await _process.WaitForExitAsync(timeout.Token);
         await _pump;
+        var stderr = await _stderr;
         lock (_stdout)
         {
-            return new ProcessResult(_process.ExitCode, _stdout.ToString(), _stderr.Result);
+            return new ProcessResult(_process.ExitCode, _stdout.ToString(), stderr);
         }
     }
 
