@@ -1,3 +1,4 @@
+using KimiCode.Agent.Permissions.Shell;
 using KimiCode.Agent.Tools;
 using KimiCode.Config;
 using KimiCode.Protocol;
@@ -195,24 +196,74 @@ public sealed class PermissionPolicy : IPermissionPolicy
     }
 
     /// <summary>
-    /// True when an allow rule matches the call. A chained command (<c>a &amp;&amp; b</c>) is covered when every part
-    /// is matched by some allow rule (<c>Bash(git status*)</c> and <c>Bash(ls*)</c> together allow
-    /// <c>git status &amp;&amp; ls</c>); one with command substitution only by an allow rule without a pattern.
+    /// True when the allow rules cover the call. For a command: an allow rule without a pattern (<c>Bash</c>) covers
+    /// every command; otherwise the command line must parse fully (<see cref="ShellParser"/>), every simple command in
+    /// it (nested ones, <c>bash -c</c> strings, <c>xargs</c> and <c>find -exec</c> commands included) must be matched by
+    /// some allow rule (<c>Bash(git status*)</c> and <c>Bash(ls*)</c> together allow <c>git status &amp;&amp; ls</c>),
+    /// and no redirection may write outside the workspace (<see cref="RedirectionsStayInside"/>).
     /// </summary>
     private bool AllowRulesCover(string toolName, PreparedToolCall call)
     {
-        if (_allow.Any(rule => rule.Matches(toolName, call)))
+        if (_allow.Any(rule => !rule.IsCommandRule && rule.Matches(toolName, call)))
         {
             return true;
         }
 
-        if (call.Action != PermissionAction.Execute || !_allow.Any(rule => rule.IsCommandRule) || CommandLine.HasSubstitution(call.Subject))
+        if (!_allow.Any(rule => rule.IsCommandRule))
         {
             return false;
         }
 
-        var parts = CommandLine.Split(call.Subject);
-        return parts.Count > 0 && parts.All(part => _allow.Any(rule => rule.MatchesCommandPart(toolName, part)));
+        if (call.Action != PermissionAction.Execute)
+        {
+            return _allow.Any(rule => rule.Matches(toolName, call));
+        }
+
+        var parsed = ShellParser.Parse(call.Subject);
+        return parsed.Complete
+            && parsed.Commands.Count > 0
+            && parsed.Commands.All(command => _allow.Any(rule => rule.AllowsCommand(toolName, command)))
+            && RedirectionsStayInside(parsed);
+    }
+
+    /// <summary>
+    /// True when every redirection of <paramref name="parsed"/> that writes targets <c>/dev/null</c>,
+    /// <c>/dev/stdout</c>, <c>/dev/stderr</c>, <c>/dev/tty</c> or a path inside the workspace. Relative targets resolve
+    /// against the working directory, except after a <c>cd</c>; a target with an expansion, a substitution, a glob or a
+    /// leading <c>~</c> counts as outside.
+    /// </summary>
+    private bool RedirectionsStayInside(ShellParse parsed)
+    {
+        foreach (var redirect in parsed.Redirects)
+        {
+            if (!redirect.Writes || redirect.Target is "/dev/null" or "/dev/stdout" or "/dev/stderr" or "/dev/tty")
+            {
+                continue;
+            }
+
+            var target = redirect.Target;
+            if (!redirect.Literal || target.Length == 0 || target.Contains('\0', StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            if (!Path.IsPathRooted(target))
+            {
+                if (parsed.ChangesDirectory)
+                {
+                    return false;
+                }
+
+                target = Path.Combine(WorkingDirectory, target);
+            }
+
+            if (!WorkspacePaths.IsInside(target, _roots))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The first location outside every workspace folder, or null.</summary>

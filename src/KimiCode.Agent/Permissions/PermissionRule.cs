@@ -1,6 +1,7 @@
 using KimiCode.Config;
 using System.Text;
 using System.Text.RegularExpressions;
+using KimiCode.Agent.Permissions.Shell;
 using KimiCode.Agent.Tools;
 using KimiCode.Protocol;
 
@@ -26,6 +27,9 @@ public sealed class PermissionRule
     /// <summary>The error code for an invalid rule or mode in the configuration.</summary>
 
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Stands for the arguments <c>xargs</c> or <c>find -exec … +</c> add at run time.</summary>
+    private const string OpenArgument = "\u2026";
     private readonly Regex? _commandPattern;
     private readonly GlobPattern? _pathPattern;
     private readonly bool _absolute;
@@ -176,8 +180,12 @@ public sealed class PermissionRule
         _ => false,
     };
 
-    /// <summary>True when this is a command rule for <paramref name="toolName"/> whose pattern matches one chained command.</summary>
-    internal bool MatchesCommandPart(string toolName, string part)
+    /// <summary>
+    /// True when this rule allows <paramref name="command"/>, one simple command of a call of <paramref name="toolName"/>:
+    /// a rule without a pattern covers every command of its tool; a command rule must match the command's
+    /// <see cref="ShellCommand.AllowText"/> (followed by one more argument when the command gets arguments at run time).
+    /// </summary>
+    internal bool AllowsCommand(string toolName, ShellCommand command)
     {
         if (!CoversTool(toolName))
         {
@@ -189,7 +197,7 @@ public sealed class PermissionRule
             return true;
         }
 
-        return _commandPattern is not null && IsCommandMatch(part);
+        return _commandPattern is not null && IsCommandMatch(command.OpenArguments ? command.AllowText + " " + OpenArgument : command.AllowText);
     }
 
     /// <summary>True for a rule that matches commands by pattern.</summary>
@@ -209,16 +217,18 @@ public sealed class PermissionRule
 
     private bool MatchesCommand(string command)
     {
-        var parts = CommandLine.Split(command);
-        bool IsMatch(string part) => IsCommandMatch(part);
-
+        var parsed = ShellParser.Parse(command);
         if (Decision == PermissionDecision.Allow)
         {
-            // Allowing "git status*" must not allow "git status && rm -rf ~".
-            return !CommandLine.HasSubstitution(command) && parts.Count > 0 && parts.All(IsMatch);
+            // Allowing "git status*" must not allow "git status && rm -rf ~", nor anything the parser cannot classify.
+            return parsed.Complete && parsed.Commands.Count > 0 && parsed.Commands.All(c => IsCommandMatch(c.OpenArguments ? c.AllowText + " " + OpenArgument : c.AllowText));
         }
 
-        return IsMatch(command.Trim()) || parts.Any(IsMatch);
+        // Deny and ask: the line as written, its naively split parts (what matched before still matches), and every
+        // simple command after normalisation and unwrapping, nested ones included.
+        return IsCommandMatch(command.Trim())
+            || CommandLine.Split(command).Any(IsCommandMatch)
+            || parsed.Commands.Any(c => c.Views.Any(IsCommandMatch));
     }
 
     private bool MatchesPath(string subject)
@@ -330,37 +340,6 @@ internal static class CommandLine
 
         Flush(parts, current);
         return parts;
-    }
-
-    /// <summary>True when the command substitutes another command's output (<c>$(</c>, a backquote, <c>&lt;(</c>, <c>&gt;(</c>) outside single quotes.</summary>
-    public static bool HasSubstitution(string command)
-    {
-        var single = false;
-        var dbl = false;
-        for (var i = 0; i < command.Length; i++)
-        {
-            var c = command[i];
-            if (c == '\\' && !single)
-            {
-                i++;
-                continue;
-            }
-
-            if (c == '\'' && !dbl)
-            {
-                single = !single;
-            }
-            else if (c == '"' && !single)
-            {
-                dbl = !dbl;
-            }
-            else if (!single && (c == '`' || (c is '$' or '<' or '>' && i + 1 < command.Length && command[i + 1] == '(')))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static void Flush(List<string> parts, StringBuilder current)
