@@ -32,6 +32,17 @@ internal static class CommandUnwrapper
             return;
         }
 
+        if (openArguments && assignments.Count == 0)
+        {
+            // xargs and find run the program directly: NAME=value there is a (strange) program name, kept visible.
+            var leading = words.TakeWhile(static w => IsAssignmentText(Text(w))).Count();
+            if (leading > 0 && leading < words.Count)
+            {
+                assignments = words.Take(leading).ToList();
+                words = words.Skip(leading).ToList();
+            }
+        }
+
         var views = new List<string>();
         var prefix = assignments.Select(static a => a.Text.ToString()).ToList();
         var allowStart = 0;
@@ -158,6 +169,14 @@ internal static class CommandUnwrapper
                 break;
             }
 
+            // NAME=value after a wrapper is run as a program name (or set by env/sudo): either way, look past it.
+            var afterAssignments = SkipAssignments(words, next);
+            if (afterAssignments > next && afterAssignments < words.Count)
+            {
+                harmless = false;
+                next = afterAssignments;
+            }
+
             frozen |= !harmless;
             i = next;
             if (!frozen)
@@ -275,8 +294,10 @@ internal static class CommandUnwrapper
             if (w is "-S" or "--split-string" || w.StartsWith("-S", StringComparison.Ordinal) || w.StartsWith("--split-string=", StringComparison.Ordinal))
             {
                 parser.Fail("'env -S' is not checked");
-                var value = w is "-S" or "--split-string" ? (k + 1 < words.Count ? Text(words[k + 1]) : "") : w[(w.IndexOf('=', StringComparison.Ordinal) is > 0 and var e ? e + 1 : 2)..];
-                parser.ParseNested(value + " " + string.Join(' ', words.Skip(k + (w is "-S" or "--split-string" ? 2 : 1)).Select(Text)));
+                var separate = w is "-S" or "--split-string";
+                var value = separate ? (k + 1 < words.Count ? Text(words[k + 1]) : "")
+                    : w.StartsWith("--", StringComparison.Ordinal) ? w[(w.IndexOf('=', StringComparison.Ordinal) + 1)..] : w[2..];
+                parser.ParseNested(value + " " + string.Join(' ', words.Skip(k + (separate ? 2 : 1)).Select(Text)));
                 return -1;
             }
 

@@ -99,7 +99,7 @@ internal sealed class ShellParser
 
     private char Peek(int offset = 0) => _pos + offset < _s.Length ? _s[_pos + offset] : '\0';
 
-    private static bool IsBlank(char c) => c is ' ' or '\t' or '\r' or '\f' or '\v';
+    private static bool IsBlank(char c) => c is ' ' or '\t'; // as bash: \r, \f and \v are word characters
 
     private static bool IsMeta(char c) => IsBlank(c) || c is ';' or '&' or '|' or '(' or ')' or '<' or '>' or '\n';
 
@@ -286,6 +286,7 @@ internal sealed class ShellParser
                 _pos += 2;
                 ReadSubstitutionBody(substitution);
                 substitution.End = _pos;
+                substitution.Builder.Append(_s, substitution.Start, _pos - substitution.Start);
                 if (!skipRest)
                 {
                     words.Add(substitution);
