@@ -230,7 +230,8 @@ public sealed class PermissionPolicy : IPermissionPolicy
     /// True when every redirection of <paramref name="parsed"/> that writes targets <c>/dev/null</c>,
     /// <c>/dev/stdout</c>, <c>/dev/stderr</c>, <c>/dev/tty</c> or a path inside the workspace. Relative targets resolve
     /// against the working directory, except after a <c>cd</c>; a target with an expansion, a substitution, a glob or a
-    /// leading <c>~</c> counts as outside.
+    /// leading <c>~</c> counts as outside; so does a target in <c>.git/</c> and other configuration that runs commands
+    /// (<see cref="IsSensitiveRedirectTarget"/>).
     /// </summary>
     private bool RedirectionsStayInside(ShellParse parsed)
     {
@@ -257,13 +258,25 @@ public sealed class PermissionPolicy : IPermissionPolicy
                 target = Path.Combine(WorkingDirectory, target);
             }
 
-            if (!WorkspacePaths.IsInside(target, _roots))
+            if (!WorkspacePaths.IsInside(target, _roots) || IsSensitiveRedirectTarget(target))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// True for a redirection target an allow rule must not cover even inside the workspace: repository and tool
+    /// configuration (<c>.git/</c>, <c>.kimi-code/</c>, <c>.agents/</c>, <c>.vscode/</c>, <c>.idea/</c>, <c>.ssh/</c>) and
+    /// shell startup files, which run commands later.
+    /// </summary>
+    private static bool IsSensitiveRedirectTarget(string path)
+    {
+        var segments = Path.GetFullPath(path).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments.Any(static s => s is ".git" or ".kimi-code" or ".agents" or ".vscode" or ".idea" or ".ssh")
+            || (segments.Length > 0 && segments[^1] is ".bashrc" or ".bash_profile" or ".bash_login" or ".bash_logout" or ".profile" or ".zshrc" or ".zshenv" or ".zprofile" or ".zlogin" or ".envrc");
     }
 
     /// <summary>The first location outside every workspace folder, or null.</summary>

@@ -225,8 +225,10 @@ public sealed class PermissionRule
         }
 
         // Deny and ask: the line as written, its naively split parts (what matched before still matches), and every
-        // simple command after normalisation and unwrapping, nested ones included.
-        return IsCommandMatch(command.Trim())
+        // simple command after normalisation and unwrapping, nested ones included. A line too long or too deep to
+        // examine fully matches: padding must not hide a denied command.
+        return parsed.Truncated
+            || IsCommandMatch(command.Trim())
             || CommandLine.Split(command).Any(IsCommandMatch)
             || parsed.Commands.Any(c => c.Views.Any(IsCommandMatch));
     }

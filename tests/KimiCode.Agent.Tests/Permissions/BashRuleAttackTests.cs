@@ -1,4 +1,5 @@
 using KimiCode.Agent.Permissions;
+using KimiCode.Agent.Permissions.Shell;
 using KimiCode.Agent.Tools;
 
 namespace KimiCode.Agent.Tests.PermissionTests;
@@ -23,9 +24,6 @@ public sealed class BashRuleAttackTests
     [InlineData("ls >/outside/file")]
     [InlineData("ls -la >> /etc/profile")]
     [InlineData("ls 2>/tmp/x")]
-    [InlineData("ls &> /tmp/x")]
-    [InlineData("ls &>> /tmp/x")]
-    [InlineData("ls >| /tmp/x")]
     [InlineData("ls 1<> /tmp/x")]
     [InlineData("ls >& /tmp/x")]
     [InlineData("ls > \"/outside/file\"")]
@@ -35,8 +33,13 @@ public sealed class BashRuleAttackTests
     [InlineData("ls > /work/project/../other/x")]
     [InlineData("ls > *.txt")]
     [InlineData("cd /tmp && ls > x")]
-    [InlineData("{ ls; } > /tmp/x")]
     [InlineData("ls\nls > /tmp/x")]
+    [InlineData("ls > .git/hooks/pre-commit")]
+    [InlineData("ls > src/../.git/config")]
+    [InlineData("ls >> .bashrc")]
+    [InlineData("ls > .vscode/tasks.json")]
+    [InlineData("ls 2>/dev/null/../../etc/x")]
+    [InlineData("ls > /dev/fd/3")]
     public void AllowRule_RedirectionOutsideTheWorkspace_Asks(string command)
     {
         var policy = Policy(PermissionMode.Default, Allow("Bash(ls*)"), Allow("Bash(cd*)"));
@@ -46,6 +49,7 @@ public sealed class BashRuleAttackTests
         Assert.Equal(PermissionDecision.Ask, verdict.Decision);
     }
 
+    /// <summary>Regression guards: redirections that stay inside were allowed before and still are.</summary>
     [Theory]
     [InlineData("ls > out.txt")]
     [InlineData("ls > /work/project/build/out.txt")]
@@ -104,7 +108,11 @@ public sealed class BashRuleAttackTests
     [InlineData("echo ${X:-$(rm -rf /x)}")]
     [InlineData("cat <<EOF\n$(rm -rf /x)\nEOF")]
     [InlineData("if true; then rm -rf /x; fi")]
-    [InlineData("ls &&\nrm -rf /x")]
+    [InlineData("for f in a; do rm -rf /x; done")]
+    [InlineData("rm${IFS}-rf /x")]
+    [InlineData("rm$IFS-rf$IFS/x")]
+    [InlineData("r${x}m -rf /x")]
+    [InlineData("r$@m -rf /x")]
     [InlineData("true | sudo env nohup /usr/bin/rm -rf /x")]
     public void DenyRule_RewrittenCommand_IsStillDenied(string command)
     {
@@ -129,13 +137,36 @@ public sealed class BashRuleAttackTests
     }
 
     [Theory]
+    [InlineData("ls 'unbalanced")]
+    [InlineData("ls \"unbalanced")]
+    [InlineData("ls $'unbalanced")]
+    [InlineData("ls 'a\nb")]
+    public void AllowRule_LineItCannotParse_Asks(string command)
+    {
+        var policy = Policy(PermissionMode.Default, Allow("Bash(ls*)"));
+
+        Assert.Equal(PermissionDecision.Ask, policy.Evaluate("Bash", Command(command)).Decision);
+    }
+
+    [Fact]
+    public void DenyRule_CommandPaddedPastTheParserLimit_IsDenied()
+    {
+        var policy = Policy(PermissionMode.Yolo, Deny("Bash(rm -rf*)"));
+        var padded = "rm  -rf /x # " + new string('a', ShellParser.MaxLength);
+        var deep = string.Concat(Enumerable.Repeat("( ", ShellParser.MaxDepth + 1)) + "rm  -rf /x" + string.Concat(Enumerable.Repeat(" )", ShellParser.MaxDepth + 1));
+
+        Assert.Equal(PermissionDecision.Deny, policy.Evaluate("Bash", Command(padded)).Decision);
+        Assert.Equal(PermissionDecision.Deny, policy.Evaluate("Bash", Command(deep)).Decision);
+    }
+
+    /// <summary>Regression guards: these asked before the parser too, and must keep asking.</summary>
+    [Theory]
     [InlineData("ls $(rm -rf /x)")]
     [InlineData("ls `rm -rf /x`")]
     [InlineData("ls; eval 'rm -rf /x'")]
     [InlineData("ls && source ./x.sh")]
     [InlineData("$X -la")]
     [InlineData("l* -la")]
-    [InlineData("ls 'unbalanced")]
     [InlineData("for f in *; do ls $f; done")]
     [InlineData("./ls -la")]
     [InlineData("PATH=/tmp ls")]
@@ -144,11 +175,26 @@ public sealed class BashRuleAttackTests
     [InlineData("echo x | xargs ls")]
     [InlineData("find . -exec ls {} \\;")]
     [InlineData("bash -c 'ls'")]
-    public void AllowRule_CommandItDoesNotCover_Asks(string command)
+    [InlineData("ls &> /tmp/x")]
+    [InlineData("ls &>> /tmp/x")]
+    [InlineData("ls >| /tmp/x")]
+    [InlineData("{ ls; } > /tmp/x")]
+    public void AllowRule_CommandItDoesNotCover_StillAsks(string command)
     {
         var policy = Policy(PermissionMode.Default, Allow("Bash(ls*)"));
 
         Assert.Equal(PermissionDecision.Ask, policy.Evaluate("Bash", Command(command)).Decision);
+    }
+
+    /// <summary>Regression guard: a deny rule still matches what it matched before.</summary>
+    [Theory]
+    [InlineData("ls &&\nrm -rf /x")]
+    [InlineData("echo 'rm -rf /x'")]
+    public void DenyRule_LineAsWritten_StillMatches(string command)
+    {
+        var policy = Policy(PermissionMode.Yolo, Deny("Bash(*rm -rf*)"));
+
+        Assert.Equal(PermissionDecision.Deny, policy.Evaluate("Bash", Command(command)).Decision);
     }
 
     [Theory]
@@ -156,10 +202,10 @@ public sealed class BashRuleAttackTests
     [InlineData("command ls")]
     [InlineData("nohup ls -la")]
     [InlineData("time ls")]
-    [InlineData("ls | ls")]
     [InlineData("cat <<'EOF'\n$(rm -rf /x)\nEOF")]
+    [InlineData("cat <<EOF\nrm -rf /x\nEOF")]
     [InlineData("(ls) && { ls; }")]
-    [InlineData("ls # rm -rf /x")]
+    [InlineData("ls -la\t | \\ls")]
     public void AllowRule_HarmlessWrappersAndData_AreCovered(string command)
     {
         var policy = Policy(PermissionMode.Default, Allow("Bash(ls*)"), Allow("Bash(cat*)"));

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace KimiCode.Agent.Permissions.Shell;
 
 /// <summary>
@@ -7,8 +9,14 @@ namespace KimiCode.Agent.Permissions.Shell;
 /// <c>find … -exec cmd … ;</c> and the string of <c>bash -c</c>/<c>sh -c</c>/<c>zsh -c</c>/<c>dash -c</c>/<c>su -c</c>
 /// add the commands they run next to their own.
 /// </summary>
-internal static class CommandUnwrapper
+internal static partial class CommandUnwrapper
 {
+    [GeneratedRegex(@"\$\{IFS[^}]*\}|\$IFS(?![A-Za-z0-9_])", RegexOptions.CultureInvariant)]
+    private static partial Regex IfsExpansion();
+
+    [GeneratedRegex(@"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$[@*#?$!0-9-]", RegexOptions.CultureInvariant)]
+    private static partial Regex Expansion();
+
     private const int MaxLayers = 64;
 
     /// <summary>Folders whose programs an allow rule names by file name: <c>/usr/bin/git</c> is <c>git</c>.</summary>
@@ -28,7 +36,7 @@ internal static class CommandUnwrapper
     {
         if (depth > ShellParser.MaxDepth)
         {
-            parser.Fail("the command nests too deeply to check");
+            parser.Truncate("the command nests too deeply to check");
             return;
         }
 
@@ -52,7 +60,7 @@ internal static class CommandUnwrapper
         {
             if (layer > MaxLayers)
             {
-                parser.Fail("the command has too many wrappers to check");
+                parser.Truncate("the command has too many wrappers to check");
                 break;
             }
 
@@ -183,6 +191,13 @@ internal static class CommandUnwrapper
             {
                 allowStart = i;
             }
+        }
+
+        // What an expansion may turn into: $IFS splits words, an unset variable or $@ is nothing.
+        foreach (var view in views.Where(static v => v.Contains('$', StringComparison.Ordinal)).ToArray())
+        {
+            views.Add(IfsExpansion().Replace(view, " "));
+            views.Add(Expansion().Replace(view, ""));
         }
 
         var allowWords = new List<string>(prefix) { AllowProgram(Text(words[allowStart])) };

@@ -70,8 +70,9 @@ internal sealed class ShellCommand
 internal sealed class ShellParse
 {
     /// <summary>Creates a parse result.</summary>
-    public ShellParse(IReadOnlyList<ShellCommand> commands, IReadOnlyList<ShellRedirect> redirects, string? problem, bool changesDirectory)
+    public ShellParse(IReadOnlyList<ShellCommand> commands, IReadOnlyList<ShellRedirect> redirects, string? problem, bool changesDirectory, bool truncated)
     {
+        Truncated = truncated;
         Commands = commands;
         Redirects = redirects;
         Problem = problem;
@@ -86,6 +87,12 @@ internal sealed class ShellParse
 
     /// <summary>The first thing that could not be classified (control flow, <c>eval</c>, a computed program name, ...), or null.</summary>
     public string? Problem { get; }
+
+    /// <summary>
+    /// True when part of the line was not examined at all (longer than <see cref="ShellParser.MaxLength"/>, nested deeper
+    /// than <see cref="ShellParser.MaxDepth"/>): deny and ask rules then match, since what they would catch may be in it.
+    /// </summary>
+    public bool Truncated { get; }
 
     /// <summary>True when the line parsed fully and every command was classified.</summary>
     public bool Complete => Problem is null;

@@ -44,7 +44,7 @@ internal sealed class ShellParser
         {
             if (commandLine.Length > MaxLength)
             {
-                state.Fail("the command line is too long to check");
+                state.Truncate("the command line is too long to check");
             }
             else
             {
@@ -53,10 +53,10 @@ internal sealed class ShellParser
         }
         catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or IndexOutOfRangeException or InsufficientExecutionStackException)
         {
-            state.Fail("the command line could not be parsed");
+            state.Truncate("the command line could not be parsed");
         }
 
-        return new ShellParse(state.Commands, state.Redirects, state.Problem, state.ChangesDirectory);
+        return new ShellParse(state.Commands, state.Redirects, state.Problem, state.ChangesDirectory, state.Truncated);
     }
 
     /// <summary>Parses <paramref name="text"/> (a <c>bash -c</c> string, a backquoted command) one level deeper into the same result.</summary>
@@ -64,7 +64,7 @@ internal sealed class ShellParser
     {
         if (_depth + _nesting + 1 > MaxDepth)
         {
-            _state.Fail("the command nests too deeply to check");
+            _state.Truncate("the command nests too deeply to check");
             return;
         }
 
@@ -74,12 +74,15 @@ internal sealed class ShellParser
     /// <summary>Records that something was not classified.</summary>
     internal void Fail(string problem) => _state.Fail(problem);
 
+    /// <summary>Records that part of the line was not examined (too deep, too long).</summary>
+    internal void Truncate(string problem) => _state.Truncate(problem);
+
     private void ParseAll()
     {
         _state.Work += _s.Length;
         if (_state.Work > MaxWork)
         {
-            _state.Fail("the command line is too complex to check");
+            _state.Truncate("the command line is too complex to check");
             return;
         }
 
@@ -225,7 +228,7 @@ internal sealed class ShellParser
     {
         if (_depth + _nesting + 1 > MaxDepth)
         {
-            _state.Fail("the command nests too deeply to check");
+            _state.Truncate("the command nests too deeply to check");
             _pos = _s.Length;
             return;
         }
@@ -544,7 +547,7 @@ internal sealed class ShellParser
     {
         if (_depth + _nesting + 1 > MaxDepth)
         {
-            _state.Fail("the command nests too deeply to check");
+            _state.Truncate("the command nests too deeply to check");
             return;
         }
 
@@ -996,7 +999,16 @@ internal sealed class ShellParser
 
         public int Work { get; set; }
 
+        public bool Truncated { get; private set; }
+
         public void Fail(string problem) => Problem ??= problem;
+
+        /// <summary>Records that part of the line was not examined at all.</summary>
+        public void Truncate(string problem)
+        {
+            Truncated = true;
+            Fail(problem);
+        }
     }
 }
 
