@@ -10,10 +10,14 @@ namespace KimiCode.Agent.Permissions;
 /// <summary>
 /// One allow/ask/deny rule: <c>Tool</c> (every call of it) or <c>Tool(pattern)</c>.
 /// <list type="bullet">
-/// <item><c>Bash(pattern)</c> matches the command line; <c>*</c> matches anything (so <c>Bash(git status*)</c> is a
-/// prefix rule; <c>Bash(npm run test:*)</c> means the same as <c>Bash(npm run test*)</c>). A command chained with
-/// <c>&amp;&amp;</c>, <c>||</c>, <c>;</c>, <c>|</c>, <c>&amp;</c> or a newline matches an allow rule only when every part
-/// does, and never when it has <c>$(</c> or a backquote; it matches a deny or ask rule when any part does.</item>
+/// <item><c>Bash(pattern)</c> matches commands; <c>*</c> matches anything (so <c>Bash(git status*)</c> is a prefix rule;
+/// <c>Bash(npm run test:*)</c> means the same as <c>Bash(npm run test*)</c>). The command line is parsed by
+/// <see cref="ShellParser"/> into simple commands (nested ones from <c>$(…)</c>, backquotes, <c>bash -c</c>,
+/// <c>xargs</c> and <c>find -exec</c> included), wrappers such as <c>env</c>, <c>sudo</c> and <c>nohup</c> looked through,
+/// quotes removed, words joined by single spaces and program paths reduced to their names. A deny or ask rule
+/// matches when the line as written or any command does (and when the line is too long or deep to examine). An allow
+/// rule matches only a line that parsed fully and whose every command it matches (see
+/// <see cref="ShellCommand.AllowText"/>); the policy combines allow rules and checks redirections.</item>
 /// <item>File rules (<c>Read</c>, <c>Edit</c>, <c>Write</c> and any other tool) match the call's path
 /// <see cref="PreparedToolCall.Subject"/> with gitignore-like globs: <c>*</c> stays within one path segment, <c>**</c>
 /// spans any depth, a pattern without <c>/</c> matches a file name at any depth, a pattern with <c>/</c> is relative

@@ -113,6 +113,7 @@ public sealed class BashRuleAttackTests
     [InlineData("rm$IFS-rf$IFS/x")]
     [InlineData("r${x}m -rf /x")]
     [InlineData("r$@m -rf /x")]
+    [InlineData("r\0m -rf /x")]
     [InlineData("true | sudo env nohup /usr/bin/rm -rf /x")]
     public void DenyRule_RewrittenCommand_IsStillDenied(string command)
     {
@@ -141,6 +142,7 @@ public sealed class BashRuleAttackTests
     [InlineData("ls \"unbalanced")]
     [InlineData("ls $'unbalanced")]
     [InlineData("ls 'a\nb")]
+    [InlineData("ls\0 > /tmp/x")]
     public void AllowRule_LineItCannotParse_Asks(string command)
     {
         var policy = Policy(PermissionMode.Default, Allow("Bash(ls*)"));

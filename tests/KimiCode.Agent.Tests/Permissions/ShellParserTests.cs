@@ -162,6 +162,7 @@ public sealed class ShellParserTests
     [InlineData("env -S 'rm x'", "env -S")]
     [InlineData("a=(1 2)", "array")]
     [InlineData("time -o /tmp/x ls", "time -o")]
+    [InlineData("ls\0; rm x", "NUL")]
     public void Parse_WhatItCannotClassify_HasAProblem(string line, string? problem)
     {
         var parsed = ShellParser.Parse(line);

@@ -48,6 +48,13 @@ internal sealed class ShellParser
             }
             else
             {
+                if (commandLine.Contains('\0', StringComparison.Ordinal))
+                {
+                    // A NUL cannot reach bash through argv: what runs depends on who cuts the string where.
+                    state.Fail("the command line contains a NUL character");
+                    commandLine = commandLine.Replace("\0", "", StringComparison.Ordinal);
+                }
+
                 new ShellParser(commandLine, state, 0).ParseAll();
             }
         }
