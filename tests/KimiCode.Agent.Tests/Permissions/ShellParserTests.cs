@@ -1,4 +1,5 @@
 using KimiCode.Agent.Permissions.Shell;
+using KimiCode.Testing;
 
 namespace KimiCode.Agent.Tests.PermissionTests;
 
@@ -228,6 +229,30 @@ public sealed class ShellParserTests
         Assert.True(ShellParser.Parse(line).Complete);
         var deep = "bash -c '" + string.Concat(Enumerable.Repeat("( ", ShellParser.MaxDepth)) + "rm -rf /x" + string.Concat(Enumerable.Repeat(" )", ShellParser.MaxDepth)) + "'";
         Assert.False(ShellParser.Parse(deep).Complete);
+    }
+
+    [Theory]
+    [InlineData("${", 30_000)]
+    [InlineData("\"${", 20_000)]
+    [InlineData("$(", 30_000)]
+    [InlineData("( ", 30_000)]
+    [InlineData("{ ", 30_000)]
+    [InlineData("`", 60_000)]
+    [InlineData("<(", 30_000)]
+    [InlineData("{a,", 20_000)]
+    [InlineData("a[ ", 20_000)]
+    [InlineData("nohup ", 10_000)]
+    [InlineData("find . -exec ", 5_000)]
+    [InlineData("<<E\n", 15_000)]
+    [InlineData("$'\\x", 15_000)]
+    public async Task Parse_PathologicalInput_EndsWithoutThrowing(string fragment, int count)
+    {
+        var line = string.Concat(Enumerable.Repeat(fragment, count));
+
+        var parsed = await Task.Run(() => ShellParser.Parse(line), TestContext.Current.CancellationToken)
+            .WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+
+        Assert.NotNull(parsed);
     }
 
     [Fact]

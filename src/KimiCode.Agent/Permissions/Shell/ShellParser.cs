@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace KimiCode.Agent.Permissions.Shell;
@@ -116,6 +116,7 @@ internal sealed class ShellParser
     /// <summary>Parses commands separated by operators until <paramref name="terminator"/> (<c>)</c>, <c>}</c>) or the end.</summary>
     private void ParseList(char terminator)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         while (true)
         {
             SkipBlanks(newlines: true);
@@ -587,7 +588,8 @@ internal sealed class ShellParser
     private ShellWord ReadWord()
     {
         var word = new ShellWord(_pos);
-        var braceOpen = -1;
+        var braceOpen = false;
+        var braceSeparator = false;
         var bracketOpen = false;
         while (!AtEnd)
         {
@@ -648,17 +650,18 @@ internal sealed class ShellParser
                     _pos++;
                     break;
                 case '{':
-                    braceOpen = word.Builder.Length;
+                    braceOpen = true;
                     word.Builder.Append(c);
                     _pos++;
                     break;
                 case '}':
-                    if (braceOpen >= 0)
-                    {
-                        var inside = word.Builder.ToString(braceOpen, word.Builder.Length - braceOpen);
-                        word.Glob |= inside.Contains(',', StringComparison.Ordinal) || inside.Contains("..", StringComparison.Ordinal);
-                    }
-
+                    // {a,b} and {1..3} expand into several words.
+                    word.Glob |= braceOpen && braceSeparator;
+                    word.Builder.Append(c);
+                    _pos++;
+                    break;
+                case ',' or '.':
+                    braceSeparator |= braceOpen && (c == ',' || (word.Builder.Length > 0 && word.Builder[^1] == '.'));
                     word.Builder.Append(c);
                     _pos++;
                     break;
@@ -740,6 +743,7 @@ internal sealed class ShellParser
 
     private void ReadDollar(ShellWord word, bool inDouble)
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         var start = _pos;
         var next = Peek(1);
         if (next == '(')
@@ -760,6 +764,14 @@ internal sealed class ShellParser
         {
             word.Dynamic = true;
             _pos += 2;
+            if (_depth + _nesting + 1 > MaxDepth)
+            {
+                _state.Truncate("the command nests too deeply to check");
+                _pos = _s.Length;
+                return;
+            }
+
+            _nesting++;
             var depth = 1;
             var sink = new ShellWord(_pos);
             while (!AtEnd && depth > 0)
@@ -797,6 +809,7 @@ internal sealed class ShellParser
                 }
             }
 
+            _nesting--;
             if (depth > 0)
             {
                 _state.Fail("'${' is not closed");
@@ -1064,7 +1077,7 @@ internal sealed class ShellWord
 
         if (p < End && source[p] == '[')
         {
-            var close = source.IndexOf(']', p);
+            var close = source.IndexOf(']', p, End - p);
             if (close < 0 || close >= End)
             {
                 return false;
