@@ -114,6 +114,15 @@ public sealed class BashRuleAttackTests
     [InlineData("r${x}m -rf /x")]
     [InlineData("r$@m -rf /x")]
     [InlineData("r\0m -rf /x")]
+    [InlineData("ionice -c 3 rm -rf /x")]
+    [InlineData("flock /tmp/lock rm -rf /x")]
+    [InlineData("flock -c 'rm -rf /x' /tmp/lock")]
+    [InlineData("watch -n 1 rm -rf /x")]
+    [InlineData("strace -o /dev/null rm -rf /x")]
+    [InlineData("chroot / rm -rf /x")]
+    [InlineData("taskset -c 1 rm -rf /x")]
+    [InlineData("unbuffer rm -rf /x")]
+    [InlineData("script -qc 'rm -rf /x' /dev/null")]
     [InlineData("true | sudo env nohup /usr/bin/rm -rf /x")]
     public void DenyRule_RewrittenCommand_IsStillDenied(string command)
     {

@@ -5,8 +5,9 @@ namespace KimiCode.Agent.Permissions.Shell;
 /// <summary>
 /// Turns the words of one simple command into <see cref="ShellCommand"/>s: wrappers (<c>env</c>, <c>command</c>,
 /// <c>exec</c>, <c>nohup</c>, <c>time</c>, <c>sudo</c>, <c>doas</c>, <c>nice</c>, <c>timeout</c>, <c>stdbuf</c>,
-/// <c>setsid</c>, <c>builtin</c>, <c>busybox</c>) are unwrapped to the command they run; <c>xargs cmd</c>,
-/// <c>find … -exec cmd … ;</c> and the string of <c>bash -c</c>/<c>sh -c</c>/<c>zsh -c</c>/<c>dash -c</c>/<c>su -c</c>
+/// <c>setsid</c>, <c>builtin</c>, <c>busybox</c>, <c>ionice</c>, <c>unbuffer</c>, <c>taskset</c>, <c>flock</c>, <c>watch</c>,
+/// <c>strace</c>, <c>ltrace</c>, <c>chroot</c>) are unwrapped to the command they run; <c>xargs cmd</c>,
+/// <c>find … -exec cmd … ;</c> and the string of <c>bash -c</c>/<c>sh -c</c>/<c>zsh -c</c>/<c>dash -c</c>/<c>su -c</c>/<c>script -c</c>/<c>flock -c</c>
 /// add the commands they run next to their own.
 /// </summary>
 internal static partial class CommandUnwrapper
@@ -28,7 +29,7 @@ internal static partial class CommandUnwrapper
     private static readonly HashSet<string> Runners = new(StringComparer.Ordinal)
     {
         "env", "command", "builtin", "exec", "nohup", "time", "sudo", "doas", "nice", "timeout", "stdbuf", "setsid",
-        "busybox", "xargs", "find", "eval", "su", "bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "yash", "posh", "rbash",
+        "busybox", "xargs", "find", "eval", "su", "ionice", "unbuffer", "taskset", "flock", "watch", "strace", "ltrace", "chroot", "script", "bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "yash", "posh", "rbash",
     };
 
     /// <summary>Adds the command(s) <paramref name="words"/> run.</summary>
@@ -118,6 +119,39 @@ internal static partial class CommandUnwrapper
                     break;
                 case "stdbuf":
                     next = SkipOptions(words, i + 1, "ioe", ["--input", "--output", "--error"]);
+                    break;
+                case "ionice":
+                    next = SkipOptions(words, i + 1, "cnp", ["--class", "--classdata", "--pid"]);
+                    break;
+                case "unbuffer":
+                    next = SkipOptions(words, i + 1, "", []);
+                    break;
+                case "taskset":
+                    next = SkipOptions(words, i + 1, "", []);
+                    next = next < words.Count ? next + 1 : next; // the mask or CPU list
+                    break;
+                case "flock":
+                    if (ParseCommandOption(parser, words, i + 1, "-c", "--command"))
+                    {
+                        next = -1;
+                        break;
+                    }
+
+                    next = SkipOptions(words, i + 1, "Ew", ["--conflict-exit-code", "--wait", "--timeout"]);
+                    next = next < words.Count ? next + 1 : next; // the lock file
+                    break;
+                case "watch" or "strace" or "ltrace" or "chroot":
+                    harmless = false;
+                    next = name switch
+                    {
+                        "watch" => SkipOptions(words, i + 1, "nq", ["--interval", "--equexit"]),
+                        "chroot" => SkipOptions(words, i + 1, "", []) is var dir && dir < words.Count ? dir + 1 : words.Count,
+                        _ => SkipOptions(words, i + 1, "oepsuEaIbPXO", ["--output", "--trace", "--attach", "--user", "--env"]),
+                    };
+                    break;
+                case "script":
+                    ParseCommandOption(parser, words, i + 1, "-c", "--command");
+                    next = -1;
                     break;
                 case "sudo":
                     harmless = false;
@@ -408,22 +442,26 @@ internal static partial class CommandUnwrapper
         }
     }
 
-    private static void ParseCommandOption(ShellParser parser, IReadOnlyList<ShellWord> words, int k, string shortName, string longName)
+    /// <summary>Parses the command string of <c>-c STRING</c> (or <c>--command=STRING</c>); false when there is none.</summary>
+    private static bool ParseCommandOption(ShellParser parser, IReadOnlyList<ShellWord> words, int k, string shortName, string longName)
     {
         for (; k < words.Count; k++)
         {
             var w = Text(words[k]);
-            if ((w == shortName || w == longName) && k + 1 < words.Count)
+            var cluster = w.Length > 1 && w[0] == '-' && w[1] != '-' && w[^1] == shortName[1]; // -qc
+            if ((cluster || w == longName) && k + 1 < words.Count)
             {
                 parser.ParseNested(Text(words[k + 1]));
-                return;
+                return true;
             }
 
             if (w.StartsWith(longName + "=", StringComparison.Ordinal))
             {
                 parser.ParseNested(w[(longName.Length + 1)..]);
-                return;
+                return true;
             }
         }
+
+        return false;
     }
 }
