@@ -127,6 +127,8 @@ public sealed class ShellParserTests
     [InlineData("sudo ls", "sudo ls")]
     [InlineData("env A=1 ls", "env A=1 ls")]
     [InlineData("nohup sudo ls", "sudo ls")]
+    [InlineData("flock /tmp/l ls", "flock /tmp/l ls")]
+    [InlineData("timeout 5 nice ls", "ls")]
     public void AllowText_KeepsWhatChangesWhatRuns(string line, string expected)
     {
         Assert.Equal([expected], AllowTexts(line));

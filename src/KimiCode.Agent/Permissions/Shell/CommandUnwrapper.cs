@@ -131,6 +131,7 @@ internal static partial class CommandUnwrapper
                     next = next < words.Count ? next + 1 : next; // the mask or CPU list
                     break;
                 case "flock":
+                    harmless = false; // it creates its lock file
                     if (ParseCommandOption(parser, words, i + 1, "-c", "--command"))
                     {
                         next = -1;
