@@ -157,7 +157,8 @@ public sealed class PermissionPolicy : IPermissionPolicy
 
         if (_deny.FirstOrDefault(rule => Matches(rule, toolName, call, paths)) is { } deny)
         {
-            return new PermissionVerdict(PermissionDecision.Deny, $"denied by the permission rule '{deny.Text}'");
+            var link = deny.Matches(toolName, call) ? "" : LinkNote(call, paths);
+            return new PermissionVerdict(PermissionDecision.Deny, $"denied by the permission rule '{deny.Text}'{link}");
         }
 
         if (mode == PermissionMode.Plan && call.Action is PermissionAction.Edit or PermissionAction.Execute)
@@ -183,7 +184,8 @@ public sealed class PermissionPolicy : IPermissionPolicy
 
         if (_ask.FirstOrDefault(rule => Matches(rule, toolName, call, paths)) is { } ask)
         {
-            return new PermissionVerdict(PermissionDecision.Ask, $"the permission rule '{ask.Text}' asks");
+            var link = ask.Matches(toolName, call) ? "" : LinkNote(call, paths);
+            return new PermissionVerdict(PermissionDecision.Ask, $"the permission rule '{ask.Text}' asks{link}");
         }
 
         if ((AllowRulesCover(toolName, call) && AllowRulesCoverRealPaths(toolName, call, paths)) || IsGranted(toolName, call, outside))
@@ -285,6 +287,26 @@ public sealed class PermissionPolicy : IPermissionPolicy
         }
 
         return null;
+    }
+
+    /// <summary>" (a is a link to b)" for the first location whose real path differs from the path as written.</summary>
+    private static string LinkNote(PreparedToolCall call, CallPaths paths)
+    {
+        var index = 0;
+        foreach (var (lexical, real) in paths.Locations)
+        {
+            if (real is not null && real != lexical && index < paths.RealSubjects.Count)
+            {
+                return $" ({(call.Subject.Length > 0 ? call.Subject : lexical)} leads to {paths.RealSubjects[index]} through a symbolic link)";
+            }
+
+            if (real is not null)
+            {
+                index++;
+            }
+        }
+
+        return "";
     }
 
     private string Display(string fullPath) => WorkspacePaths.Display(fullPath, WorkingDirectory);

@@ -49,7 +49,7 @@ public sealed class SymlinkRuleTests : IDisposable
         var verdict = Evaluate(Policy(mode, "Read(secrets/**)"), new ReadTool(), ("file_path", "alias/key.txt"));
 
         Assert.Equal(PermissionDecision.Deny, verdict.Decision);
-        Assert.Contains("Read(secrets/**)", verdict.Reason, StringComparison.Ordinal);
+        Assert.Equal("denied by the permission rule 'Read(secrets/**)' (alias/key.txt leads to secrets/key.txt through a symbolic link)", verdict.Reason);
     }
 
     [Theory]
