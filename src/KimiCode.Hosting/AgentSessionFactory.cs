@@ -97,7 +97,8 @@ public sealed class AgentSessionFactory : IDisposable
 
         var workingDirectory = Path.GetFullPath(launch.WorkingDirectory);
         var additional = launch.AdditionalDirectories.Select(Path.GetFullPath).ToList();
-        var policy = PermissionPolicy.FromConfig(config.Permissions, workingDirectory, additional);
+        var userHome = _env.GetVariable("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var policy = PermissionPolicy.FromConfig(config.Permissions, workingDirectory, additional, userHome, _env.Home.Root);
         if (launch.Mode is { } mode)
         {
             policy.Mode = mode;

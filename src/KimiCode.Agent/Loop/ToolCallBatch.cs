@@ -166,7 +166,10 @@ internal sealed class ToolCallBatch : IDisposable
         }
 
         string name = call.Name;
-        if (exclusive)
+
+        // A read judged free when scheduled is judged again once the calls before it have run: one of them may have
+        // made a symbolic link that now leads the read somewhere a rule denies.
+        if (exclusive || !_runtime.Permissions.Allows(name, prepared))
         {
             PermissionOutcome permission = await _runtime.Permissions.AuthorizeAsync(
                 call.CallId, name, prepared, HistoryContent.ArgumentsJson(call), _runtime.Emit, token);

@@ -11,6 +11,9 @@ namespace KimiCode.Agent.Permissions;
 /// <item>a matching deny rule denies;</item>
 /// <item>in <see cref="PermissionMode.Plan"/>, edits and commands are denied ("plan mode is read-only"), whatever the
 /// allow rules and session grants say;</item>
+/// <item>a path whose symbolic links cannot be resolved (a loop) asks, in every mode;</item>
+/// <item>a write to a sensitive path (<see cref="SensitivePaths"/>: <c>.git/</c>, shell startup files, <c>~/.ssh/</c>,
+/// the kimi data folder, ...) asks, in every mode but Yolo and whatever the allow rules and session grants say;</item>
 /// <item>a write outside the working directory and the additional directories asks, in every mode and whatever
 /// the allow rules and session grants say;</item>
 /// <item>a matching ask rule asks;</item>
@@ -19,6 +22,12 @@ namespace KimiCode.Agent.Permissions;
 /// asks, except in Yolo); <c>Edit</c> asks in Default and is allowed in AcceptEdits and Yolo; <c>Execute</c> asks
 /// except in Yolo.</item>
 /// </list>
+/// Paths are judged twice: as written (<see cref="PreparedToolCall.Subject"/>, <see cref="PreparedToolCall.Locations"/>)
+/// and as resolved, with every symbolic link and <c>..</c> followed (<see cref="WorkspacePaths.RealPath"/>, computed
+/// once per evaluation). Deny and ask rules and the sensitive-path check match when either form does; allow rules and
+/// "inside the workspace" hold only when both forms do. Residual race: the tool opens the path as written when it
+/// runs, so a link swapped in between this check and the run (by a process outside kimi, or one a command left
+/// running in the background) is not seen.
 /// Session grants (<see cref="GrantForSession"/>): for a command (<c>Execute</c>), that exact command line; for an
 /// edit (<c>Edit</c>/<c>Write</c>), every edit inside the workspace; for anything else, every call of that tool.
 /// </summary>
@@ -29,13 +38,27 @@ public sealed class PermissionPolicy : IPermissionPolicy
     private readonly PermissionRule[] _ask;
     private readonly PermissionRule[] _allow;
     private readonly string[] _roots;
+    private readonly string? _userHome;
+    private readonly string? _kimiHome;
     private readonly HashSet<(string Tool, string Command)> _grantedCommands = [];
     private readonly HashSet<string> _grantedTools = new(StringComparer.Ordinal);
     private bool _grantedWorkspaceEdits;
     private PermissionMode _mode;
 
     /// <summary>A policy for a session in <paramref name="workingDirectory"/> (plus <paramref name="additionalDirectories"/>).</summary>
-    public PermissionPolicy(PermissionMode mode, IReadOnlyList<PermissionRule> rules, string workingDirectory, IReadOnlyList<string> additionalDirectories)
+    /// <param name="mode">The approval mode.</param>
+    /// <param name="rules">Deny, ask and allow rules.</param>
+    /// <param name="workingDirectory">The working directory.</param>
+    /// <param name="additionalDirectories">Further workspace folders.</param>
+    /// <param name="userHome">The user's home folder, for the sensitive paths in it (<c>~/.ssh</c>, ...); null: this process's user profile.</param>
+    /// <param name="kimiHome">The kimi data folder (<c>KIMI_CODE_HOME</c>); null: <c>.kimi-code</c> in <paramref name="userHome"/>.</param>
+    public PermissionPolicy(
+        PermissionMode mode,
+        IReadOnlyList<PermissionRule> rules,
+        string workingDirectory,
+        IReadOnlyList<string> additionalDirectories,
+        string? userHome = null,
+        string? kimiHome = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentException.ThrowIfNullOrEmpty(workingDirectory);
@@ -48,6 +71,10 @@ public sealed class PermissionPolicy : IPermissionPolicy
         WorkingDirectory = WorkspacePaths.Normalize(workingDirectory);
         AdditionalDirectories = additionalDirectories.Select(WorkspacePaths.Normalize).ToArray();
         _roots = [WorkingDirectory, .. AdditionalDirectories];
+        userHome = string.IsNullOrWhiteSpace(userHome) ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) : userHome;
+        _userHome = string.IsNullOrWhiteSpace(userHome) ? null : WorkspacePaths.Normalize(userHome);
+        _kimiHome = !string.IsNullOrWhiteSpace(kimiHome) ? WorkspacePaths.Normalize(kimiHome)
+            : _userHome is null ? null : Path.Combine(_userHome, ".kimi-code");
     }
 
     /// <inheritdoc />
@@ -83,7 +110,13 @@ public sealed class PermissionPolicy : IPermissionPolicy
     /// Builds a policy from the <c>[permissions]</c> table. Throws <see cref="KimiCodeException"/> with code
     /// <see cref="ConfigErrorCodes.InvalidPermissionRule"/> for an unknown mode or a malformed rule.
     /// </summary>
-    public static PermissionPolicy FromConfig(PermissionsConfig config, string workingDirectory, IReadOnlyList<string> additionalDirectories)
+    /// <param name="config">The <c>[permissions]</c> table.</param>
+    /// <param name="workingDirectory">The working directory.</param>
+    /// <param name="additionalDirectories">Further workspace folders.</param>
+    /// <param name="userHome">The user's home folder (see the constructor).</param>
+    /// <param name="kimiHome">The kimi data folder (see the constructor).</param>
+    public static PermissionPolicy FromConfig(
+        PermissionsConfig config, string workingDirectory, IReadOnlyList<string> additionalDirectories, string? userHome = null, string? kimiHome = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var mode = ParseMode(config.Mode);
@@ -91,7 +124,7 @@ public sealed class PermissionPolicy : IPermissionPolicy
         rules.AddRange(config.Deny.Select(static text => PermissionRule.Parse(text, PermissionDecision.Deny)));
         rules.AddRange(config.Ask.Select(static text => PermissionRule.Parse(text, PermissionDecision.Ask)));
         rules.AddRange(config.Allow.Select(static text => PermissionRule.Parse(text, PermissionDecision.Allow)));
-        return new PermissionPolicy(mode, rules, workingDirectory, additionalDirectories);
+        return new PermissionPolicy(mode, rules, workingDirectory, additionalDirectories, userHome, kimiHome);
     }
 
     /// <summary>Parses <c>default</c>, <c>accept-edits</c>, <c>yolo</c> or <c>plan</c> (null or empty: default).</summary>
@@ -121,10 +154,12 @@ public sealed class PermissionPolicy : IPermissionPolicy
         ArgumentNullException.ThrowIfNull(toolName);
         ArgumentNullException.ThrowIfNull(call);
         var mode = Mode;
+        var paths = CallPaths.Of(call, WorkingDirectory);
 
-        if (_deny.FirstOrDefault(rule => rule.Matches(toolName, call)) is { } deny)
+        if (_deny.FirstOrDefault(rule => Matches(rule, toolName, call, paths)) is { } deny)
         {
-            return new PermissionVerdict(PermissionDecision.Deny, $"denied by the permission rule '{deny.Text}'");
+            var link = deny.Matches(toolName, call) ? "" : LinkNote(call, paths);
+            return new PermissionVerdict(PermissionDecision.Deny, $"denied by the permission rule '{deny.Text}'{link}");
         }
 
         if (mode == PermissionMode.Plan && call.Action is PermissionAction.Edit or PermissionAction.Execute)
@@ -132,18 +167,29 @@ public sealed class PermissionPolicy : IPermissionPolicy
             return new PermissionVerdict(PermissionDecision.Deny, "plan mode is read-only");
         }
 
-        var outside = OutsideLocation(call);
+        if (paths.Unresolvable is { } unresolvable)
+        {
+            return new PermissionVerdict(PermissionDecision.Ask, $"the symbolic links in {Display(unresolvable)} cannot be resolved (a link loop?): check the path before allowing");
+        }
+
+        if (call.Action == PermissionAction.Edit && mode != PermissionMode.Yolo && SensitiveLocation(paths) is { } sensitive)
+        {
+            return new PermissionVerdict(PermissionDecision.Ask, $"edits {Display(sensitive.Path)}: {sensitive.Why}");
+        }
+
+        var outside = OutsideLocation(paths);
         if (call.Action == PermissionAction.Edit && outside is not null)
         {
             return new PermissionVerdict(PermissionDecision.Ask, $"writes outside the workspace: {outside}");
         }
 
-        if (_ask.FirstOrDefault(rule => rule.Matches(toolName, call)) is { } ask)
+        if (_ask.FirstOrDefault(rule => Matches(rule, toolName, call, paths)) is { } ask)
         {
-            return new PermissionVerdict(PermissionDecision.Ask, $"the permission rule '{ask.Text}' asks");
+            var link = ask.Matches(toolName, call) ? "" : LinkNote(call, paths);
+            return new PermissionVerdict(PermissionDecision.Ask, $"the permission rule '{ask.Text}' asks{link}");
         }
 
-        if (AllowRulesCover(toolName, call) || IsGranted(toolName, call, outside))
+        if ((AllowRulesCover(toolName, call) && AllowRulesCoverRealPaths(toolName, call, paths)) || IsGranted(toolName, call, outside))
         {
             return new PermissionVerdict(PermissionDecision.Allow);
         }
@@ -279,17 +325,109 @@ public sealed class PermissionPolicy : IPermissionPolicy
             || (segments.Length > 0 && segments[^1] is ".bashrc" or ".bash_profile" or ".bash_login" or ".bash_logout" or ".profile" or ".zshrc" or ".zshenv" or ".zprofile" or ".zlogin" or ".envrc");
     }
 
-    /// <summary>The first location outside every workspace folder, or null.</summary>
-    private string? OutsideLocation(PreparedToolCall call)
+    /// <summary>A deny or ask rule matches the path as written or the resolved real path.</summary>
+    private static bool Matches(PermissionRule rule, string toolName, PreparedToolCall call, CallPaths paths)
+        => rule.Matches(toolName, call)
+            || (rule.IsPathRule && call.Action != PermissionAction.Execute && paths.RealSubjects.Any(real => rule.MatchesPathSubject(toolName, real)));
+
+    /// <summary>An allow rule that covers a path as written must also cover where it really leads (some allow rule for each real path).</summary>
+    private bool AllowRulesCoverRealPaths(string toolName, PreparedToolCall call, CallPaths paths)
+        => call.Action == PermissionAction.Execute
+            || paths.RealSubjects.All(real => real == call.Subject || _allow.Any(rule => rule.MatchesPathSubject(toolName, real)));
+
+    private (string Path, string Why)? SensitiveLocation(CallPaths paths)
     {
-        foreach (var location in call.Locations)
+        foreach (var (lexical, real) in paths.Locations)
         {
-            if (string.IsNullOrEmpty(location) || !Path.IsPathRooted(location) || !WorkspacePaths.IsInside(location, _roots))
+            if (SensitivePaths.Why(lexical, _userHome, _kimiHome) is { } why)
             {
-                return location;
+                return (lexical, why);
+            }
+
+            if (real is not null && SensitivePaths.Why(real, _userHome, _kimiHome) is { } realWhy)
+            {
+                return (real, realWhy);
             }
         }
 
         return null;
+    }
+
+    /// <summary>" (a is a link to b)" for the first location whose real path differs from the path as written.</summary>
+    private static string LinkNote(PreparedToolCall call, CallPaths paths)
+    {
+        var index = 0;
+        foreach (var (lexical, real) in paths.Locations)
+        {
+            if (real is not null && real != lexical && index < paths.RealSubjects.Count)
+            {
+                return $" ({(call.Subject.Length > 0 ? call.Subject : lexical)} leads to {paths.RealSubjects[index]} through a symbolic link)";
+            }
+
+            if (real is not null)
+            {
+                index++;
+            }
+        }
+
+        return "";
+    }
+
+    private string Display(string fullPath) => WorkspacePaths.Display(fullPath, WorkingDirectory);
+
+    /// <summary>The first location outside every workspace folder (as written or once resolved), or null.</summary>
+    private string? OutsideLocation(CallPaths paths)
+    {
+        foreach (var (lexical, real) in paths.Locations)
+        {
+            if (string.IsNullOrEmpty(lexical) || !Path.IsPathRooted(lexical) || real is null || !WorkspacePaths.IsInside(lexical, real, _roots))
+            {
+                return real is not null && real != lexical && WorkspacePaths.IsInside(lexical, lexical, _roots) ? $"{lexical} (a link to {real})" : lexical;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A call's locations as written and resolved (each resolved once per evaluation), and the resolved paths as rule subjects.</summary>
+    private sealed record CallPaths(IReadOnlyList<(string Lexical, string? Real)> Locations, IReadOnlyList<string> RealSubjects, string? Unresolvable)
+    {
+        public static CallPaths Of(PreparedToolCall call, string workingDirectory)
+        {
+            if (call.Locations.Count == 0)
+            {
+                return new CallPaths([], [], null);
+            }
+
+            var realWorkingDirectory = WorkspacePaths.RealPath(workingDirectory) ?? workingDirectory;
+            var locations = new List<(string, string?)>(call.Locations.Count);
+            var subjects = new List<string>(call.Locations.Count);
+            string? unresolvable = null;
+            foreach (var location in call.Locations)
+            {
+                if (string.IsNullOrEmpty(location) || !Path.IsPathRooted(location))
+                {
+                    locations.Add((location ?? "", null));
+                    continue;
+                }
+
+                var lexical = WorkspacePaths.Normalize(location);
+                var real = WorkspacePaths.RealPath(lexical);
+                locations.Add((lexical, real));
+                if (real is null)
+                {
+                    unresolvable ??= lexical;
+                    continue;
+                }
+
+                // Relative to the working directory when the real path is inside it (as written or resolved), else absolute.
+                var subject = WorkspacePaths.IsUnder(real, workingDirectory) ? WorkspacePaths.SubjectOf(real, workingDirectory)
+                    : WorkspacePaths.IsUnder(real, realWorkingDirectory) ? WorkspacePaths.SubjectOf(real, realWorkingDirectory)
+                    : real;
+                subjects.Add(subject);
+            }
+
+            return new CallPaths(locations, subjects, unresolvable);
+        }
     }
 }

@@ -176,6 +176,24 @@ public sealed class PermissionRule
         return MatchesPath(call.Subject);
     }
 
+    /// <summary>
+    /// True when this rule applies to <paramref name="toolName"/> and, for a path rule, matches <paramref name="subject"/>
+    /// (a path relative to the working directory with forward slashes, or an absolute path): how the policy matches the
+    /// resolved real path of a call besides the path as written. Command rules never match a path.
+    /// </summary>
+    internal bool MatchesPathSubject(string toolName, string subject)
+    {
+        if (!CoversTool(toolName) || _commandPattern is not null)
+        {
+            return false;
+        }
+
+        return Pattern is null || MatchesPath(subject);
+    }
+
+    /// <summary>True for a rule that names a tool without a pattern, or matches paths.</summary>
+    internal bool IsPathRule => _commandPattern is null;
+
     private bool CoversTool(string toolName) => ToolName switch
     {
         _ when string.Equals(ToolName, toolName, StringComparison.Ordinal) => true,

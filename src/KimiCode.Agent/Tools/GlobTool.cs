@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace KimiCode.Agent.Tools;
 
 /// <summary>
-/// <c>Glob</c>: files whose path (relative to the searched folder) matches a glob, newest first. Skips <c>.git</c>
-/// and symbolic links; returns at most <see cref="MaxResults"/> paths.
+/// <c>Glob</c>: files whose path (relative to the searched folder) matches a glob, newest first. Skips <c>.git</c>,
+/// symbolic links and secret files (<see cref="SecretFiles"/>) the pattern does not name; returns at most
+/// <see cref="MaxResults"/> paths.
 /// </summary>
 public sealed class GlobTool : IAgentTool
 {
@@ -25,7 +26,8 @@ public sealed class GlobTool : IAgentTool
         Finds files by name with a glob pattern, matched against the path relative to the searched folder:
         `*` and `?` match within one folder level, `**` any number of levels, `{a,b}` alternatives, `[abc]` classes.
         "*.cs" matches only the top level; use "**/*.cs" for all levels. Returns matching file paths, most recently
-        modified first (at most 1000). Skips .git. Use Grep to search file contents.
+        modified first (at most 1000). Skips .git, and files that usually hold secrets (.env, private keys,
+        credential files) unless the pattern names them (e.g. "**/.env"). Use Grep to search file contents.
         """;
 
     /// <inheritdoc />
@@ -109,18 +111,29 @@ public sealed class GlobTool : IAgentTool
             : Math.Max(0, pattern.Split('/').Length - 1 - (prefix.Length == 0 ? 0 : prefix.Split('/').Length));
 
         var matches = new List<(FileInfo File, DateTime Modified)>();
+        var skipped = new List<string>();
         foreach (var file in FileWalker.EnumerateFiles(start, new WalkOptions { MaxDepth = maxDepth }, cancellationToken))
         {
             var relative = Path.GetRelativePath(path.FullPath, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
-            if (glob.IsMatch(relative))
+            if (!glob.IsMatch(relative))
             {
-                matches.Add((file, file.LastWriteTimeUtc));
+                continue;
             }
+
+            if (SecretFiles.IsSecret(file.FullName) && !SecretFiles.IsNamedBy(pattern, file.Name))
+            {
+                skipped.Add(file.FullName);
+                continue;
+            }
+
+            matches.Add((file, file.LastWriteTimeUtc));
         }
 
+        skipped.Sort(StringComparer.Ordinal);
+        var note = skipped.Count == 0 ? "" : "\n" + SecretFiles.Note(skipped, context.WorkingDirectory, "Glob") + "\n";
         if (matches.Count == 0)
         {
-            return ToolResult.Success($"No files found matching \"{pattern}\".");
+            return ToolResult.Success($"No files found matching \"{pattern}\".{note}");
         }
 
         matches.Sort(static (a, b) =>
@@ -139,6 +152,8 @@ public sealed class GlobTool : IAgentTool
         {
             output.Append($"\n(Results are truncated: showing the {MaxResults} most recently modified of {matches.Count} files. Use a more specific pattern or path.)\n");
         }
+
+        output.Append(note);
 
         return ToolResult.Success(output.ToString());
     }

@@ -25,7 +25,39 @@ internal sealed record GrepQuery(
     bool IgnoreCase,
     GrepOutputMode Mode,
     int Before,
-    int After);
+    int After,
+    SecretFilter? Secrets = null);
+
+/// <summary>
+/// Which secret files (<see cref="SecretFiles"/>) a folder search leaves out (those the <c>glob</c> argument does not
+/// name), and the ones it left out, for the note in the result. They are never read, so the result cannot tell
+/// whether they would have matched.
+/// </summary>
+internal sealed class SecretFilter(string? glob)
+{
+    /// <summary>Full paths of the secret files left out, in walk order.</summary>
+    public List<string> Skipped { get; } = [];
+
+    /// <summary>True when the search must leave out the file at <paramref name="fullPath"/>.</summary>
+    public bool Skips(string fullPath) => SecretFiles.IsSecret(fullPath) && !SecretFiles.IsNamedBy(glob, Path.GetFileName(fullPath));
+
+    /// <summary>True when the glob names a secret file, so no name-wide exclusion may apply.</summary>
+    public bool GlobNamesASecret => SecretFiles.NamesASecret(glob);
+
+    /// <summary>Walks <paramref name="root"/> as the search would (ignore rules, glob) and records the secret files it must leave out, without reading any.</summary>
+    public void Collect(string root, CancellationToken cancellationToken)
+    {
+        Skipped.Clear();
+        var options = new WalkOptions { RespectGitIgnore = true, Filter = BuiltInGrep.CreateFilter(glob) };
+        foreach (var file in FileWalker.EnumerateFiles(root, options, cancellationToken))
+        {
+            if (Skips(file.FullName))
+            {
+                Skipped.Add(file.FullName);
+            }
+        }
+    }
+}
 
 /// <summary>A line of a file: a match or a context line. <see cref="Text"/> has no line terminator but may end in <c>\r</c>.</summary>
 internal sealed record GrepLine(int Number, string Text, bool IsMatch);
@@ -39,7 +71,7 @@ internal sealed class GrepSearchException(string message) : Exception(message);
 /// <summary>
 /// The search both engines implement: files in <c>rg --sort path</c> order; <c>.gitignore</c>/<c>.rgignore</c> rules of
 /// the tree and its ancestors up to the repository root; hidden files searched; <c>.git</c>, symbolic links and
-/// binary files (a NUL byte anywhere) skipped; a glob (gitignore syntax, relative to the searched folder) picks files
+/// binary files (a NUL byte anywhere) skipped; secret files left out unless named (<see cref="SecretFilter"/>); a glob (gitignore syntax, relative to the searched folder) picks files
 /// and, as in ripgrep, a file it picks is searched even if an ignore rule matches it (<c>!glob</c> excludes instead).
 /// Lines end at <c>\n</c>; the pattern is matched against each line.
 /// </summary>
@@ -71,8 +103,15 @@ internal static class BuiltInGrep
         }
 
         var options = new WalkOptions { RespectGitIgnore = true, Filter = CreateFilter(query.Glob) };
+        query.Secrets?.Skipped.Clear();
         foreach (var file in FileWalker.EnumerateFiles(query.Root, options, cancellationToken))
         {
+            if (query.Secrets is { } secrets && secrets.Skips(file.FullName))
+            {
+                secrets.Skipped.Add(file.FullName);
+                continue;
+            }
+
             // Empty files cannot match; skipping them also keeps FIFOs and devices (size 0) from blocking the search.
             if (file.Length == 0)
             {

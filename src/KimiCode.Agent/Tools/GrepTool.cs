@@ -55,7 +55,8 @@ public sealed class GrepTool : IAgentTool
     /// <inheritdoc />
     public string Description => """
         Searches file contents with a regular expression (ripgrep syntax; one line at a time). Respects .gitignore,
-        skips binary files and .git, searches hidden files. output_mode: "files_with_matches" (default) lists the
+        skips binary files and .git, searches hidden files. Files that usually hold secrets (.env, private keys,
+        credential files) are left out unless named by path or glob (e.g. glob ".env"). output_mode: "files_with_matches" (default) lists the
         files, "content" shows matching lines as path:line:text (context with -A/-B/-C), "count" counts matching
         lines per file. Filter files with glob (e.g. "*.cs"), limit output with head_limit. Always use this tool to
         search contents instead of running grep or rg in Bash.
@@ -152,14 +153,21 @@ public sealed class GrepTool : IAgentTool
             return ToolResult.Error($"The path '{path.Subject}' does not exist. Check it, or omit path to search the working directory.");
         }
 
-        var query = new GrepQuery(pattern, path.FullPath, isFile, glob, ignoreCase, options.Mode, options.Before, options.After);
+        // A file given as path is named, so searched whatever it is; a folder search leaves secret files out.
+        var secrets = isFile ? null : new SecretFilter(glob);
+        var query = new GrepQuery(pattern, path.FullPath, isFile, glob, ignoreCase, options.Mode, options.Before, options.After, secrets);
         try
         {
             if (_ripgrep is not null)
             {
+                secrets?.Collect(path.FullPath, cancellationToken);
+            }
+
+            if (_ripgrep is not null && RipgrepSearch.CanExcludeExactly(query))
+            {
                 try
                 {
-                    return await FormatAsync(RipgrepSearch.SearchAsync(_ripgrep, query, cancellationToken), options, context.WorkingDirectory, cancellationToken).ConfigureAwait(false);
+                    return await FormatAsync(RipgrepSearch.SearchAsync(_ripgrep, query, cancellationToken), options, context.WorkingDirectory, secrets, cancellationToken).ConfigureAwait(false);
                 }
                 catch (GrepSearchException)
                 {
@@ -168,7 +176,7 @@ public sealed class GrepTool : IAgentTool
             }
 
             return await Task.Run(
-                () => FormatAsync(BuiltInGrep.Search(query, cancellationToken).ToAsyncEnumerable(), options, context.WorkingDirectory, cancellationToken),
+                () => FormatAsync(BuiltInGrep.Search(query, cancellationToken).ToAsyncEnumerable(), options, context.WorkingDirectory, secrets, cancellationToken),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (GrepSearchException ex)
@@ -178,7 +186,8 @@ public sealed class GrepTool : IAgentTool
     }
 
     /// <summary>Formats results the same way whichever engine produced them.</summary>
-    private static async Task<ToolResult> FormatAsync(IAsyncEnumerable<GrepFileMatches> results, GrepOptions options, string workingDirectory, CancellationToken cancellationToken)
+    private static async Task<ToolResult> FormatAsync(
+        IAsyncEnumerable<GrepFileMatches> results, GrepOptions options, string workingDirectory, SecretFilter? secrets, CancellationToken cancellationToken)
     {
         var output = new StringBuilder();
         var shown = 0;
@@ -256,9 +265,10 @@ public sealed class GrepTool : IAgentTool
             }
         }
 
+        var note = secrets is { Skipped.Count: > 0 } ? "\n" + SecretFiles.Note(secrets.Skipped, workingDirectory, "Grep") + "\n" : "";
         if (files == 0)
         {
-            return ToolResult.Success(options.Mode == GrepOutputMode.FilesWithMatches ? "No files found" : "No matches found");
+            return ToolResult.Success((options.Mode == GrepOutputMode.FilesWithMatches ? "No files found" : "No matches found") + note);
         }
 
         switch (options.Mode)
@@ -290,6 +300,7 @@ public sealed class GrepTool : IAgentTool
                 break;
         }
 
+        output.Append(note);
         return ToolResult.Success(output.ToString());
     }
 

@@ -13,6 +13,8 @@ internal static class RipgrepSearch
 {
     private const int MaxErrorChars = 2000;
 
+    private static readonly System.Buffers.SearchValues<char> GlobSyntax = System.Buffers.SearchValues.Create("*?[]{}\\!");
+
     /// <summary>The <c>rg</c> executable on <c>PATH</c>, or null.</summary>
     public static string? FindOnPath()
     {
@@ -51,6 +53,10 @@ internal static class RipgrepSearch
         return null;
     }
 
+    /// <summary>True when every file <see cref="SecretFilter.Collect"/> found can be excluded by an exact ripgrep glob (no glob syntax in its path).</summary>
+    internal static bool CanExcludeExactly(GrepQuery query)
+        => query.Secrets is null || query.Secrets.Skipped.All(path => Path.GetRelativePath(query.Root, path).AsSpan().IndexOfAny(GlobSyntax) < 0);
+
     internal static List<string> BuildArguments(GrepQuery query)
     {
         var arguments = new List<string>
@@ -87,6 +93,26 @@ internal static class RipgrepSearch
         {
             arguments.Add("--glob");
             arguments.Add(query.Glob);
+        }
+
+        // Secret files: later globs win over the user's glob. Names without exceptions are excluded wholesale (unless
+        // the glob names one); the rest (.env.local, id_rsa-old, ...) file by file, as SecretFilter.Collect found them.
+        if (query.Secrets is { } secrets && !query.RootIsFile)
+        {
+            if (!secrets.GlobNamesASecret)
+            {
+                foreach (var exclusion in SecretFiles.RipgrepExclusions)
+                {
+                    arguments.Add("--glob");
+                    arguments.Add(exclusion);
+                }
+            }
+
+            foreach (var skipped in secrets.Skipped)
+            {
+                arguments.Add("--glob");
+                arguments.Add("!/" + Path.GetRelativePath(query.Root, skipped).Replace(Path.DirectorySeparatorChar, '/'));
+            }
         }
 
         arguments.Add("--regexp");
@@ -194,6 +220,13 @@ internal static class RipgrepSearch
                 current = null;
                 if (binary || matched == 0 || path is null)
                 {
+                    return null;
+                }
+
+                if (query.Secrets is { } secrets && !query.RootIsFile && secrets.Skips(path))
+                {
+                    // Defence in depth: the exclusions should have kept rg away from it; never show it.
+                    lines.Clear();
                     return null;
                 }
 

@@ -61,11 +61,17 @@ internal static class WorkspacePaths
     /// <summary>
     /// True when <paramref name="fullPath"/> is inside one of <paramref name="roots"/>, both as written and
     /// after resolving symbolic links (a link inside the workspace that points out of it does not count as inside).
+    /// A path whose links cannot be resolved (a loop) is not inside.
     /// </summary>
     public static bool IsInside(string fullPath, IEnumerable<string> roots)
     {
         var lexical = TrimTrailingSeparator(Path.GetFullPath(fullPath));
-        var real = ResolveLinks(lexical);
+        return RealPath(lexical) is { } real && IsInside(lexical, real, roots);
+    }
+
+    /// <summary>True when both <paramref name="lexical"/> (as written) and <paramref name="real"/> (links resolved) are inside one of <paramref name="roots"/>.</summary>
+    internal static bool IsInside(string lexical, string real, IEnumerable<string> roots)
+    {
         bool lexicalInside = false, realInside = false;
         foreach (var root in roots)
         {
@@ -75,7 +81,7 @@ internal static class WorkspacePaths
             }
 
             var normalizedRoot = Normalize(root);
-            var realRoot = ResolveLinks(normalizedRoot);
+            var realRoot = RealPath(normalizedRoot) ?? normalizedRoot;
             lexicalInside |= IsUnder(lexical, normalizedRoot) || IsUnder(lexical, realRoot);
             realInside |= IsUnder(real, realRoot) || IsUnder(real, normalizedRoot);
         }
@@ -118,38 +124,97 @@ internal static class WorkspacePaths
         return path;
     }
 
-    /// <summary>Resolves symbolic links along the existing part of <paramref name="fullPath"/>; the rest is kept as written.</summary>
-    internal static string ResolveLinks(string fullPath)
+    /// <summary>How many symbolic links one resolution may follow before it is treated as a loop (Linux's limit).</summary>
+    private const int MaxLinkHops = 40;
+
+    /// <summary>
+    /// The real path of <paramref name="fullPath"/> (absolute): every symbolic link along it resolved, at any
+    /// component, and <c>..</c> after a link applied to the link's target, as the kernel does. For a path that does
+    /// not exist yet, the deepest existing ancestor is resolved and the rest appended as written; a dangling link
+    /// resolves to where it points. Null when it cannot be resolved: a symbolic link loop (more than 40 links), or a
+    /// link that cannot be read.
+    /// </summary>
+    internal static string? RealPath(string fullPath)
     {
         try
         {
-            var root = Path.GetPathRoot(fullPath) ?? "/";
-            var parts = fullPath[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
-            var current = root;
-            for (var i = 0; i < parts.Length; i++)
+            var root = Path.GetPathRoot(fullPath);
+            if (string.IsNullOrEmpty(root))
             {
-                var next = Path.Combine(current, parts[i]);
-                FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
-                if (!info.Exists)
-                {
-                    // Nothing below a missing entry can be a link: keep the rest as written.
-                    return Path.Combine([current, .. parts[i..]]);
-                }
-
-                if (info.LinkTarget is not null)
-                {
-                    var target = info.ResolveLinkTarget(returnFinalTarget: true);
-                    next = target is null ? next : TrimTrailingSeparator(Path.GetFullPath(target.FullName));
-                }
-
-                current = next;
+                return null;
             }
 
-            return current;
+            var pending = new Stack<string>(Split(fullPath[root.Length..]).Reverse());
+            var current = root;
+            var hops = 0;
+            var missing = false;
+            while (pending.Count > 0)
+            {
+                var part = pending.Pop();
+                if (part == ".")
+                {
+                    continue;
+                }
+
+                if (part == "..")
+                {
+                    current = Path.GetDirectoryName(current) ?? current;
+                    continue;
+                }
+
+                var next = Path.Combine(current, part);
+                if (missing)
+                {
+                    current = next;
+                    continue;
+                }
+
+                var info = new FileInfo(next);
+                var attributes = info.Attributes; // throws for an entry that exists but cannot be inspected
+                if (attributes == (FileAttributes)(-1))
+                {
+                    // Nothing below a missing entry can be a link: the rest is kept as written.
+                    missing = true;
+                    current = next;
+                    continue;
+                }
+
+                if ((attributes & FileAttributes.ReparsePoint) == 0)
+                {
+                    current = next;
+                    continue;
+                }
+
+                var target = info.LinkTarget;
+                if (string.IsNullOrEmpty(target))
+                {
+                    return null;
+                }
+
+                if (++hops > MaxLinkHops)
+                {
+                    return null;
+                }
+
+                foreach (var segment in Split(target).Reverse())
+                {
+                    pending.Push(segment);
+                }
+
+                if (Path.IsPathRooted(target))
+                {
+                    current = Path.GetPathRoot(target) ?? root;
+                }
+            }
+
+            return TrimTrailingSeparator(current);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            return fullPath;
+            return null;
         }
     }
+
+    private static string[] Split(string path)
+        => path.Split([Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar], StringSplitOptions.RemoveEmptyEntries);
 }
