@@ -359,7 +359,7 @@ internal sealed class AcpSession : IPermissionPrompter
                 await SendAsync(ToolCallMapping.Start(started)).ConfigureAwait(false);
                 Announcement(started.CallId).TrySetResult();
                 break;
-            case PermissionResolved { Answer: not PermissionAnswer.Reject } resolved:
+            case PermissionResolved { Answer: PermissionAnswer.AllowOnce or PermissionAnswer.AllowForSession } resolved:
                 await SendAsync(new ToolCallProgress { ToolCallId = resolved.CallId, Status = ToolCallStatus.InProgress }).ConfigureAwait(false);
                 break;
             case ToolCallUpdated progress when progress.Text.StartsWith(ClientTerminalRunner.TerminalMarker, StringComparison.Ordinal):

@@ -7,7 +7,10 @@ namespace KimiCode.Acp;
 /// <summary>
 /// Runs the <c>Bash</c> tool's commands in the editor's terminal: <c>terminal/create</c>, then
 /// <c>terminal/wait_for_exit</c> raced against the timeout and cancellation (<c>terminal/kill</c> when either
-/// wins), <c>terminal/output</c> for the result, and always <c>terminal/release</c>.
+/// wins), <c>terminal/output</c> for the result, and always <c>terminal/release</c>. The terminal's environment is
+/// the editor's, not ours, so we cannot remove variables from it; the only lever ACP gives is <c>env</c>, so every
+/// name <see cref="CommandRequest.Environment"/> removes is sent with an empty value (kimi treats a blank credential
+/// variable as unset, and so do most tools).
 /// </summary>
 internal sealed class ClientTerminalRunner : ICommandRunner
 {
@@ -43,6 +46,7 @@ internal sealed class ClientTerminalRunner : ICommandRunner
                 Command = "/bin/bash",
                 Args = ["-c", request.Command],
                 Cwd = request.WorkingDirectory,
+                Env = [.. request.Environment.NamesToBlank(Environment.GetEnvironmentVariables()).Select(static name => new EnvVariable { Name = name, Value = string.Empty })],
                 OutputByteLimit = request.OutputLimitBytes > 0 ? request.OutputLimitBytes : null,
             },
             AcpJsonContext.Default.CreateTerminalRequest,

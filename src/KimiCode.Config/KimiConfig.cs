@@ -30,6 +30,8 @@ public sealed class KimiConfig
 
     public LoopControlConfig LoopControl { get; init; } = new();
 
+    public ToolsConfig Tools { get; init; } = new();
+
     /// <summary>Headers from <c>KIMI_CODE_CUSTOM_HEADERS</c> (lowest precedence), in order; empty from <see cref="ConfigStore.Load"/>.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> EnvHeaders { get; init; } = [];
 
@@ -114,6 +116,7 @@ public sealed class KimiConfig
 
         return new KimiConfig
         {
+            Tools = ReadTools(document, lineOfKey),
             SourcePath = sourcePath,
             DefaultModel = GetString(document, "default_model"),
             DefaultModelLine = lineOfKey(["default_model"]),
@@ -172,6 +175,11 @@ public sealed class KimiConfig
             }
         }
 
+        foreach (var problem in Tools.Problems)
+        {
+            problems.Add($"{Where(Tools.PassEnvLine, false)}: {problem}");
+        }
+
         return problems;
     }
 
@@ -190,6 +198,7 @@ public sealed class KimiConfig
             Thinking = Thinking,
             Permissions = Permissions,
             LoopControl = LoopControl,
+            Tools = Tools,
             EnvHeaders = envHeaders,
             Document = Document,
         };
@@ -227,6 +236,43 @@ public sealed class KimiConfig
             Line = table.Line,
         };
     }
+
+    private static ToolsConfig ReadTools(TomlTable document, Func<string[], int> lineOfKey)
+    {
+        if (!document.TryGet<TomlTable>("tools", out var tools) || !tools.TryGet<object>("pass_env", out var raw))
+        {
+            return new ToolsConfig();
+        }
+
+        var line = lineOfKey(["tools", "pass_env"]);
+        if (raw is not TomlArray array)
+        {
+            return new ToolsConfig
+            {
+                PassEnvLine = line,
+                Problems = ["[tools] pass_env must be a list of variable names, e.g. pass_env = [\"GITHUB_TOKEN\"]; fix it"],
+            };
+        }
+
+        var names = new List<string>();
+        var problems = new List<string>();
+        foreach (var item in array)
+        {
+            if (item is string name && IsVariableName(name))
+            {
+                names.Add(name);
+            }
+            else
+            {
+                problems.Add($"[tools] pass_env has {(item is string text ? $"\"{text}\"" : "a value that is not a string")}, which is not an environment variable name (letters, digits and _, not starting with a digit); fix it");
+            }
+        }
+
+        return new ToolsConfig { PassEnv = names, PassEnvLine = line, Problems = problems };
+    }
+
+    private static bool IsVariableName(string name)
+        => name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(static c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static string? GetString(TomlTable table, string key) => table.TryGet<string>(key, out var value) ? value : null;
 

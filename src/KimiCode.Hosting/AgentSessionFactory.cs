@@ -107,6 +107,7 @@ public sealed class AgentSessionFactory : IDisposable
         var todos = new TodoList();
         var registry = ToolRegistry.CreateDefault(todos);
         var chat = _clients.CreateChatClient(config, credential);
+        var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);
         var options = new AgentSessionOptions
         {
             ChatClient = chat,
@@ -120,6 +121,8 @@ public sealed class AgentSessionFactory : IDisposable
                 Files = launch.Files ?? new LocalWorkspaceFileSystem(),
                 Commands = launch.Commands ?? new LocalCommandRunner(_env.TimeProvider),
                 Time = _env.TimeProvider,
+                ChildEnvironment = secrets.Environment,
+                Secrets = secrets.Redactor,
             },
             Permissions = policy,
             Prompter = launch.Prompter,

@@ -63,7 +63,7 @@ public sealed class PrintModeEndToEndTests
 
         Assert.True(refused.ExitCode == 0, refused.ToString());
         Assert.False(markerAfterRefusal);
-        Assert.Contains("denied", refused.Stdout);
+        Assert.Contains("nobody can approve tool calls in print mode", refused.Stdout);
         Assert.True(allowed.ExitCode == 0, allowed.ToString());
         Assert.True(File.Exists(marker));
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.Channels;
 using KimiCode.Agent.Permissions;
+using KimiCode.Agent.Secrets;
 using KimiCode.Agent.Tools;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -145,6 +146,9 @@ internal sealed class ToolCallBatch : IDisposable
             result = ToolResult.Error($"The {call.Name} call failed: {ex.Message}");
         }
 
+        // The one place every tool result (MCP included) passes before the model, the session file and the screen.
+        result = Redact(result, _runtime.Context.Secrets);
+
         double elapsedMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         AgentLog.ToolCallFinished(_runtime.Logger, call.Name, call.CallId, result.IsError ? "error" : "ok", elapsedMs);
         _runtime.Emit(new ToolCallFinished(call.CallId, call.Name, result));
@@ -197,16 +201,81 @@ internal sealed class ToolCallBatch : IDisposable
         {
             return ToolResult.Error($"The {name} tool failed: {ex.Message}");
         }
+        finally
+        {
+            progress.Flush();
+        }
     }
 
-    /// <summary>Turns a tool's progress reports into <see cref="ToolCallUpdated"/> events, on the caller's thread.</summary>
+    /// <summary><paramref name="result"/> with every live secret replaced, in the text the model sees and in what front ends show.</summary>
+    internal static ToolResult Redact(ToolResult result, SecretRedactor secrets)
+    {
+        ToolDisplay? display = result.Display switch
+        {
+            TerminalDisplay terminal => terminal with { Command = secrets.Redact(terminal.Command), Output = secrets.Redact(terminal.Output) },
+            DiffDisplay diff => diff with
+            {
+                OldText = secrets.RedactOrNull(diff.OldText),
+                NewText = secrets.Redact(diff.NewText),
+                UnifiedDiff = secrets.Redact(diff.UnifiedDiff),
+            },
+            PlanDisplay plan => plan with
+            {
+                Items = [.. plan.Items.Select(i => i with { Content = secrets.Redact(i.Content), ActiveForm = secrets.RedactOrNull(i.ActiveForm) })],
+            },
+            var other => other,
+        };
+        return result with { Content = secrets.Redact(result.Content), Display = display };
+    }
+
+    /// <summary>
+    /// Turns a tool's progress reports into <see cref="ToolCallUpdated"/> events, on the caller's thread, with live
+    /// secrets redacted (a secret split across two reports is held back until it is whole).
+    /// </summary>
     private sealed class EventProgress(ToolRuntime runtime, string callId) : IProgress<ToolProgress>
     {
+        private readonly Lock _gate = new();
+        private readonly StreamRedaction _redaction = runtime.Context.Secrets.BeginStream();
+
         public void Report(ToolProgress value)
         {
-            if (value is not null)
+            if (value is null)
             {
-                runtime.Emit(new ToolCallUpdated(callId, value.Text));
+                return;
+            }
+
+            lock (_gate)
+            {
+                // A front end's marker (ACP's terminal id starts with NUL) is one whole report: nothing to hold back.
+                if (value.Text.StartsWith('\0'))
+                {
+                    FlushLocked();
+                    runtime.Emit(new ToolCallUpdated(callId, runtime.Context.Secrets.Redact(value.Text)));
+                    return;
+                }
+
+                string text = _redaction.Push(value.Text);
+                if (text.Length > 0 || value.Text.Length == 0)
+                {
+                    runtime.Emit(new ToolCallUpdated(callId, text));
+                }
+            }
+        }
+
+        public void Flush()
+        {
+            lock (_gate)
+            {
+                FlushLocked();
+            }
+        }
+
+        private void FlushLocked()
+        {
+            string rest = _redaction.Flush();
+            if (rest.Length > 0)
+            {
+                runtime.Emit(new ToolCallUpdated(callId, rest));
             }
         }
     }

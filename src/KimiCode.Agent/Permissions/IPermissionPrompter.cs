@@ -3,8 +3,9 @@ using KimiCode.Agent.Tools;
 namespace KimiCode.Agent.Permissions;
 
 /// <summary>
-/// Asks the user whether a tool call may run. Print mode passes one that always rejects; the shell and
-/// the ACP server ask the user. A request that throws or is cancelled counts as <see cref="PermissionAnswer.Reject"/>.
+/// Asks the user whether a tool call may run. Print mode passes one that answers <see cref="PermissionAnswer.Unattended"/>
+/// (nobody is there to ask); the shell and the ACP server ask the user. A request that throws or is cancelled counts as
+/// <see cref="PermissionAnswer.Reject"/>.
 /// </summary>
 public interface IPermissionPrompter
 {
@@ -17,6 +18,9 @@ public enum PermissionAnswer
     AllowOnce,
     AllowForSession,
     Reject,
+
+    /// <summary>Nobody could be asked (print mode): refused, and the model is told how the user can allow it, not that the user said no.</summary>
+    Unattended,
 }
 
 /// <summary>A call waiting for the user's approval.</summary>
@@ -34,9 +38,17 @@ public sealed record PermissionRequest(
     string? Reason,
     string ArgumentsJson);
 
-/// <summary>A prompter that refuses everything (print mode, where nobody can answer).</summary>
-public sealed class RejectingPermissionPrompter : IPermissionPrompter
+/// <summary>
+/// A prompter that refuses everything because nobody can answer (print mode): every request is
+/// <see cref="PermissionAnswer.Unattended"/>, and <paramref name="refused"/> (if any) hears of it, e.g. to tell the
+/// user on stderr how to allow it.
+/// </summary>
+public sealed class RejectingPermissionPrompter(Action<PermissionRequest>? refused = null) : IPermissionPrompter
 {
-    public Task<PermissionAnswer> RequestAsync(PermissionRequest request, CancellationToken cancellationToken) =>
-        Task.FromResult(PermissionAnswer.Reject);
+    public Task<PermissionAnswer> RequestAsync(PermissionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        refused?.Invoke(request);
+        return Task.FromResult(PermissionAnswer.Unattended);
+    }
 }

@@ -7,15 +7,20 @@ namespace KimiCode.Agent.Permissions;
 /// <list type="number">
 /// <item>The policy gives its verdict, under a lock (parallel reads evaluate while a sequential call may grant);
 /// a policy that throws denies.</item>
-/// <item>Deny: the call is refused with the policy's reason; the user is not asked.</item>
+/// <item>Deny: the call is refused with the policy's reason; the user is not asked (and the model is not told they were).</item>
 /// <item>Ask: <see cref="PermissionRequested"/>, then the prompter, then <see cref="PermissionResolved"/>. A prompter
-/// that throws, is cancelled or gives an unknown answer rejects. "Allow for this session" records a session grant,
-/// unless the turn was cancelled meanwhile.</item>
+/// that throws, is cancelled or gives an unknown answer rejects; <see cref="PermissionAnswer.Unattended"/> (print mode)
+/// refuses with <see cref="UnattendedRefusal"/>. "Allow for this session" records a session grant, unless the turn
+/// was cancelled meanwhile.</item>
 /// <item>Allow: the call runs.</item>
 /// </list>
 /// </summary>
 internal sealed class PermissionGate
 {
+    /// <summary>What the model is told when a call needs approval and nobody can give it (print mode).</summary>
+    public static string UnattendedRefusal(string toolName, string title) =>
+        $"The {toolName} call ({title}) was not run: it needs approval, and nobody can approve tool calls in print mode (kimi -p); it is not allowed without --yolo or an allow rule in config.toml. Do not repeat it; finish without it, and tell the user what you could not do and which permission it needs.";
+
     private readonly IPermissionPolicy _policy;
     private readonly IPermissionPrompter _prompter;
     private readonly Lock _policyLock = new();
@@ -43,13 +48,18 @@ internal sealed class PermissionGate
                 return PermissionOutcome.Run;
             case PermissionDecision.Deny:
                 return PermissionOutcome.Refused(
-                    $"The user denied the {toolName} call ({call.Title}): {verdict.Reason ?? "the permission rules do not allow it"}. Do not repeat it; find another way, or ask the user.");
+                    $"The permission rules deny the {toolName} call ({call.Title}): {verdict.Reason ?? "no rule allows it"}. Do not repeat it; find another way, or ask the user.");
         }
 
         PermissionAnswer answer = await AskAsync(callId, toolName, call, verdict.Reason, argumentsJson, emit, cancellationToken).ConfigureAwait(false);
         if (cancellationToken.IsCancellationRequested)
         {
             return PermissionOutcome.Cancelled;
+        }
+
+        if (answer == PermissionAnswer.Unattended)
+        {
+            return PermissionOutcome.Refused(UnattendedRefusal(toolName, call.Title));
         }
 
         if (answer == PermissionAnswer.Reject)

@@ -70,7 +70,7 @@ public sealed class BashTool : IAgentTool
 
     private static async Task<ToolResult> ExecuteAsync(ToolContext context, string command, TimeSpan timeout, IProgress<ToolProgress>? progress, CancellationToken cancellationToken)
     {
-        var request = new CommandRequest(command, context.WorkingDirectory, timeout, MaxOutputChars);
+        var request = new CommandRequest(command, context.WorkingDirectory, timeout, MaxOutputChars) { Environment = context.ChildEnvironment };
         IProgress<string>? output = progress is null ? null : new ForwardingProgress(progress);
         var result = await context.Commands.RunAsync(request, output, cancellationToken).ConfigureAwait(false);
 

@@ -1,3 +1,5 @@
+using KimiCode.Agent.Secrets;
+
 namespace KimiCode.Agent.Tools;
 
 /// <summary>Runs shell commands for the <c>Bash</c> tool (locally, or in the editor's terminal over ACP).</summary>
@@ -11,7 +13,11 @@ public interface ICommandRunner
 }
 
 /// <summary>A shell command to run.</summary>
-public sealed record CommandRequest(string Command, string WorkingDirectory, TimeSpan Timeout, int OutputLimitBytes);
+public sealed record CommandRequest(string Command, string WorkingDirectory, TimeSpan Timeout, int OutputLimitBytes)
+{
+    /// <summary>What the command's environment must not contain (our credentials); runners apply it.</summary>
+    public ChildEnvironment Environment { get; init; } = ChildEnvironment.Default;
+}
 
 /// <summary>The outcome of a command. <see cref="ExitCode"/> is null when it was killed.</summary>
 public sealed record CommandResult(string Output, int? ExitCode, bool TimedOut, bool Truncated);

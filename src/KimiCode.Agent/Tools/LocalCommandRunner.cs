@@ -10,6 +10,9 @@ namespace KimiCode.Agent.Tools;
 /// timeout or cancellation kills the command and everything it started (<c>kill -KILL -pgid</c>). Standard input
 /// is closed; standard error is merged into standard output in the order it was written; the output kept is
 /// capped at <see cref="CommandRequest.OutputLimitBytes"/> (its start and its end, with a note in between).
+/// The environment is ours minus <see cref="CommandRequest.Environment"/>'s credentials. Each group is registered
+/// with the <see cref="ProcessGroupWatchdog"/>, so it is killed when kimi ends, even by <c>kill -9</c>; a group
+/// that still has members when the command returns (a background job) lives until then.
 /// </summary>
 public sealed class LocalCommandRunner : ICommandRunner
 {
@@ -23,6 +26,7 @@ public sealed class LocalCommandRunner : ICommandRunner
     private readonly TimeProvider _time;
     private readonly string _shell;
     private readonly string? _setsid;
+    private readonly Func<ProcessGroupWatchdog?> _watchdog;
 
     /// <summary>A runner using <c>/bin/bash</c>.</summary>
     public LocalCommandRunner()
@@ -32,10 +36,17 @@ public sealed class LocalCommandRunner : ICommandRunner
 
     /// <summary>A runner whose timeouts use <paramref name="time"/>.</summary>
     public LocalCommandRunner(TimeProvider time, string shell = "/bin/bash")
+        : this(time, shell, static () => ProcessGroupWatchdog.Shared)
+    {
+    }
+
+    /// <summary>A runner whose groups are watched by <paramref name="watchdog"/> (null: none; tests pass their own).</summary>
+    public LocalCommandRunner(TimeProvider time, string shell, Func<ProcessGroupWatchdog?> watchdog)
     {
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _shell = shell;
         _setsid = SetsidCandidates.FirstOrDefault(File.Exists);
+        _watchdog = watchdog ?? throw new ArgumentNullException(nameof(watchdog));
     }
 
     /// <inheritdoc />
@@ -74,7 +85,10 @@ public sealed class LocalCommandRunner : ICommandRunner
         start.Environment["PAGER"] = "cat";
         start.Environment["GIT_PAGER"] = "cat";
         start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        request.Environment.ApplyTo(start);
 
+        // Started before the command, so the command can never see it start (and inherit nothing of it).
+        var watchdog = _setsid is not null && !OperatingSystem.IsWindows() ? _watchdog() : null;
         using var process = new Process { StartInfo = start };
         try
         {
@@ -87,6 +101,7 @@ public sealed class LocalCommandRunner : ICommandRunner
 
         // The child called setsid() before exec'ing the shell: its pid is the process group id.
         var groupId = process.Id;
+        watchdog?.Register(groupId);
         process.StandardInput.Close();
 
         var buffer = new OutputBuffer(Math.Max(request.OutputLimitBytes, 64), output);
@@ -124,11 +139,22 @@ public sealed class LocalCommandRunner : ICommandRunner
 
         if (killed && cancellationToken.IsCancellationRequested && !timeout.IsCancellationRequested)
         {
+            UnregisterIfEmpty(watchdog, groupId);
             throw new OperationCanceledException("The command was cancelled and its process group killed.", cancellationToken);
         }
 
+        UnregisterIfEmpty(watchdog, groupId);
         var timedOut = killed && timeout.IsCancellationRequested;
         return new CommandResult(buffer.GetText(), killed ? null : process.ExitCode, timedOut, buffer.Truncated);
+    }
+
+    /// <summary>A group with no process left is forgotten; one with a background job stays watched until kimi ends.</summary>
+    private static void UnregisterIfEmpty(ProcessGroupWatchdog? watchdog, int groupId)
+    {
+        if (watchdog is not null && NativeMethods.Kill(-groupId, 0) != 0)
+        {
+            watchdog.Unregister(groupId);
+        }
     }
 
     private void KillGroup(Process process, int groupId)

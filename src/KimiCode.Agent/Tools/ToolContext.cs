@@ -1,3 +1,5 @@
+using KimiCode.Agent.Secrets;
+
 namespace KimiCode.Agent.Tools;
 
 /// <summary>Everything a tool may use. Front ends swap the file system and the command runner (ACP routes them to the editor).</summary>
@@ -14,6 +16,12 @@ public sealed class ToolContext
 
     /// <summary>Shell access.</summary>
     public required ICommandRunner Commands { get; init; }
+
+    /// <summary>The environment of every process a tool starts: ours minus the credentials (see <see cref="Secrets.ChildEnvironment"/>).</summary>
+    public ChildEnvironment ChildEnvironment { get; init; } = ChildEnvironment.Default;
+
+    /// <summary>Redacts live secrets from tool results and progress before they reach the model, the session file or the screen.</summary>
+    public SecretRedactor Secrets { get; init; } = SecretRedactor.None;
 
     /// <summary>Time.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

@@ -51,7 +51,7 @@ internal static class PrintMode
             WorkingDirectory = workDir,
             ModelAlias = options.Model,
             Mode = options.Yolo ? PermissionMode.Yolo : null,
-            Prompter = new RejectingPermissionPrompter(),
+            Prompter = new RejectingPermissionPrompter(request => RefusedLine(env, request)),
             ResumeSessionId = resume,
             MaxStepsPerTurn = options.MaxSteps,
         }, cancellationToken).ConfigureAwait(false);
@@ -98,5 +98,19 @@ internal static class PrintMode
         }
 
         return exit;
+    }
+
+    /// <summary>One stderr line per call nobody could approve: what was not run and how to allow it next time.</summary>
+    private static void RefusedLine(CliEnvironment env, PermissionRequest request)
+    {
+        var title = GuardedAction.OneLine(request.Title);
+        if (title.Length > 120)
+        {
+            title = title[..119] + "…";
+        }
+
+        env.Error.WriteLine(
+            $"kimi: not run: {request.ToolName} ({title}) needs approval, and nobody can approve tool calls in print mode. Allow it with --yolo, or with an allow rule in config.toml ([permissions] allow = [\"{request.ToolName}(...)\"]).");
+        env.Error.Flush();
     }
 }

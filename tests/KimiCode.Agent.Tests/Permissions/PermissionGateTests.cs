@@ -44,7 +44,8 @@ public sealed class PermissionGateTests
         PermissionOutcome outcome = await AuthorizeAsync(gate, Command("rm -rf build"));
 
         Assert.False(outcome.IsCancelled);
-        Assert.StartsWith("The user denied the Bash call (rm -rf build): ", outcome.Refusal);
+        Assert.StartsWith("The permission rules deny the Bash call (rm -rf build): denied by the permission rule 'Bash(rm -rf*)'", outcome.Refusal);
+        Assert.DoesNotContain("user denied", outcome.Refusal, StringComparison.Ordinal);
         Assert.EndsWith(". Do not repeat it; find another way, or ask the user.", outcome.Refusal);
         Assert.Empty(prompter.Requests);
         Assert.Empty(_events);
@@ -148,6 +149,23 @@ public sealed class PermissionGateTests
     }
 
     [Fact]
+    public async Task Authorize_NobodyToAsk_RefusesSayingHowToAllowNeverThatTheUserDenied()
+    {
+        var heard = new List<PermissionRequest>();
+        var gate = new PermissionGate(Policy(), new RejectingPermissionPrompter(heard.Add));
+
+        PermissionOutcome outcome = await AuthorizeAsync(gate, Command("make"));
+
+        Assert.Equal(PermissionGate.UnattendedRefusal("Bash", "make"), outcome.Refusal);
+        Assert.Contains("nobody can approve tool calls in print mode", outcome.Refusal, StringComparison.Ordinal);
+        Assert.Contains("not allowed without --yolo or an allow rule", outcome.Refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain("denied", outcome.Refusal, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("make", Assert.Single(heard).Title);
+        Assert.Equal(PermissionAnswer.Unattended, Assert.IsType<PermissionResolved>(_events[^1]).Answer);
+        Assert.False(gate.Allows("Bash", Command("make")));
+    }
+
+    [Fact]
     public async Task Authorize_PolicyThrows_DeniesNamingTheFailure()
     {
         var prompter = new ScriptedPrompter();
@@ -156,7 +174,7 @@ public sealed class PermissionGateTests
         PermissionOutcome outcome = await AuthorizeAsync(gate, ReadCall("a.txt"), "Read");
 
         Assert.False(gate.Allows("Read", ReadCall("a.txt")));
-        Assert.Equal("The user denied the Read call (Read a.txt): the permission check failed: rules exploded. Do not repeat it; find another way, or ask the user.", outcome.Refusal);
+        Assert.Equal("The permission rules deny the Read call (Read a.txt): the permission check failed: rules exploded. Do not repeat it; find another way, or ask the user.", outcome.Refusal);
         Assert.Empty(prompter.Requests);
     }
 
