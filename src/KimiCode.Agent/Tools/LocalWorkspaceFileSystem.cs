@@ -3,11 +3,12 @@ using System.Text;
 namespace KimiCode.Agent.Tools;
 
 /// <summary>
-/// Files on the local disk, read and written as UTF-8. Writes are atomic (a temporary file in the same folder,
+/// Files on the local disk. Text is read in the file's own encoding (<see cref="TextFileFormat"/>: UTF-8, UTF-16 with a
+/// byte-order mark, else Windows-1252) and written as UTF-8; Edit and Write work on the bytes. Writes are atomic (a temporary file in the same folder,
 /// flushed, then renamed over the target), keep an existing file's permissions and UTF-8 byte-order mark, and
 /// write through a symbolic link to its target instead of replacing the link.
 /// </summary>
-public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem
+public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem, IWorkspaceFileBytes
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
@@ -15,9 +16,17 @@ public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem
     /// <inheritdoc />
     public async Task<string> ReadTextAsync(string path, CancellationToken cancellationToken)
     {
+        var bytes = await ReadBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        var format = TextFileFormat.Detect(bytes);
+        return format.TryDecode(bytes, out var text) ? text : Utf8.GetString(bytes);
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]> ReadBytesAsync(string path, CancellationToken cancellationToken)
+    {
         try
         {
-            return await File.ReadAllTextAsync(path, Utf8, cancellationToken).ConfigureAwait(false);
+            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (DirectoryNotFoundException ex)
         {
@@ -34,13 +43,31 @@ public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem
         if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } linked)
         {
             target = linked.FullName;
+        }
+
+        var bytes = Utf8.GetBytes(content);
+        if (File.Exists(target) && StartsWithUtf8Bom(target))
+        {
+            bytes = [.. Utf8Bom, .. bytes];
+        }
+
+        await WriteBytesAsync(target, bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task WriteBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var target = Path.GetFullPath(path);
+        var info = new FileInfo(target);
+        if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } linked)
+        {
+            target = linked.FullName;
             info = new FileInfo(target);
         }
 
         var directory = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(directory);
 
-        var bom = info.Exists && StartsWithUtf8Bom(target);
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
@@ -59,12 +86,7 @@ public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem
             var stream = new FileStream(temp, options);
             await using (stream.ConfigureAwait(false))
             {
-                if (bom)
-                {
-                    await stream.WriteAsync(Utf8Bom, cancellationToken).ConfigureAwait(false);
-                }
-
-                await stream.WriteAsync(Utf8.GetBytes(content), cancellationToken).ConfigureAwait(false);
+                await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }

@@ -50,6 +50,9 @@ public sealed class RealToolsTests
         Assert.Equal(new TurnEnded(StopReason.EndTurn), events[^1]);
         Assert.Equal("hello kimi\n", h.ReadFile("notes.txt"));
         Assert.Equal(["Edit", "Bash"], h.Prompter.Requests.Select(r => r.ToolName));
+        var preview = Assert.IsType<DiffDisplay>(h.Prompter.Requests[0].Preview); // the diff is shown before the question
+        Assert.Equal(("hello world\n", "hello kimi\n"), (preview.OldText, preview.NewText));
+        Assert.Contains("-hello world\n+hello kimi\n", preview.UnifiedDiff, StringComparison.Ordinal);
         Assert.Equal("Greet Kimi", Assert.Single(Assert.Single(events.OfType<PlanUpdated>()).Items).Content);
         var results = events.OfType<ToolCallFinished>().ToDictionary(e => e.CallId, e => e.Result);
         Assert.All(results.Values, r => Assert.False(r.IsError, r.Content));
