@@ -11,6 +11,9 @@ namespace KimiCode.Agent.Tools;
 internal static partial class FileWriteAccess
 {
     private const int W_OK = 2;
+    private const int AtFdCwd = -100;
+    private const uint StatxUid = 0x8;
+    private const uint StatxGid = 0x10;
 
     /// <summary>Null when <paramref name="fullPath"/> is missing or writable; otherwise the one-line refusal.</summary>
     public static string? Refusal(string fullPath, string subject)
@@ -44,12 +47,83 @@ internal static partial class FileWriteAccess
             return null;
         }
 
-        var octal = Convert.ToString((int)mode & 0xFFF, 8).PadLeft(4, '0');
         var errno = Marshal.GetLastPInvokeError();
-        var where = (mode & anyWrite) != 0 && errno == 30 ? " on a read-only file system" : "";
+        var octal = Convert.ToString((int)mode & 0xFFF, 8).PadLeft(4, '0');
+        var owner = Owner(fullPath) is { } name ? ", owner " + name : "";
+        var where = (mode & anyWrite) != 0 && errno == 30 ? ", on a read-only file system" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"'{subject}' is read-only for you (mode {octal}{where}); kimi will not replace it. Ask the user to change its permissions.");
+            $"'{subject}' is read-only for you (mode {octal}{owner}{where}); kimi will not replace it. Ask the user to change its permissions.");
     }
+
+    /// <summary>The file owner's user name (or uid), on Linux; null elsewhere or when it cannot be told.</summary>
+    private static string? Owner(string fullPath)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        if (OwnerIds(fullPath) is not { } ids)
+        {
+            return null;
+        }
+
+        try
+        {
+            var entry = GetPwUid(ids.Uid);
+            var name = entry == 0 ? null : Marshal.PtrToStringUTF8(Marshal.ReadIntPtr(entry));
+            return string.IsNullOrEmpty(name) ? "uid " + ids.Uid.ToString(CultureInfo.InvariantCulture) : name;
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return "uid " + ids.Uid.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>The owner and group of <paramref name="path"/> (symbolic links followed), on Linux; null elsewhere or when it cannot be told.</summary>
+    public static (uint Uid, uint Gid)? OwnerIds(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        try
+        {
+            // struct statx has the same layout on every Linux architecture: stx_uid and stx_gid are the u32s at 20 and 24.
+            Span<byte> buffer = stackalloc byte[256];
+            return Statx(AtFdCwd, path, 0, StatxUid | StatxGid, buffer) == 0
+                ? (BitConverter.ToUInt32(buffer[20..24]), BitConverter.ToUInt32(buffer[24..28]))
+                : null;
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Gives <paramref name="path"/> to <paramref name="uid"/>:<paramref name="gid"/>; false when not allowed (only root may give a file away).</summary>
+    public static bool TryChown(string path, uint uid, uint gid)
+    {
+        try
+        {
+            return Chown(path, uid, gid) == 0;
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Chown(string path, uint uid, uint gid);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int directoryFd, string path, int flags, uint mask, Span<byte> buffer);
+
+    // The first field of struct passwd is pw_name on every libc.
+    [LibraryImport("libc", EntryPoint = "getpwuid")]
+    private static partial nint GetPwUid(uint uid);
 
     [LibraryImport("libc", EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Access(string path, int mode);

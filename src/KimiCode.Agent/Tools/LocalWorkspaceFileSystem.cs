@@ -5,7 +5,8 @@ namespace KimiCode.Agent.Tools;
 /// <summary>
 /// Files on the local disk. Text is read in the file's own encoding (<see cref="TextFileFormat"/>: UTF-8, UTF-16 with a
 /// byte-order mark, else Windows-1252) and written as UTF-8; Edit and Write work on the bytes. Writes are atomic (a temporary file in the same folder,
-/// flushed, then renamed over the target), keep an existing file's permissions and UTF-8 byte-order mark, and
+/// flushed, then renamed over the target), keep an existing file's permissions and owner (a file of another account
+/// that may not be given back to it is written in place instead), and
 /// write through a symbolic link to its target instead of replacing the link.
 /// </summary>
 public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem, IWorkspaceFileBytes
@@ -93,7 +94,17 @@ public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem, IWorkspaceF
 
             if (info.Exists && !OperatingSystem.IsWindows())
             {
-                // UnixCreateMode is filtered by the umask; set the mode exactly.
+                if (FileWriteAccess.OwnerIds(target) is { } owner && FileWriteAccess.OwnerIds(temp) is { } made && owner != made
+                    && !FileWriteAccess.TryChown(temp, owner.Uid, owner.Gid))
+                {
+                    // The file belongs to someone else and we may not give the new one to them: write it in place,
+                    // which keeps its owner (not atomic, but never hands the user's file to another account).
+                    File.Delete(temp);
+                    await WriteInPlaceAsync(target, content, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                // UnixCreateMode is filtered by the umask (and chown clears set-id bits); set the mode exactly.
                 File.SetUnixFileMode(temp, File.GetUnixFileMode(target));
             }
 
@@ -110,6 +121,17 @@ public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem, IWorkspaceF
             }
 
             throw;
+        }
+    }
+
+    private static async Task WriteInPlaceAsync(string target, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(target, new FileStreamOptions { Mode = FileMode.Truncate, Access = FileAccess.Write, Options = FileOptions.Asynchronous });
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
         }
     }
 

@@ -22,7 +22,8 @@ public sealed class FileHonestyTests
         var result = await new WriteTool().RunAsync(Args(("file_path", "locked.txt"), ("content", "replaced\n")), workspace.Context);
 
         Assert.True(result.IsError);
-        Assert.Equal("'locked.txt' is read-only for you (mode 0444); kimi will not replace it. Ask the user to change its permissions.", result.Content);
+        var owner = OperatingSystem.IsLinux() ? ", owner " + Environment.UserName : "";
+        Assert.Equal($"'locked.txt' is read-only for you (mode 0444{owner}); kimi will not replace it. Ask the user to change its permissions.", result.Content);
         Assert.Equal("original\n", File.ReadAllText(path));
     }
 
@@ -37,7 +38,7 @@ public sealed class FileHonestyTests
         var result = await new EditTool().RunAsync(Args(("file_path", "locked.txt"), ("old_string", "original"), ("new_string", "edited")), workspace.Context);
 
         Assert.True(result.IsError);
-        Assert.Contains("is read-only for you (mode 0400)", result.Content, StringComparison.Ordinal);
+        Assert.Contains("is read-only for you (mode 0400", result.Content, StringComparison.Ordinal);
         Assert.Equal("original\n", File.ReadAllText(path));
     }
 
@@ -72,6 +73,28 @@ public sealed class FileHonestyTests
 
         Assert.False(result.IsError, result.Content);
         Assert.Equal(mode, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Edit_FileOfAnotherAccount_KeepsItsOwner()
+    {
+        // As root (CI), the file is given to another uid first: replacing it must not hand it to root. As another
+        // user the file stays theirs, and the owner must still be the same afterwards.
+        using var workspace = new ToolTestWorkspace();
+        var path = workspace.WriteFile("theirs.txt", "a\n");
+        if (Environment.UserName == "root")
+        {
+            Assert.Equal("", Run("chown", "12345:12346", path));
+        }
+
+        var before = Run("stat", "-c", "%u:%g", path);
+        var result = await new EditTool().RunAsync(Args(("file_path", "theirs.txt"), ("old_string", "a"), ("new_string", "b")), workspace.Context);
+
+        Assert.False(result.IsError, result.Content);
+        Assert.Equal("b\n", File.ReadAllText(path));
+        Assert.Equal(before, Run("stat", "-c", "%u:%g", path));
+        Assert.Equal(Environment.UserName == "root" ? "12345:12346" : before, before);
     }
 
     [Fact]
@@ -263,5 +286,19 @@ public sealed class FileHonestyTests
 
         Assert.Equal(TextEncodingKind.Windows1252, format.Kind);
         Assert.Equal(bytes, back);
+    }
+
+    private static string Run(string program, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return output.Trim();
     }
 }
