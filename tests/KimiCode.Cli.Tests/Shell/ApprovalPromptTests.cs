@@ -118,6 +118,17 @@ public sealed partial class ApprovalPromptTests
     }
 
     [Fact]
+    public void LiveRegionLine_CutAtTheWidth_EndsWithAnEllipsis()
+    {
+        var screen = new ShellScreen(new TestTerminal(40).Console);
+
+        var shown = screen.Format(new StyledLine().Add("? ").Add("Allow Edit " + new string('x', 60) + "/secret.txt?"), 20);
+
+        Assert.Equal("? Allow Edit xxxxxx…", shown);
+        Assert.Equal("? short", screen.Format(new StyledLine().Add("? ").Add("short"), 20));
+    }
+
+    [Fact]
     public void Wrap_NeverCutsAndIndentsContinuations()
     {
         var rows = VisibleText.Wrap(new string('x', 25) + "\ny", 10);
