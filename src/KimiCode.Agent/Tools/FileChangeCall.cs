@@ -108,6 +108,11 @@ internal sealed class FileChangeCall : PreparedToolCall
             return Planned.Fail($"'{_path.Subject}' is a directory; give the path of a file inside it.");
         }
 
+        if (!FileWriteAccess.IsRegularOrMissing(_path.FullPath))
+        {
+            return Planned.Fail($"'{_path.Subject}' is not a regular file (a pipe, socket or device); Edit and Write only change regular files.");
+        }
+
         if (FileWriteAccess.Refusal(_path.FullPath, _path.Subject) is { } readOnly)
         {
             return Planned.Fail(readOnly);

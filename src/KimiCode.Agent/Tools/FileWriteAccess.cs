@@ -12,6 +12,7 @@ internal static partial class FileWriteAccess
 {
     private const int W_OK = 2;
     private const int AtFdCwd = -100;
+    private const uint StatxType = 0x1;
     private const uint StatxUid = 0x8;
     private const uint StatxGid = 0x10;
 
@@ -99,6 +100,35 @@ internal static partial class FileWriteAccess
         catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// False when <paramref name="path"/> exists and is not a regular file (a FIFO, socket or device, whose opening
+    /// could block or act); true otherwise, and wherever it cannot be told (not Linux).
+    /// </summary>
+    public static bool IsRegularOrMissing(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return true;
+        }
+
+        try
+        {
+            // stx_mode is the u16 at offset 28; S_IFMT 0xF000, S_IFREG 0x8000, S_IFDIR 0x4000.
+            Span<byte> buffer = stackalloc byte[256];
+            if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
+            {
+                return true;
+            }
+
+            var type = BitConverter.ToUInt16(buffer[28..30]) & 0xF000;
+            return type is 0x8000 or 0x4000;
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return true;
         }
     }
 

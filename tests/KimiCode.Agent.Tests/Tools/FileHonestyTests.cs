@@ -98,6 +98,21 @@ public sealed class FileHonestyTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Write_OntoAFifo_IsRefusedWithoutOpeningIt()
+    {
+        // Opening a FIFO with no writer blocks: the preview runs before the permission question, so it must not.
+        using var workspace = new ToolTestWorkspace();
+        var fifo = workspace.PathOf("pipe");
+        Assert.Equal("", Run("mkfifo", fifo));
+        var call = new WriteTool().PrepareOk(Args(("file_path", "pipe"), ("content", "x")), workspace.Context);
+
+        var refused = await call.PreviewAsync(Ct).WaitAsync(TestTimeouts.Default, Ct);
+
+        Assert.Equal("'pipe' is not a regular file (a pipe, socket or device); Edit and Write only change regular files.", refused?.Content);
+    }
+
+    [Fact]
     public async Task Edit_Latin1File_EveryByteOutsideTheEditIsKept()
     {
         using var workspace = new ToolTestWorkspace();
