@@ -247,8 +247,14 @@ internal sealed class AcpSession : IPermissionPrompter
     {
         ArgumentNullException.ThrowIfNull(request);
 
-        // The editor must know the tool call before it is asked about it.
+        // The editor must know the tool call before it is asked about it, and see the change it is asked to approve.
         await Announcement(request.CallId).Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ToolCallContent>? preview = ToolCallMapping.Preview(request.Preview);
+        if (preview is not null)
+        {
+            await SendAsync(new ToolCallProgress { ToolCallId = request.CallId, Content = preview }).ConfigureAwait(false);
+        }
+
         RequestPermissionResponse response = await _server.Connection.RequestAsync(
             AcpMethods.SessionRequestPermission,
             new RequestPermissionRequest
@@ -260,6 +266,7 @@ internal sealed class AcpSession : IPermissionPrompter
                     Title = request.Reason is { Length: > 0 } reason ? $"{request.Title} ({reason})" : request.Title,
                     Kind = ToolCallMapping.Kind(request.Kind),
                     Status = ToolCallStatus.Pending,
+                    Content = preview,
                     Locations = ToolCallMapping.Locations(request.Locations),
                     RawInput = ToolCallMapping.RawInput(request.ArgumentsJson),
                 },

@@ -57,6 +57,13 @@ internal static class ToolCallMapping
         RawInput = RawInput(started.ArgumentsJson),
     };
 
+    /// <summary>The content that shows what a call will change before it runs (Edit and Write: their diff); null when nothing.</summary>
+    public static IReadOnlyList<ToolCallContent>? Preview(ToolDisplay? preview) => preview switch
+    {
+        DiffDisplay diff => [new ToolCallDiff { Path = diff.Path, OldText = diff.OldText, NewText = diff.NewText }],
+        _ => null,
+    };
+
     public static ToolCallProgress Finish(ToolCallFinished finished, string? terminalId)
     {
         ToolResult result = finished.Result;

@@ -104,6 +104,32 @@ public sealed class PromptTests
         Assert.Contains("File does not exist", done.GetProperty("content")[0].GetProperty("content").Text("text"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Prompt_EditNeedsPermission_TheDiffArrivesBeforeTheQuestionAndInIt()
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        string path = Path.Combine(harness.Workspace, "notes.txt");
+        File.WriteAllText(path, "alpha\nbeta\n");
+        var asked = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Client.OnRequest = (method, parameters) =>
+        {
+            Assert.Equal("session/request_permission", method);
+            asked.TrySetResult(parameters.Clone());
+            return Task.FromResult(ClientReply.Result("""{"outcome":{"outcome":"selected","optionId":"reject_once"}}"""));
+        };
+        string sessionId = await harness.NewSessionAsync();
+
+        await harness.PromptAsync(sessionId, ToolLine("Edit", $$"""{"file_path":{{Json.Str(path)}},"old_string":"beta","new_string":"gamma"}"""));
+
+        JsonElement inRequest = (await asked.Task).GetProperty("toolCall").GetProperty("content")[0];
+        Assert.Equal(("diff", path, "alpha\nbeta\n", "alpha\ngamma\n"), (inRequest.Text("type"), inRequest.Text("path"), inRequest.Text("oldText"), inRequest.Text("newText")));
+        List<string> lines = [.. harness.Client.Lines];
+        int requested = lines.FindIndex(l => l.Contains("session/request_permission", StringComparison.Ordinal));
+        int diffShown = lines.FindIndex(l => l.Contains("\"sessionUpdate\":\"tool_call_update\"", StringComparison.Ordinal) && l.Contains("\"type\":\"diff\"", StringComparison.Ordinal));
+        Assert.True(diffShown >= 0 && diffShown < requested, "the diff reaches the editor before the permission request");
+        Assert.Equal("alpha\nbeta\n", File.ReadAllText(path)); // rejected: nothing written
+    }
+
     [Theory]
     [InlineData("allow_once", true)]
     [InlineData("allow_always", true)]

@@ -30,6 +30,9 @@ public sealed record PermissionToolCall
     [JsonPropertyName("status")]
     public ToolCallStatus? Status { get; init; }
 
+    [JsonPropertyName("content")]
+    public IReadOnlyList<ToolCallContent>? Content { get; init; }
+
     [JsonPropertyName("locations")]
     public IReadOnlyList<ToolCallLocation>? Locations { get; init; }
 

@@ -175,6 +175,28 @@ internal sealed class ToolCallBatch : IDisposable
         // made a symbolic link that now leads the read somewhere a rule denies.
         if (exclusive || !_runtime.Permissions.Allows(name, prepared))
         {
+            // The change is worked out before anyone is asked, so the user approves exactly what runs. A call that
+            // cannot be made fails with its reason, but only once the permission check lets it run: a denied call
+            // must not tell the model anything about the file.
+            ToolResult? unworkable;
+            try
+            {
+                unworkable = await prepared.PreviewAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return ToolResult.Error(_cancelMessage);
+            }
+            catch (Exception ex)
+            {
+                unworkable = ToolResult.Error($"The {name} tool failed: {ex.Message}");
+            }
+
+            if (unworkable is not null && _runtime.Permissions.Allows(name, prepared))
+            {
+                return unworkable;
+            }
+
             PermissionOutcome permission = await _runtime.Permissions.AuthorizeAsync(
                 call.CallId, name, prepared, HistoryContent.ArgumentsJson(call), _runtime.Emit, token);
             if (permission.IsCancelled)
@@ -185,6 +207,11 @@ internal sealed class ToolCallBatch : IDisposable
             if (permission.Refusal is { } refusal)
             {
                 return ToolResult.Error(refusal);
+            }
+
+            if (unworkable is not null)
+            {
+                return unworkable;
             }
         }
 

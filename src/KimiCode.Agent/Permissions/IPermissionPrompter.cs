@@ -27,6 +27,10 @@ public enum PermissionAnswer
 /// <param name="Reason">Why the policy asks (may be null).</param>
 /// <param name="Subject">What permission rules match: a relative path or a command line.</param>
 /// <param name="ArgumentsJson">The call's arguments as compact JSON.</param>
+/// <param name="Preview">
+/// What the call will change, exactly as it will run (Edit and Write: a <see cref="DiffDisplay"/> of the bytes they
+/// will write); null when the call previews nothing. Front ends show it before the question.
+/// </param>
 public sealed record PermissionRequest(
     string CallId,
     string ToolName,
@@ -36,7 +40,8 @@ public sealed record PermissionRequest(
     string Subject,
     IReadOnlyList<string> Locations,
     string? Reason,
-    string ArgumentsJson);
+    string ArgumentsJson,
+    ToolDisplay? Preview = null);
 
 /// <summary>
 /// A prompter that refuses everything because nobody can answer (print mode): every request is

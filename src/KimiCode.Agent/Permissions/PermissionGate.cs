@@ -83,7 +83,7 @@ internal sealed class PermissionGate
         string callId, string toolName, PreparedToolCall call, string? reason, string argumentsJson, Action<AgentEvent> emit, CancellationToken cancellationToken)
     {
         emit(new PermissionRequested(callId, toolName, call.Title, reason));
-        var request = new PermissionRequest(callId, toolName, call.Title, call.Kind, call.Action, call.Subject, call.Locations, reason, argumentsJson);
+        var request = new PermissionRequest(callId, toolName, call.Title, call.Kind, call.Action, call.Subject, call.Locations, reason, argumentsJson, call.Preview);
         PermissionAnswer answer;
         try
         {

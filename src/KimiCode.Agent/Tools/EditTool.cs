@@ -53,7 +53,7 @@ public sealed class EditTool : IAgentTool
             return ToolPreparation.Fail($"{Name}: {pathError}");
         }
 
-        return ToolPreparation.Ok(new PreparedCall((_, cancellationToken) => ExecuteAsync(context, path, oldString, newString, replaceAll, cancellationToken))
+        return ToolPreparation.Ok(new FileChangeCall(context, path, before => Change(before, path, oldString, newString, replaceAll))
         {
             Title = $"Edit {path.Subject}",
             Kind = ToolKind.Edit,
@@ -63,90 +63,75 @@ public sealed class EditTool : IAgentTool
         });
     }
 
-    private static async Task<ToolResult> ExecuteAsync(ToolContext context, ResolvedPath path, string oldString, string newString, bool replaceAll, CancellationToken cancellationToken)
+    /// <summary>
+    /// The edited text. old_string written with LF matches a CRLF file (and the reverse); new_string gets the line
+    /// ending of the text it replaces (the file's usual one when that has no line break), so the lines the edit does
+    /// not touch keep theirs.
+    /// </summary>
+    private static FileChangeIntent Change(FileSnapshot existing, ResolvedPath path, string oldString, string newString, bool replaceAll)
     {
-        if (Directory.Exists(path.FullPath))
-        {
-            return ToolResult.Error($"'{path.Subject}' is a directory; give the path of a file inside it.");
-        }
-
-        var existing = await ExistingFile.ReadAsync(context, path, cancellationToken).ConfigureAwait(false);
         if (!existing.Exists)
         {
             if (oldString.Length != 0)
             {
-                return ToolResult.Error($"File does not exist: '{path.Subject}'. Check the path (Glob finds files by name), or create the file with Write.");
+                return FileChangeIntent.Fail($"File does not exist: '{path.Subject}'. Check the path (Glob finds files by name), or create the file with Write.");
             }
 
-            return await WriteAsync(context, path, null, newString, $"Created {path.Subject}.", cancellationToken).ConfigureAwait(false);
+            return new FileChangeIntent(newString, $"Created {path.Subject}.", null, DiffInResult: true);
         }
 
         if (existing.Text is null)
         {
-            return ToolResult.Error($"Cannot edit '{path.Subject}': {existing.Reason}. Edit works on text files up to {FileProbe.FormatSize(FileProbe.MaxReadableBytes)}.");
+            return FileChangeIntent.Fail($"Cannot edit '{path.Subject}': {existing.Unreadable}. Edit works on text files up to {FileProbe.FormatSize(FileProbe.MaxReadableBytes)}.");
         }
 
         var text = existing.Text;
+        var fileEnding = LineEndings.Dominant(text);
         if (oldString.Length == 0)
         {
             if (text.Length != 0)
             {
-                return ToolResult.Error($"old_string is empty but '{path.Subject}' already exists and is not empty. Give the exact text to replace, or use Write to replace the whole file.");
+                return FileChangeIntent.Fail($"old_string is empty but '{path.Subject}' already exists and is not empty. Give the exact text to replace, or use Write to replace the whole file.");
             }
 
-            return await WriteAsync(context, path, text, newString, $"Wrote {path.Subject}.", cancellationToken).ConfigureAwait(false);
+            return new FileChangeIntent(newString, $"Wrote {path.Subject}.", null, DiffInResult: true);
         }
 
         var count = CountOccurrences(text, oldString);
-        if (count == 0 && text.Contains("\r\n", StringComparison.Ordinal) && !oldString.Contains('\r', StringComparison.Ordinal))
+        if (count == 0 && oldString.Contains('\n', StringComparison.Ordinal))
         {
-            // The file uses CRLF line endings and the model wrote LF: match with the file's line endings.
-            var crlfOld = oldString.Replace("\n", "\r\n", StringComparison.Ordinal);
-            var crlfCount = CountOccurrences(text, crlfOld);
-            if (crlfCount > 0)
+            // The model wrote other line endings than the file has: match with the file's.
+            foreach (var candidate in (string[])["\r\n", "\n"])
             {
-                oldString = crlfOld;
-                newString = newString.Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);
-                count = crlfCount;
+                var converted = LineEndings.Apply(oldString, candidate);
+                if (converted != oldString && CountOccurrences(text, converted) is > 0 and var found)
+                {
+                    oldString = converted;
+                    count = found;
+                    break;
+                }
             }
         }
 
         if (count == 0)
         {
-            return ToolResult.Error($"old_string was not found in '{path.Subject}'. It must match the file exactly, including whitespace and indentation (and without Read's line-number prefix). Read the file again and copy the text exactly.");
+            return FileChangeIntent.Fail($"old_string was not found in '{path.Subject}'. It must match the file exactly, including whitespace and indentation (and without Read's line-number prefix). Read the file again and copy the text exactly.");
         }
 
         if (count > 1 && !replaceAll)
         {
-            return ToolResult.Error($"old_string occurs {count} times in '{path.Subject}'. Add more surrounding context (the lines before or after it) to old_string so it matches exactly one place, or set replace_all to true to replace all {count} occurrences.");
+            return FileChangeIntent.Fail($"old_string occurs {count} times in '{path.Subject}'. Add more surrounding context (the lines before or after it) to old_string so it matches exactly one place, or set replace_all to true to replace all {count} occurrences.");
         }
 
+        var ending = LineEndings.Dominant(oldString) ?? fileEnding;
+        newString = LineEndings.Apply(newString, ending);
         var updated = replaceAll
             ? text.Replace(oldString, newString, StringComparison.Ordinal)
             : ReplaceFirst(text, oldString, newString);
         var summary = replaceAll && count > 1
             ? $"Edited {path.Subject}: replaced {count} occurrences."
             : $"Edited {path.Subject}: replaced 1 occurrence.";
-        return await WriteAsync(context, path, text, updated, summary, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<ToolResult> WriteAsync(ToolContext context, ResolvedPath path, string? oldText, string newText, string summary, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await context.Files.WriteTextAsync(path.FullPath, newText, cancellationToken).ConfigureAwait(false);
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return ToolResult.Error($"Permission denied writing '{path.Subject}'.");
-        }
-        catch (IOException ex)
-        {
-            return ToolResult.Error($"Could not write '{path.Subject}': {ex.Message}");
-        }
-
-        var diff = UnifiedDiff.Create(oldText, newText, path.Subject);
-        return ToolResult.Success(summary + "\n" + diff, new DiffDisplay(path.FullPath, oldText, newText, diff));
+        return new FileChangeIntent(updated, summary, null, DiffInResult: true);
     }
 
     internal static int CountOccurrences(string text, string value)

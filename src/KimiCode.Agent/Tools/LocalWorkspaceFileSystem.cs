@@ -3,11 +3,13 @@ using System.Text;
 namespace KimiCode.Agent.Tools;
 
 /// <summary>
-/// Files on the local disk, read and written as UTF-8. Writes are atomic (a temporary file in the same folder,
-/// flushed, then renamed over the target), keep an existing file's permissions and UTF-8 byte-order mark, and
+/// Files on the local disk. Text is read in the file's own encoding (<see cref="TextFileFormat"/>: UTF-8, UTF-16 with a
+/// byte-order mark, else Windows-1252) and written as UTF-8; Edit and Write work on the bytes. Writes are atomic (a temporary file in the same folder,
+/// flushed, then renamed over the target), keep an existing file's permissions and owner (a file of another account
+/// that may not be given back to it is written in place instead), and
 /// write through a symbolic link to its target instead of replacing the link.
 /// </summary>
-public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem
+public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem, IWorkspaceFileBytes
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
@@ -15,9 +17,17 @@ public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem
     /// <inheritdoc />
     public async Task<string> ReadTextAsync(string path, CancellationToken cancellationToken)
     {
+        var bytes = await ReadBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        var format = TextFileFormat.Detect(bytes);
+        return format.TryDecode(bytes, out var text) ? text : Utf8.GetString(bytes);
+    }
+
+    /// <inheritdoc />
+    public async Task<byte[]> ReadBytesAsync(string path, CancellationToken cancellationToken)
+    {
         try
         {
-            return await File.ReadAllTextAsync(path, Utf8, cancellationToken).ConfigureAwait(false);
+            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (DirectoryNotFoundException ex)
         {
@@ -34,13 +44,31 @@ public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem
         if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } linked)
         {
             target = linked.FullName;
+        }
+
+        var bytes = Utf8.GetBytes(content);
+        if (File.Exists(target) && StartsWithUtf8Bom(target))
+        {
+            bytes = [.. Utf8Bom, .. bytes];
+        }
+
+        await WriteBytesAsync(target, bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task WriteBytesAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var target = Path.GetFullPath(path);
+        var info = new FileInfo(target);
+        if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } linked)
+        {
+            target = linked.FullName;
             info = new FileInfo(target);
         }
 
         var directory = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(directory);
 
-        var bom = info.Exists && StartsWithUtf8Bom(target);
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
@@ -59,19 +87,24 @@ public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem
             var stream = new FileStream(temp, options);
             await using (stream.ConfigureAwait(false))
             {
-                if (bom)
-                {
-                    await stream.WriteAsync(Utf8Bom, cancellationToken).ConfigureAwait(false);
-                }
-
-                await stream.WriteAsync(Utf8.GetBytes(content), cancellationToken).ConfigureAwait(false);
+                await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
                 await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }
 
             if (info.Exists && !OperatingSystem.IsWindows())
             {
-                // UnixCreateMode is filtered by the umask; set the mode exactly.
+                if (FileWriteAccess.OwnerIds(target) is { } owner && FileWriteAccess.OwnerIds(temp) is { } made && owner != made
+                    && !FileWriteAccess.TryChown(temp, owner.Uid, owner.Gid))
+                {
+                    // The file belongs to someone else and we may not give the new one to them: write it in place,
+                    // which keeps its owner (not atomic, but never hands the user's file to another account).
+                    File.Delete(temp);
+                    await WriteInPlaceAsync(target, content, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                // UnixCreateMode is filtered by the umask (and chown clears set-id bits); set the mode exactly.
                 File.SetUnixFileMode(temp, File.GetUnixFileMode(target));
             }
 
@@ -88,6 +121,17 @@ public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem
             }
 
             throw;
+        }
+    }
+
+    private static async Task WriteInPlaceAsync(string target, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(target, new FileStreamOptions { Mode = FileMode.Truncate, Access = FileAccess.Write, Options = FileOptions.Asynchronous });
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
         }
     }
 

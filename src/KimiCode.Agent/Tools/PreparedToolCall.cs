@@ -21,6 +21,19 @@ public abstract class PreparedToolCall
     /// <summary>Absolute paths the call reads or writes (for editors, and the outside-workspace rule).</summary>
     public IReadOnlyList<string> Locations { get; init; } = [];
 
+    /// <summary>
+    /// What the call will change, set by <see cref="PreviewAsync"/> (Edit and Write: a <see cref="DiffDisplay"/> of
+    /// the exact bytes they will write); null for calls that preview nothing. Front ends show it before asking.
+    /// </summary>
+    public ToolDisplay? Preview { get; protected set; }
+
+    /// <summary>
+    /// Works out what the call will change, before the user is asked (the loop runs it once the calls before it have
+    /// finished, then asks, then runs <see cref="ExecuteAsync"/>, which does exactly what was previewed). Returns an
+    /// error the model sees when the call cannot be made; the default previews nothing.
+    /// </summary>
+    public virtual Task<ToolResult?> PreviewAsync(CancellationToken cancellationToken) => Task.FromResult<ToolResult?>(null);
+
     /// <summary>Runs the call. Failures the model can act on are returned as <see cref="ToolResult.Error"/>.</summary>
     public abstract Task<ToolResult> ExecuteAsync(IProgress<ToolProgress>? progress, CancellationToken cancellationToken);
 }

@@ -40,7 +40,7 @@ public sealed class WriteTool : IAgentTool
             return ToolPreparation.Fail($"{Name}: {pathError}");
         }
 
-        return ToolPreparation.Ok(new PreparedCall((_, cancellationToken) => ExecuteAsync(context, path, content, cancellationToken))
+        return ToolPreparation.Ok(new FileChangeCall(context, path, before => Change(before, path, content))
         {
             Title = $"Write {path.Subject}",
             Kind = ToolKind.Edit,
@@ -50,35 +50,19 @@ public sealed class WriteTool : IAgentTool
         });
     }
 
-    private static async Task<ToolResult> ExecuteAsync(ToolContext context, ResolvedPath path, string content, CancellationToken cancellationToken)
+    /// <summary>The new content; over an existing text file, with that file's usual line ending (its encoding is kept when written).</summary>
+    private static FileChangeIntent Change(FileSnapshot existing, ResolvedPath path, string content)
     {
-        if (Directory.Exists(path.FullPath))
+        if (existing.Text is { } old)
         {
-            return ToolResult.Error($"'{path.Subject}' is a directory; give the path of a file inside it.");
-        }
-
-        var existing = await ExistingFile.ReadAsync(context, path, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await context.Files.WriteTextAsync(path.FullPath, content, cancellationToken).ConfigureAwait(false);
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return ToolResult.Error($"Permission denied writing '{path.Subject}'.");
-        }
-        catch (IOException ex)
-        {
-            return ToolResult.Error($"Could not write '{path.Subject}': {ex.Message}");
+            content = LineEndings.Apply(content, LineEndings.Dominant(old));
         }
 
         var lines = CountLines(content);
-        var diff = existing.Text is null && existing.Exists
-            ? $"--- a/{path.Subject}\n+++ b/{path.Subject}\n(previous content not shown: {existing.Reason})\n"
-            : UnifiedDiff.Create(existing.Text, content, path.Subject);
         var message = existing.Exists
             ? $"Overwrote {path.Subject} ({lines} line{(lines == 1 ? "" : "s")})."
             : $"Created {path.Subject} ({lines} line{(lines == 1 ? "" : "s")}).";
-        return ToolResult.Success(message, new DiffDisplay(path.FullPath, existing.Text, content, diff));
+        return new FileChangeIntent(content, message, null);
     }
 
     internal static int CountLines(string text)
@@ -90,40 +74,5 @@ public sealed class WriteTool : IAgentTool
 
         var count = text.AsSpan().Count('\n');
         return text.EndsWith('\n') ? count : count + 1;
-    }
-}
-
-/// <summary>The current content of a file about to be changed, when it is reasonable to load it.</summary>
-internal sealed record ExistingFile(bool Exists, string? Text, string? Reason)
-{
-    public static async Task<ExistingFile> ReadAsync(ToolContext context, ResolvedPath path, CancellationToken cancellationToken)
-    {
-        var info = new FileInfo(path.FullPath);
-        if (info.Exists)
-        {
-            if (info.Length > FileProbe.MaxReadableBytes)
-            {
-                return new ExistingFile(true, null, $"the file was {FileProbe.FormatSize(info.Length)}");
-            }
-
-            if (FileProbe.LooksBinary(path.FullPath))
-            {
-                return new ExistingFile(true, null, "the file was binary");
-            }
-        }
-
-        try
-        {
-            var text = await context.Files.ReadTextAsync(path.FullPath, cancellationToken).ConfigureAwait(false);
-            return new ExistingFile(true, text, null);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return new ExistingFile(false, null, null);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return new ExistingFile(info.Exists, null, "it could not be read");
-        }
     }
 }

@@ -37,7 +37,7 @@ internal static class DiffRenderer
     {
         var (added, removed) = Count(unifiedDiff);
         var text = new Paragraph();
-        text.Append(path, new Style(decoration: Decoration.Bold));
+        text.Append(VisibleText.OneLine(path), new Style(decoration: Decoration.Bold));
         text.Append("  ");
         text.Append($"+{added}", Added);
         text.Append(" ");
@@ -46,7 +46,8 @@ internal static class DiffRenderer
         foreach (var line in body.Take(maxLines))
         {
             text.Append("\n");
-            text.Append(line.Length == 0 ? " " : line, line switch
+            // A model wrote these lines: control and invisible characters are shown, never sent to the terminal.
+            text.Append(line.Length == 0 ? " " : VisibleText.OneLine(line), line switch
             {
                 _ when line.StartsWith("@@", StringComparison.Ordinal) => Hunk,
                 _ when line.StartsWith('+') => Added,
@@ -57,7 +58,7 @@ internal static class DiffRenderer
 
         if (body.Count > maxLines)
         {
-            text.Append($"\n… {body.Count - maxLines} more diff lines", Context);
+            text.Append($"\n… {body.Count - maxLines} more diff lines not shown", Context);
         }
 
         return text;
@@ -65,7 +66,7 @@ internal static class DiffRenderer
 
     private static IEnumerable<string> Body(string unifiedDiff)
     {
-        var lines = unifiedDiff.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var lines = unifiedDiff.Split('\n');
         var count = lines.Length > 0 && lines[^1].Length == 0 ? lines.Length - 1 : lines.Length;
         var inHeader = true;
         for (var i = 0; i < count; i++)
@@ -77,7 +78,7 @@ internal static class DiffRenderer
             }
 
             inHeader = false;
-            yield return line;
+            yield return line.EndsWith('\r') ? line[..^1] : line; // a CRLF file's line ending
         }
     }
 }

@@ -40,6 +40,13 @@ internal sealed class PermissionQueue(ShellPermissionPrompter prompter, ShellScr
         if (_asking is null && _waiting.TryDequeue(out var next) && !next.Answer.Task.IsCompleted)
         {
             _asking = next;
+            if (ShellPermissionPrompter.Details(next.Request, screen.Width - 1) is { } details)
+            {
+                // In the scrollback, not the live region: a long command or diff is shown whole, whatever the height.
+                screen.Gap();
+                screen.Write(details);
+            }
+
             _picker = ShellPermissionPrompter.CreatePicker(next.Request);
             renderer.SetOverlay(_picker.Lines(ShellPermissionPrompter.Hint));
         }
@@ -78,9 +85,9 @@ internal sealed class PermissionQueue(ShellPermissionPrompter prompter, ShellScr
     {
         var (text, style) = answer switch
         {
-            PermissionAnswer.AllowOnce => ($"✓ Allowed once: {request.Title}", ShellStyles.Good),
-            PermissionAnswer.AllowForSession => ($"✓ Allowed for this session: {request.Title}", ShellStyles.Good),
-            _ => ($"✗ Denied: {request.Title}", ShellStyles.Bad),
+            PermissionAnswer.AllowOnce => ($"✓ Allowed once: {VisibleText.OneLine(request.Title)}", ShellStyles.Good),
+            PermissionAnswer.AllowForSession => ($"✓ Allowed for this session: {VisibleText.OneLine(request.Title)}", ShellStyles.Good),
+            _ => ($"✗ Denied: {VisibleText.OneLine(request.Title)}", ShellStyles.Bad),
         };
         screen.Gap();
         screen.Line(text, style);

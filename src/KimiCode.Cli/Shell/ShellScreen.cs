@@ -116,7 +116,7 @@ internal sealed class ShellScreen(IAnsiConsole console)
         }
     }
 
-    /// <summary>The ANSI form of <paramref name="line"/>, cut to <paramref name="maxCells"/> cells (null: no limit).</summary>
+    /// <summary>The ANSI form of <paramref name="line"/>, cut to <paramref name="maxCells"/> cells (null: no limit), ending in <c>…</c> when cut.</summary>
     public string Format(StyledLine line, int? maxCells = null)
     {
         var text = new StringBuilder();
@@ -129,6 +129,13 @@ internal sealed class ShellScreen(IAnsiConsole console)
             }
 
             var visible = Cut(piece, left, out var cells);
+            if (visible.Length < piece.Length)
+            {
+                // Never cut silently: the last cell says the line goes on.
+                visible = Cut(piece, left - 1, out cells) + "…";
+                cells = left;
+            }
+
             left -= cells;
             var sgr = Sgr(tone);
             text.Append(sgr).Append(visible);

@@ -108,8 +108,8 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
                 break;
             case ToolCallStarted started:
                 FlushText();
-                _running[started.CallId] = started.Title;
-                _activity = "Running " + started.Title;
+                _running[started.CallId] = VisibleText.OneLine(started.Title);
+                _activity = "Running " + _running[started.CallId];
                 break;
             case ToolCallUpdated updated:
                 var last = updated.Text.TrimEnd().Split('\n')[^1];
@@ -292,7 +292,7 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
                 if (content.Length > 0)
                 {
                     var lines = content.Split('\n');
-                    var first = lines[0].TrimEnd();
+                    var first = VisibleText.OneLine(lines[0].TrimEnd()); // may quote what the model wrote
                     var more = lines.Length > 1 ? $" (+{lines.Length - 1} lines)" : string.Empty;
                     screen.Write(new Indented(new Text(first + more, result.IsError ? BadStyle : DimStyle), "└ ", "  ", DimStyle));
                 }

@@ -68,8 +68,8 @@ public sealed class PickerTests
     {
         var text = string.Join('\n', ShellPermissionPrompter.CreatePicker(Request()).Lines().Select(l => l.PlainText));
 
-        Assert.Contains("? Allow Run a script?", text);
-        Assert.Contains("./deploy.sh --prod", text);
+        Assert.Contains("? Allow the command above (Run a script)?", text);
+        Assert.DoesNotContain("./deploy.sh --prod", text); // written in full above the picker, see ApprovalPromptTests
         Assert.Contains("commands ask in default mode", text);
         Assert.Contains("› 1. Yes, once", text);
         Assert.Contains("2. Yes, and allow this exact command for the rest of the session", text);
