@@ -9,6 +9,9 @@ internal sealed class TestHome : IAsyncDisposable
 
     private readonly TempFolder _folder;
 
+    // Outside KIMI_CODE_HOME, as a user's project is: kimi treats every write inside its data folder as sensitive.
+    private readonly TempFolder _work = new("kimi-e2e-work");
+
     private TestHome(KimiEmulator emulator, TempFolder folder)
     {
         Emulator = emulator;
@@ -51,10 +54,10 @@ internal sealed class TestHome : IAsyncDisposable
         return home;
     }
 
-    /// <summary>The folder the agent works in (<c>{Root}/work</c>), with <paramref name="files"/> written into it.</summary>
+    /// <summary>The folder the agent works in (a temporary folder beside the home), with <paramref name="files"/> written into it.</summary>
     public string Workspace(params (string Name, string Text)[] files)
     {
-        var work = _folder.Folder("work");
+        var work = _work.Folder("work");
         foreach (var (name, text) in files)
         {
             File.WriteAllText(Path.Combine(work, name), text);
@@ -87,5 +90,6 @@ internal sealed class TestHome : IAsyncDisposable
     {
         await Emulator.DisposeAsync();
         _folder.Dispose();
+        _work.Dispose();
     }
 }

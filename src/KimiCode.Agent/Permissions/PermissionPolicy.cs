@@ -304,7 +304,11 @@ public sealed class PermissionPolicy : IPermissionPolicy
                 target = Path.Combine(WorkingDirectory, target);
             }
 
-            if (!WorkspacePaths.IsInside(target, _roots) || IsSensitiveRedirectTarget(target))
+            // The target as written and where it really leads (a workspace link to /etc is outside) must both qualify.
+            target = Path.GetFullPath(target);
+            var real = WorkspacePaths.RealPath(target);
+            if (real is null || !WorkspacePaths.IsInside(target, _roots) || !WorkspacePaths.IsInside(real, _roots)
+                || IsSensitiveRedirectTarget(target) || IsSensitiveRedirectTarget(real))
             {
                 return false;
             }
@@ -314,16 +318,13 @@ public sealed class PermissionPolicy : IPermissionPolicy
     }
 
     /// <summary>
-    /// True for a redirection target an allow rule must not cover even inside the workspace: repository and tool
-    /// configuration (<c>.git/</c>, <c>.kimi-code/</c>, <c>.agents/</c>, <c>.vscode/</c>, <c>.idea/</c>, <c>.ssh/</c>) and
-    /// shell startup files, which run commands later.
+    /// True for a redirection target an allow rule must not cover even inside the workspace: the sensitive paths
+    /// (<see cref="SensitivePaths"/>: <c>.git/</c>, tool and editor configuration, shell startup files, the kimi data
+    /// folder) and any <c>.ssh</c> folder.
     /// </summary>
-    private static bool IsSensitiveRedirectTarget(string path)
-    {
-        var segments = Path.GetFullPath(path).Split('/', StringSplitOptions.RemoveEmptyEntries);
-        return segments.Any(static s => s is ".git" or ".kimi-code" or ".agents" or ".vscode" or ".idea" or ".ssh")
-            || (segments.Length > 0 && segments[^1] is ".bashrc" or ".bash_profile" or ".bash_login" or ".bash_logout" or ".profile" or ".zshrc" or ".zshenv" or ".zprofile" or ".zlogin" or ".envrc");
-    }
+    private bool IsSensitiveRedirectTarget(string path)
+        => SensitivePaths.IsSensitive(path, _userHome, _kimiHome)
+            || path.Split('/', StringSplitOptions.RemoveEmptyEntries).Any(static s => s.Equals(".ssh", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A deny or ask rule matches the path as written or the resolved real path.</summary>
     private static bool Matches(PermissionRule rule, string toolName, PreparedToolCall call, CallPaths paths)

@@ -167,7 +167,7 @@ public sealed class GrepTool : IAgentTool
             {
                 try
                 {
-                    return await FormatAsync(RipgrepSearch.SearchAsync(_ripgrep, query, cancellationToken), options, context.WorkingDirectory, secrets, cancellationToken).ConfigureAwait(false);
+                    return await FormatAsync(RipgrepSearch.SearchAsync(_ripgrep, query, context.ChildEnvironment, cancellationToken), options, context.WorkingDirectory, secrets, cancellationToken).ConfigureAwait(false);
                 }
                 catch (GrepSearchException)
                 {

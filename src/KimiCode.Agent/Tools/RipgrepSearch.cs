@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using KimiCode.Agent.Secrets;
 
 namespace KimiCode.Agent.Tools;
 
@@ -126,7 +127,7 @@ internal static class RipgrepSearch
     /// Streams the results; stopping the enumeration kills <c>rg</c>. Throws <see cref="GrepSearchException"/> when
     /// <c>rg</c> fails before producing anything (e.g. a pattern its regex dialect rejects).
     /// </summary>
-    public static async IAsyncEnumerable<GrepFileMatches> SearchAsync(string executable, GrepQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<GrepFileMatches> SearchAsync(string executable, GrepQuery query, ChildEnvironment environment, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(executable)
         {
@@ -142,6 +143,9 @@ internal static class RipgrepSearch
         {
             start.ArgumentList.Add(argument);
         }
+
+        // rg is a child like any other: it gets no credentials.
+        environment.ApplyTo(start);
 
         using var process = new Process { StartInfo = start };
         try

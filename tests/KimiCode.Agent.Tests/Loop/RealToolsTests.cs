@@ -30,19 +30,7 @@ public sealed class RealToolsTests
             Files = new LocalWorkspaceFileSystem(),
             Commands = new LocalCommandRunner(),
         };
-        AgentSessionOptions defaults = h.Options();
-        var options = new AgentSessionOptions
-        {
-            ChatClient = defaults.ChatClient,
-            Model = defaults.Model,
-            ContextWindowTokens = defaults.ContextWindowTokens,
-            Tools = ToolRegistry.CreateDefault(new TodoList()),
-            ToolContext = context,
-            Permissions = new PermissionPolicy(PermissionMode.Default, [], h.WorkDir, []),
-            Prompter = h.Prompter,
-            Store = h.Store,
-            Time = h.Time,
-        };
+        AgentSessionOptions options = h.RealToolsOptions(new PermissionPolicy(PermissionMode.Default, [], h.WorkDir, []), context);
         AgentSession session = await AgentSession.CreateAsync(options, AgentHarness.Ct);
 
         List<AgentEvent> events = await AgentHarness.RunAsync(session, "greet kimi");

@@ -32,19 +32,7 @@ public sealed class SecretRedactionTests
             Commands = new LocalCommandRunner(),
             Secrets = new SecretRedactor(() => [current]),
         };
-        AgentSessionOptions defaults = h.Options();
-        var options = new AgentSessionOptions
-        {
-            ChatClient = defaults.ChatClient,
-            Model = defaults.Model,
-            ContextWindowTokens = defaults.ContextWindowTokens,
-            Tools = ToolRegistry.CreateDefault(new TodoList()),
-            ToolContext = context,
-            Permissions = new PermissionPolicy(PermissionMode.Yolo, [], h.WorkDir, []),
-            Prompter = h.Prompter,
-            Store = h.Store,
-            Time = h.Time,
-        };
+        AgentSessionOptions options = h.RealToolsOptions(new PermissionPolicy(PermissionMode.Yolo, [], h.WorkDir, []), context);
         AgentSession session = await AgentSession.CreateAsync(options, AgentHarness.Ct);
         var events = new List<AgentEvent>();
         await foreach (AgentEvent e in session.RunTurnAsync("show me", AgentHarness.Ct))

@@ -209,19 +209,7 @@ public sealed class SymlinkRuleTests : IDisposable
               {"text":"Done."}
             ]}
             """);
-        AgentSessionOptions defaults = h.Options();
-        var options = new AgentSessionOptions
-        {
-            ChatClient = defaults.ChatClient,
-            Model = defaults.Model,
-            ContextWindowTokens = defaults.ContextWindowTokens,
-            Tools = ToolRegistry.CreateDefault(new TodoList()),
-            ToolContext = new ToolContext { WorkingDirectory = h.WorkDir, Files = new LocalWorkspaceFileSystem(), Commands = new LocalCommandRunner() },
-            Permissions = new PermissionPolicy(PermissionMode.Yolo, [PermissionRule.Parse("Read(secrets/**)", PermissionDecision.Deny)], h.WorkDir, []),
-            Prompter = h.Prompter,
-            Store = h.Store,
-            Time = h.Time,
-        };
+        AgentSessionOptions options = h.RealToolsOptions(new PermissionPolicy(PermissionMode.Yolo, [PermissionRule.Parse("Read(secrets/**)", PermissionDecision.Deny)], h.WorkDir, []));
         AgentSession session = await AgentSession.CreateAsync(options, AgentHarness.Ct);
 
         List<AgentEvent> events = await AgentHarness.RunAsync(session, "read it");

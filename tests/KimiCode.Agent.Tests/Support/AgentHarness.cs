@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KimiCode.Agent.Permissions;
 using KimiCode.Agent.Sessions;
 using KimiCode.Agent.Tools;
 using KimiCode.Config;
@@ -109,6 +110,23 @@ internal sealed class AgentHarness : IAsyncDisposable
         MaxStepsPerTurn = maxStepsPerTurn,
         Time = Time,
         SystemPrompt = systemPrompt,
+    };
+
+    /// <summary>
+    /// Options for a session with every built-in tool, the local file system and shell, and a real
+    /// <see cref="PermissionPolicy"/>: the loop as kimi runs it, against the emulator.
+    /// </summary>
+    public AgentSessionOptions RealToolsOptions(PermissionPolicy policy, ToolContext? context = null) => new()
+    {
+        ChatClient = Client,
+        Model = "kimi-for-coding",
+        ContextWindowTokens = 262_144,
+        Tools = ToolRegistry.CreateDefault(new TodoList()),
+        ToolContext = context ?? new ToolContext { WorkingDirectory = WorkDir, Files = new LocalWorkspaceFileSystem(), Commands = new LocalCommandRunner() },
+        Permissions = policy,
+        Prompter = Prompter,
+        Store = Store,
+        Time = Time,
     };
 
     public Task<AgentSession> CreateSessionAsync(AgentSessionOptions? options = null) =>
