@@ -299,7 +299,9 @@ public sealed class AgentSession
         {
             Tools = _options.Tools,
             Permissions = _permissionGate,
-            Context = _options.ToolContext,
+            Context = _options.ToolContext.IsReadDenied is null && _options.Permissions is PermissionPolicy policy
+                ? _options.ToolContext with { IsReadDenied = policy.DeniesRead }
+                : _options.ToolContext,
             Events = events,
             Logger = _options.Logger,
         };

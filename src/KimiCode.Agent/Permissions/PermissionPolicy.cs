@@ -148,6 +148,27 @@ public sealed class PermissionPolicy : IPermissionPolicy
         _ => "default",
     };
 
+    /// <summary>
+    /// True when a deny rule keeps <c>Read</c> from the file at <paramref name="fullPath"/>, as written or where it
+    /// really leads. Grep and Glob call it for every file of a folder search (<see cref="ToolContext.IsReadDenied"/>).
+    /// </summary>
+    public bool DeniesRead(string fullPath)
+    {
+        if (!_deny.Any(static rule => rule.IsPathRule) || string.IsNullOrEmpty(fullPath) || !Path.IsPathRooted(fullPath))
+        {
+            return false;
+        }
+
+        var lexical = WorkspacePaths.Normalize(fullPath);
+        var real = WorkspacePaths.RealPath(lexical);
+        var realWorkingDirectory = WorkspacePaths.RealPath(WorkingDirectory) ?? WorkingDirectory;
+        string Subject(string path) => WorkspacePaths.IsUnder(path, WorkingDirectory) ? WorkspacePaths.SubjectOf(path, WorkingDirectory)
+            : WorkspacePaths.IsUnder(path, realWorkingDirectory) ? WorkspacePaths.SubjectOf(path, realWorkingDirectory)
+            : path;
+        var subjects = real is null || real == lexical ? [Subject(lexical)] : new[] { Subject(lexical), Subject(real) };
+        return _deny.Any(rule => rule.IsPathRule && subjects.Any(subject => rule.MatchesPathSubject("Read", subject)));
+    }
+
     /// <inheritdoc />
     public PermissionVerdict Evaluate(string toolName, PreparedToolCall call)
     {

@@ -126,6 +126,11 @@ public sealed class GlobTool : IAgentTool
                 continue;
             }
 
+            if (context.IsReadDenied?.Invoke(file.FullName) == true)
+            {
+                continue; // a deny rule hides it: not listed, not named
+            }
+
             matches.Add((file, file.LastWriteTimeUtc));
         }
 

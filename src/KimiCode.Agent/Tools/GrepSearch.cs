@@ -33,13 +33,17 @@ internal sealed record GrepQuery(
 /// name), and the ones it left out, for the note in the result. They are never read, so the result cannot tell
 /// whether they would have matched.
 /// </summary>
-internal sealed class SecretFilter(string? glob)
+internal sealed class SecretFilter(string? glob, Func<string, bool>? isReadDenied = null)
 {
-    /// <summary>Full paths of the secret files left out, in walk order.</summary>
+    /// <summary>Full paths of the files left out (secret, or denied by a permission rule), in walk order.</summary>
     public List<string> Skipped { get; } = [];
 
-    /// <summary>True when the search must leave out the file at <paramref name="fullPath"/>.</summary>
-    public bool Skips(string fullPath) => SecretFiles.IsSecret(fullPath) && !SecretFiles.IsNamedBy(glob, Path.GetFileName(fullPath));
+    /// <summary>True when the search must leave out the file at <paramref name="fullPath"/>: a secret file the glob does not name, or one a deny rule keeps from Read.</summary>
+    public bool Skips(string fullPath)
+        => (SecretFiles.IsSecret(fullPath) && !SecretFiles.IsNamedBy(glob, Path.GetFileName(fullPath))) || isReadDenied?.Invoke(fullPath) == true;
+
+    /// <summary>The secret files left out, for the note (files a deny rule hides are not named).</summary>
+    public IReadOnlyList<string> SkippedSecrets => Skipped.Where(SecretFiles.IsSecret).ToList();
 
     /// <summary>True when the glob names a secret file, so no name-wide exclusion may apply.</summary>
     public bool GlobNamesASecret => SecretFiles.NamesASecret(glob);

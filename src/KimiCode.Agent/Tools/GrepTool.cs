@@ -154,7 +154,7 @@ public sealed class GrepTool : IAgentTool
         }
 
         // A file given as path is named, so searched whatever it is; a folder search leaves secret files out.
-        var secrets = isFile ? null : new SecretFilter(glob);
+        var secrets = isFile ? null : new SecretFilter(glob, context.IsReadDenied);
         var query = new GrepQuery(pattern, path.FullPath, isFile, glob, ignoreCase, options.Mode, options.Before, options.After, secrets);
         try
         {
@@ -265,7 +265,8 @@ public sealed class GrepTool : IAgentTool
             }
         }
 
-        var note = secrets is { Skipped.Count: > 0 } ? "\n" + SecretFiles.Note(secrets.Skipped, workingDirectory, "Grep") + "\n" : "";
+        var shownSecrets = secrets?.SkippedSecrets ?? [];
+        var note = shownSecrets.Count > 0 ? "\n" + SecretFiles.Note(shownSecrets, workingDirectory, "Grep") + "\n" : "";
         if (files == 0)
         {
             return ToolResult.Success((options.Mode == GrepOutputMode.FilesWithMatches ? "No files found" : "No matches found") + note);

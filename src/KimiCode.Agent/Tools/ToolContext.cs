@@ -3,7 +3,7 @@ using KimiCode.Agent.Secrets;
 namespace KimiCode.Agent.Tools;
 
 /// <summary>Everything a tool may use. Front ends swap the file system and the command runner (ACP routes them to the editor).</summary>
-public sealed class ToolContext
+public sealed record ToolContext
 {
     /// <summary>Absolute working directory; relative paths resolve against it.</summary>
     public required string WorkingDirectory { get; init; }
@@ -22,6 +22,13 @@ public sealed class ToolContext
 
     /// <summary>Redacts live secrets from tool results and progress before they reach the model, the session file or the screen.</summary>
     public SecretRedactor Secrets { get; init; } = SecretRedactor.None;
+
+    /// <summary>
+    /// True for a file a deny rule keeps from <c>Read</c> (judged as written and where it leads): Grep and Glob leave
+    /// it out of folder searches, so <c>Read(secrets/**)</c> also hides the files from a search of the whole workspace.
+    /// The session fills it from its <see cref="Permissions.PermissionPolicy"/> when the host did not.
+    /// </summary>
+    public Func<string, bool>? IsReadDenied { get; init; }
 
     /// <summary>Time.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

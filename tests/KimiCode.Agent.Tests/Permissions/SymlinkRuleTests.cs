@@ -220,4 +220,44 @@ public sealed class SymlinkRuleTests : IDisposable
         Assert.DoesNotContain("TOP-SECRET", results["r1"].Content, StringComparison.Ordinal);
         Assert.Contains("Read(secrets/**)", results["r1"].Content, StringComparison.Ordinal);
     }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task RunTurn_GrepAndGlobOverTheWorkspace_LeaveOutFilesADenyRuleHides()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        Directory.CreateDirectory(Path.Combine(h.WorkDir, "secrets"));
+        h.WriteFile("secrets/key.txt", "TOKEN TOP-SECRET");
+        h.WriteFile("notes.txt", "TOKEN is read from the vault");
+        h.Script("""
+            {"turns":[
+              {"tool_calls":[
+                {"id":"g1","name":"Grep","arguments":{"pattern":"TOKEN","output_mode":"content"}},
+                {"id":"g2","name":"Glob","arguments":{"pattern":"**/*.txt"}}]},
+              {"text":"Done."}
+            ]}
+            """);
+        AgentSessionOptions options = h.RealToolsOptions(new PermissionPolicy(PermissionMode.Default, [PermissionRule.Parse("Read(secrets/**)", PermissionDecision.Deny)], h.WorkDir, []));
+        AgentSession session = await AgentSession.CreateAsync(options, AgentHarness.Ct);
+
+        List<AgentEvent> events = await AgentHarness.RunAsync(session, "search");
+
+        var results = events.OfType<ToolCallFinished>().ToDictionary(e => e.CallId, e => e.Result);
+        Assert.Contains("notes.txt", results["g1"].Content, StringComparison.Ordinal);
+        Assert.DoesNotContain("TOP-SECRET", results["g1"].Content, StringComparison.Ordinal);
+        Assert.DoesNotContain("key.txt", results["g1"].Content, StringComparison.Ordinal);
+        Assert.Contains("notes.txt", results["g2"].Content, StringComparison.Ordinal);
+        Assert.DoesNotContain("key.txt", results["g2"].Content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DeniesRead_JudgesThePathAsWrittenAndWhereItLeads()
+    {
+        File.CreateSymbolicLink(Path.Combine(_work, "alias"), Path.Combine(_work, "secrets"));
+        var policy = new PermissionPolicy(PermissionMode.Yolo, [PermissionRule.Parse("Read(secrets/**)", PermissionDecision.Deny)], _work, []);
+
+        Assert.True(policy.DeniesRead(Path.Combine(_work, "secrets", "key.txt")));
+        Assert.True(policy.DeniesRead(Path.Combine(_work, "alias", "key.txt")));
+        Assert.False(policy.DeniesRead(Path.Combine(_work, "notes.txt")));
+    }
 }
