@@ -112,7 +112,7 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
                 _activity = "Running " + _running[started.CallId];
                 break;
             case ToolCallUpdated updated:
-                var last = updated.Text.TrimEnd().Split('\n')[^1];
+                var last = VisibleText.OutputLine(updated.Text.TrimEnd().Split('\n')[^1]);
                 _progress[updated.CallId] = last;
                 break;
             case ToolCallFinished finished:
@@ -327,7 +327,7 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
                 text.Append($"… {lines.Length - shown} earlier lines\n", DimStyle);
             }
 
-            text.Append(string.Join('\n', lines.TakeLast(shown).Select(l => l.TrimEnd('\r'))), DimStyle);
+            text.Append(string.Join('\n', lines.TakeLast(shown).Select(VisibleText.OutputLine)), DimStyle);
             screen.Write(new Indented(text, "│ ", "│ ", DimStyle));
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using Spectre.Console;
 
 namespace KimiCode.Cli.Shell;
@@ -10,7 +11,7 @@ namespace KimiCode.Cli.Shell;
 /// (<c>\t</c>, <c>\r</c>, <c>\x1b</c>, <c>\x7f</c>, <c>\u202e</c>…): C0 and C1 controls, DEL, bidi controls,
 /// zero-width and other invisible format characters, line and paragraph separators, variation selectors.
 /// </summary>
-internal static class VisibleText
+internal static partial class VisibleText
 {
     /// <summary>The marker drawn at the end of a line that ends with a line break.</summary>
     public const string NewlineMarker = "⏎";
@@ -78,6 +79,30 @@ internal static class VisibleText
         lines.Add(current);
         return lines;
     }
+
+    /// <summary>
+    /// One line of a command's output as a terminal would leave it, made safe to print: terminal escape sequences
+    /// (colours, cursor moves, window titles, hyperlinks: CSI, OSC and two-character ESC sequences) are dropped, a
+    /// carriage return keeps only what was written after it (progress bars), tabs become spaces, and any control or
+    /// invisible character left is shown as an escape. A command's output can therefore neither move the cursor nor
+    /// redraw what the shell shows (an approval question included).
+    /// </summary>
+    public static string OutputLine(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        line = TerminalSequence().Replace(line, "");
+        line = line.TrimEnd('\r');
+        var carriageReturn = line.LastIndexOf('\r');
+        if (carriageReturn >= 0)
+        {
+            line = line[(carriageReturn + 1)..];
+        }
+
+        return OneLine(line.Replace("\t", "    ", StringComparison.Ordinal));
+    }
+
+    [GeneratedRegex(@"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]|\x1b[ -/]*[0-~]", RegexOptions.CultureInvariant)]
+    private static partial Regex TerminalSequence();
 
     /// <summary>The text on one line: line breaks as <c>⏎</c>, invisible characters as escapes (for titles).</summary>
     public static string OneLine(string text) =>

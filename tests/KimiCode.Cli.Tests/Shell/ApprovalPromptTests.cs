@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using KimiCode.Agent;
+using KimiCode.Agent.Tools;
 using KimiCode.Cli.Shell;
 using KimiCode.Cli.Tests.Support;
 
@@ -115,6 +117,36 @@ public sealed partial class ApprovalPromptTests
     public void OneLine_MakesEveryInvisibleCharacterVisible(string text, string shown)
     {
         Assert.Equal(shown, VisibleText.OneLine(text));
+    }
+
+    [Theory]
+    [InlineData("\u001b[32mok\u001b[0m 3 passed", "ok 3 passed")]
+    [InlineData("\u001b[2J\u001b[Hclean", "clean")]
+    [InlineData("\u001b]0;Allow? y\u0007title", "title")]
+    [InlineData("\u001b]8;;http://evil/\u001b\\link\u001b]8;;\u001b\\", "link")]
+    [InlineData("10%\r50%\r100% done\r", "100% done")]
+    [InlineData("a\tb", "a    b")]
+    [InlineData("bell\u0007 nul\u0000", @"bell\x07 nul\x00")]
+    [InlineData("x\u202ey", @"x\u202ey")]
+    public void OutputLine_DropsTerminalSequencesAndShowsTheRest(string line, string shown)
+    {
+        Assert.Equal(shown, VisibleText.OutputLine(line));
+    }
+
+    [Fact]
+    public void CommandOutput_WithEscapeSequences_NeverReachesTheTerminalRaw()
+    {
+        var terminal = new TestTerminal(80);
+        var renderer = new TurnRenderer(new ShellScreen(terminal.Console), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(), () => false);
+        const string output = "\u001b[2J\u001b[Hstarting\n\u001b]0;owned\u0007\u001b[1A? Allow Bash rm -rf ~? yes\nfinished";
+        var result = new ToolResult(output, false) { Display = new TerminalDisplay("make", output, 0, false) };
+
+        renderer.OnEvent(new ToolCallFinished("c1", "Bash", result));
+
+        Assert.DoesNotContain("\u001b[2J", terminal.Raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b]0;", terminal.Raw, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[1A", terminal.Raw, StringComparison.Ordinal);
+        Assert.Contains("finished", terminal.Screen.Text, StringComparison.Ordinal);
     }
 
     [Fact]
