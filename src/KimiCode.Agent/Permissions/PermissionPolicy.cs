@@ -162,9 +162,7 @@ public sealed class PermissionPolicy : IPermissionPolicy
         var lexical = WorkspacePaths.Normalize(fullPath);
         var real = WorkspacePaths.RealPath(lexical);
         var realWorkingDirectory = WorkspacePaths.RealPath(WorkingDirectory) ?? WorkingDirectory;
-        string Subject(string path) => WorkspacePaths.IsUnder(path, WorkingDirectory) ? WorkspacePaths.SubjectOf(path, WorkingDirectory)
-            : WorkspacePaths.IsUnder(path, realWorkingDirectory) ? WorkspacePaths.SubjectOf(path, realWorkingDirectory)
-            : path;
+        string Subject(string path) => SubjectFor(path, WorkingDirectory, realWorkingDirectory);
         var subjects = real is null || real == lexical ? [Subject(lexical)] : new[] { Subject(lexical), Subject(real) };
         return _deny.Any(rule => rule.IsPathRule && subjects.Any(subject => rule.MatchesPathSubject("Read", subject)));
     }
@@ -326,9 +324,9 @@ public sealed class PermissionPolicy : IPermissionPolicy
             }
 
             // The target as written and where it really leads (a workspace link to /etc is outside) must both qualify.
-            target = Path.GetFullPath(target);
+            target = WorkspacePaths.Normalize(target);
             var real = WorkspacePaths.RealPath(target);
-            if (real is null || !WorkspacePaths.IsInside(target, _roots) || !WorkspacePaths.IsInside(real, _roots)
+            if (real is null || !WorkspacePaths.IsInside(target, real, _roots)
                 || IsSensitiveRedirectTarget(target) || IsSensitiveRedirectTarget(real))
             {
                 return false;
@@ -412,6 +410,15 @@ public sealed class PermissionPolicy : IPermissionPolicy
     }
 
     /// <summary>A call's locations as written and resolved (each resolved once per evaluation), and the resolved paths as rule subjects.</summary>
+    /// <summary>
+    /// What path rules match for <paramref name="path"/>: relative to the working directory when the path is inside it
+    /// (as written or resolved), else the absolute path.
+    /// </summary>
+    private static string SubjectFor(string path, string workingDirectory, string realWorkingDirectory)
+        => WorkspacePaths.IsUnder(path, workingDirectory) ? WorkspacePaths.SubjectOf(path, workingDirectory)
+            : WorkspacePaths.IsUnder(path, realWorkingDirectory) ? WorkspacePaths.SubjectOf(path, realWorkingDirectory)
+            : path;
+
     private sealed record CallPaths(IReadOnlyList<(string Lexical, string? Real)> Locations, IReadOnlyList<string> RealSubjects, string? Unresolvable)
     {
         public static CallPaths Of(PreparedToolCall call, string workingDirectory)
@@ -442,11 +449,7 @@ public sealed class PermissionPolicy : IPermissionPolicy
                     continue;
                 }
 
-                // Relative to the working directory when the real path is inside it (as written or resolved), else absolute.
-                var subject = WorkspacePaths.IsUnder(real, workingDirectory) ? WorkspacePaths.SubjectOf(real, workingDirectory)
-                    : WorkspacePaths.IsUnder(real, realWorkingDirectory) ? WorkspacePaths.SubjectOf(real, realWorkingDirectory)
-                    : real;
-                subjects.Add(subject);
+                subjects.Add(SubjectFor(real, workingDirectory, realWorkingDirectory));
             }
 
             return new CallPaths(locations, subjects, unresolvable);

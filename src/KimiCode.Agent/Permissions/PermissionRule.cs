@@ -219,8 +219,12 @@ public sealed class PermissionRule
             return true;
         }
 
-        return _commandPattern is not null && IsCommandMatch(command.OpenArguments ? command.AllowText + " " + OpenArgument : command.AllowText);
+        return _commandPattern is not null && MatchesAllowText(command);
     }
+
+    /// <summary>True when the pattern matches what an allow rule sees of <paramref name="command"/> (with a stand-in for arguments added at run time).</summary>
+    private bool MatchesAllowText(ShellCommand command)
+        => IsCommandMatch(command.OpenArguments ? command.AllowText + " " + OpenArgument : command.AllowText);
 
     /// <summary>True for a rule that matches commands by pattern.</summary>
     internal bool IsCommandRule => _commandPattern is not null;
@@ -243,7 +247,7 @@ public sealed class PermissionRule
         if (Decision == PermissionDecision.Allow)
         {
             // Allowing "git status*" must not allow "git status && rm -rf ~", nor anything the parser cannot classify.
-            return parsed.Complete && parsed.Commands.Count > 0 && parsed.Commands.All(c => IsCommandMatch(c.OpenArguments ? c.AllowText + " " + OpenArgument : c.AllowText));
+            return parsed.Complete && parsed.Commands.Count > 0 && parsed.Commands.All(MatchesAllowText);
         }
 
         // Deny and ask: the line as written, its naively split parts (what matched before still matches), and every

@@ -111,7 +111,7 @@ public sealed class GlobTool : IAgentTool
             : Math.Max(0, pattern.Split('/').Length - 1 - (prefix.Length == 0 ? 0 : prefix.Split('/').Length));
 
         var matches = new List<(FileInfo File, DateTime Modified)>();
-        var skipped = new List<string>();
+        var hidden = new SecretFilter(pattern, context.IsReadDenied);
         foreach (var file in FileWalker.EnumerateFiles(start, new WalkOptions { MaxDepth = maxDepth }, cancellationToken))
         {
             var relative = Path.GetRelativePath(path.FullPath, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
@@ -120,21 +120,16 @@ public sealed class GlobTool : IAgentTool
                 continue;
             }
 
-            if (SecretFiles.IsSecret(file.FullName) && !SecretFiles.IsNamedBy(pattern, file.Name))
+            if (hidden.Skips(file.FullName))
             {
-                skipped.Add(file.FullName);
+                hidden.Skipped.Add(file.FullName); // secret files are named in the note; ones a deny rule hides are not
                 continue;
-            }
-
-            if (context.IsReadDenied?.Invoke(file.FullName) == true)
-            {
-                continue; // a deny rule hides it: not listed, not named
             }
 
             matches.Add((file, file.LastWriteTimeUtc));
         }
 
-        skipped.Sort(StringComparer.Ordinal);
+        var skipped = hidden.SkippedSecrets.Order(StringComparer.Ordinal).ToList();
         var note = skipped.Count == 0 ? "" : "\n" + SecretFiles.Note(skipped, context.WorkingDirectory, "Glob") + "\n";
         if (matches.Count == 0)
         {

@@ -29,9 +29,10 @@ internal sealed record GrepQuery(
     SecretFilter? Secrets = null);
 
 /// <summary>
-/// Which secret files (<see cref="SecretFiles"/>) a folder search leaves out (those the <c>glob</c> argument does not
-/// name), and the ones it left out, for the note in the result. They are never read, so the result cannot tell
-/// whether they would have matched.
+/// Which files a Grep or Glob folder search leaves out: secret files (<see cref="SecretFiles"/>) the <c>glob</c> (Glob's
+/// pattern) does not name, and files a deny rule keeps from Read (<see cref="ToolContext.IsReadDenied"/>); and the
+/// ones it left out, for the note in the result. They are never read, so the result cannot tell whether they would
+/// have matched.
 /// </summary>
 internal sealed class SecretFilter(string? glob, Func<string, bool>? isReadDenied = null)
 {
