@@ -18,16 +18,18 @@ internal sealed class ChatStreamReader
 
     private readonly Stream _stream;
     private readonly string? _traceId;
+    private readonly string _baseUrl;
     private readonly SortedDictionary<int, ToolCallBuilder> _openCalls = [];
     private readonly HashSet<int> _emittedCalls = [];
     private string? _responseId;
     private string? _modelId;
     private DateTimeOffset? _createdAt;
 
-    public ChatStreamReader(Stream stream, string? traceId)
+    public ChatStreamReader(Stream stream, string? traceId, string baseUrl)
     {
         _stream = stream;
         _traceId = traceId;
+        _baseUrl = baseUrl;
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -107,7 +109,7 @@ internal sealed class ChatStreamReader
         }
         catch (JsonException ex)
         {
-            throw ProviderErrors.BadResponse("a stream chunk", Encoding.UTF8.GetString(trimmed[..Math.Min(trimmed.Length, 4 * Snippet.MaxLength)]), _traceId, ex);
+            throw ProviderErrors.BadResponse("a stream chunk", Encoding.UTF8.GetString(trimmed[..Math.Min(trimmed.Length, 4 * Snippet.MaxLength)]), _baseUrl, _traceId, ex);
         }
     }
 

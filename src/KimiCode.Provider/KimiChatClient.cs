@@ -30,9 +30,9 @@ public sealed class KimiChatClient : IChatClient
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Model);
         ArgumentNullException.ThrowIfNull(options.Tokens);
         _options = options;
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(30) }, disposeHandler: handler is null)
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { ConnectTimeout = options.Timeouts.Connect }, disposeHandler: handler is null)
         {
-            // Answers stream for minutes; cancellation is the caller's token, not a fixed timeout.
+            // Answers stream for minutes: the headers and stream-idle timeouts bound silence, not the whole answer.
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _baseUrl = options.BaseUrl.AbsoluteUri.TrimEnd('/');
@@ -64,6 +64,7 @@ public sealed class KimiChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(ChatRequestBuilder.Build(_options, messages, options, stream: true), ProviderJsonContext.Default.WireChatRequest);
         bool yieldedAny = false;
+        var budget = new RetryBudget(_options.Retry, _options.TimeProvider);
         for (int attempt = 1; ; attempt++)
         {
             ProviderException? failure = null;
@@ -85,14 +86,14 @@ public sealed class KimiChatClient : IChatClient
                     Stream? stream = null;
                     try
                     {
-                        stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                        stream = Bounded(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), response, traceId, "an SSE stream (text/event-stream)", LooksLikeSse);
                     }
                     catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
                     {
                         failure = ProviderErrors.StreamInterrupted("the connection failed: " + ex.Message.TrimEnd('.'), traceId, ex);
                     }
 
-                    IAsyncEnumerator<ChatResponseUpdate> updates = new ChatStreamReader(stream ?? Stream.Null, traceId).ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+                    IAsyncEnumerator<ChatResponseUpdate> updates = new ChatStreamReader(stream ?? Stream.Null, traceId, _baseUrl).ReadAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
                     await using ConfiguredAsyncDisposable updatesScope = updates.ConfigureAwait(false);
                     while (stream is not null)
                     {
@@ -125,10 +126,10 @@ public sealed class KimiChatClient : IChatClient
                 }
             }
 
-            TimeSpan? delay = RetryDelays.Next(_options.Retry, failure!, attempt, Random.Shared.NextDouble);
+            TimeSpan? delay = budget.Next(failure!, attempt, out ProviderException final);
             if (delay is null)
             {
-                throw failure!;
+                throw final;
             }
 
             RetryNotice notice = Notice(failure!, attempt, delay.Value);
@@ -182,6 +183,7 @@ public sealed class KimiChatClient : IChatClient
 
     private async Task<T> WithRetriesAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
+        var budget = new RetryBudget(_options.Retry, _options.TimeProvider);
         for (int attempt = 1; ; attempt++)
         {
             ProviderException failure;
@@ -194,10 +196,10 @@ public sealed class KimiChatClient : IChatClient
                 failure = ex;
             }
 
-            TimeSpan? delay = RetryDelays.Next(_options.Retry, failure, attempt, Random.Shared.NextDouble);
+            TimeSpan? delay = budget.Next(failure, attempt, out ProviderException final);
             if (delay is null)
             {
-                throw failure;
+                throw final;
             }
 
             Notice(failure, attempt, delay.Value);
@@ -210,6 +212,7 @@ public sealed class KimiChatClient : IChatClient
         var notice = new RetryNotice
         {
             Attempt = failedAttempt + 1,
+            MaxAttempts = _options.Retry.MaxAttempts,
             Delay = delay,
             Code = failure.Code,
             StatusCode = failure.StatusCode,
@@ -275,9 +278,22 @@ public sealed class KimiChatClient : IChatClient
         }
 
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        TimeSpan headersTimeout = _options.Timeouts.Headers;
+        using CancellationTokenSource? headersTimer = headersTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(headersTimeout, _options.TimeProvider);
+        using CancellationTokenSource? linked = headersTimer is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, headersTimer.Token);
         try
         {
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked?.Token ?? cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (headersTimer is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested
+                                   && ex is HttpRequestException or IOException or OperationCanceledException)
+        {
+            throw ProviderErrors.HeadersTimeout(uri, headersTimeout);
+        }
+        catch (OperationCanceledException ex) when (ex.InnerException is TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            // Our HttpClient has no overall timeout, so a timeout from the handler is its connect timeout.
+            throw ProviderErrors.ConnectTimeout(uri, _options.Timeouts.Connect, ex);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -285,11 +301,11 @@ public sealed class KimiChatClient : IChatClient
         }
     }
 
-    private static async Task<string> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<string> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
-            Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            Stream stream = Bounded(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), response, ProviderErrors.TraceId(response.Headers));
             await using ConfiguredAsyncDisposable streamScope = stream.ConfigureAwait(false);
             byte[] buffer = new byte[MaxErrorBodyBytes];
             int total = 0;
@@ -301,32 +317,63 @@ public sealed class KimiChatClient : IChatClient
 
             return Encoding.UTF8.GetString(buffer, 0, total);
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or HttpRequestException or ProviderException && !cancellationToken.IsCancellationRequested)
         {
-            // The status alone still classifies the error.
+            // The status alone still classifies the error (a body that stalls counts as empty).
             return string.Empty;
         }
     }
 
-    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, string what, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string? traceId, CancellationToken cancellationToken)
+    private async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, string what, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, string? traceId, CancellationToken cancellationToken)
     {
         string text;
         try
         {
-            text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            Stream body = Bounded(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), response, traceId, "JSON (" + what + ")", LooksLikeJson);
+            await using ConfiguredAsyncDisposable bodyScope = body.ConfigureAwait(false);
+            using var copy = new MemoryStream();
+            await body.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+            text = Encoding.UTF8.GetString(copy.GetBuffer(), 0, (int)copy.Length);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
-            throw ProviderErrors.Network(response.RequestMessage?.RequestUri ?? new Uri("http://unknown"), ex);
+            throw ProviderErrors.Network(response.RequestMessage?.RequestUri ?? new Uri(_baseUrl), ex);
         }
 
         try
         {
-            return JsonSerializer.Deserialize(text, typeInfo) ?? throw ProviderErrors.BadResponse(what, text, traceId);
+            return JsonSerializer.Deserialize(text, typeInfo) ?? throw ProviderErrors.BadResponse(what, text, _baseUrl, traceId);
         }
         catch (JsonException ex)
         {
-            throw ProviderErrors.BadResponse(what, text, traceId, ex);
+            throw ProviderErrors.BadResponse(what, text, _baseUrl, traceId, ex);
         }
     }
+
+    /// <summary>
+    /// <paramref name="body"/> with every read bounded by the stream idle timeout; with <paramref name="expected"/>, a 200
+    /// whose Content-Type is HTML or whose first bytes fail <paramref name="looksRight"/> is reported as not the API.
+    /// </summary>
+    private IdleTimeoutStream Bounded(Stream body, HttpResponseMessage response, string? traceId, string? expected = null, Func<byte, bool>? looksRight = null)
+    {
+        Uri uri = response.RequestMessage?.RequestUri ?? new Uri(_baseUrl);
+        TimeSpan idle = _options.Timeouts.StreamIdle;
+        string? contentType = response.Content.Headers.ContentType?.MediaType;
+        Func<ReadOnlyMemory<byte>, ProviderException?>? check = expected is null || looksRight is null
+            ? null
+            : first =>
+            {
+                ReadOnlySpan<byte> data = first.Span.TrimStart(" \r\n\t"u8);
+                bool html = contentType is not null && contentType.Contains("html", StringComparison.OrdinalIgnoreCase);
+                return html || !looksRight(data[0])
+                    ? ProviderErrors.NotTheApi(_baseUrl, contentType, expected, Encoding.UTF8.GetString(data[..Math.Min(data.Length, 4 * Snippet.MaxLength)]), traceId)
+                    : null;
+            };
+        return new IdleTimeoutStream(body, idle, _options.TimeProvider, () => ProviderErrors.StreamIdleTimeout(uri, idle, traceId), check);
+    }
+
+    /// <summary>An SSE body starts with a field (<c>data:</c>, <c>event:</c>, <c>id:</c>, <c>retry:</c>) or a comment (<c>:</c>).</summary>
+    private static bool LooksLikeSse(byte first) => first is (byte)'d' or (byte)'e' or (byte)'i' or (byte)'r' or (byte)':';
+
+    private static bool LooksLikeJson(byte first) => first is (byte)'{' or (byte)'[';
 }

@@ -30,6 +30,9 @@ public sealed class KimiProviderOptions
 
     public RetryOptions Retry { get; set; } = new();
 
+    /// <summary>Connect, response-headers and stream-idle timeouts; each fires as a retryable <see cref="ProviderErrorCodes.Timeout"/>.</summary>
+    public TimeoutOptions Timeouts { get; set; } = new();
+
     /// <summary>null: send nothing; otherwise <c>thinking: {type: enabled|disabled}</c> (Kimi kind only).</summary>
     public bool? Thinking { get; set; }
 

@@ -24,7 +24,7 @@ public static class ProviderErrorCodes
     /// <summary>5xx or an error inside the stream.</summary>
     public const string Server = "provider.server";
 
-    /// <summary>The API could not be reached (DNS, TCP, TLS, timeout).</summary>
+    /// <summary>The API could not be reached (DNS, TCP, TLS).</summary>
     public const string Network = "provider.network";
 
     /// <summary>4xx the request's fault (bad model name or base URL).</summary>
@@ -42,6 +42,9 @@ public static class ProviderErrorCodes
     /// <summary>The server answered something that is not the Kimi API.</summary>
     public const string BadResponse = "provider.bad_response";
 
+    /// <summary>A connect, response-headers or stream-idle timeout fired; the message names which and its setting.</summary>
+    public const string Timeout = "provider.timeout";
+
     /// <summary>Whether a failure with <paramref name="code"/> may succeed when tried again later.</summary>
-    public static bool IsRetryable(string code) => code is RateLimit or Overloaded or Server or Network or StreamInterrupted;
+    public static bool IsRetryable(string code) => code is RateLimit or Overloaded or Server or Network or StreamInterrupted or Timeout;
 }

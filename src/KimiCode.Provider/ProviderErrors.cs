@@ -85,12 +85,52 @@ internal static class ProviderErrors
             TraceId = traceId,
         };
 
-    public static ProviderException BadResponse(string what, string raw, string? traceId, Exception? inner = null) =>
+    public static ProviderException BadResponse(string what, string raw, string baseUrl, string? traceId, Exception? inner = null) =>
         new(ProviderErrorCodes.BadResponse,
-            $"The server sent {what} that is not valid JSON: {Snippet.Of(raw)} Check KIMI_CODE_BASE_URL points at a Kimi Code API.", inner)
+            $"The server at {baseUrl} sent {what} that is not valid JSON: {Snippet.Of(raw)} This is not the Kimi API; check base_url in config.toml (or KIMI_CODE_BASE_URL).", inner)
         {
             TraceId = traceId,
             ServerMessage = Snippet.Of(raw),
+        };
+
+    /// <summary>A 200 whose body is not what the call expects (HTML from a captive portal or a wrong <c>base_url</c>).</summary>
+    public static ProviderException NotTheApi(string baseUrl, string? contentType, string expected, string raw, string? traceId)
+    {
+        string kind = contentType is null ? "a body" : contentType.Contains("html", StringComparison.OrdinalIgnoreCase) ? $"an HTML page ({contentType})" : $"{contentType}";
+        string snippet = Snippet.Of(raw);
+        return new ProviderException(ProviderErrorCodes.BadResponse,
+            $"The server at {baseUrl} answered 200 with {kind} instead of {expected}{(snippet.Length > 0 ? ": " + snippet : string.Empty)} This is not the Kimi API; check base_url in config.toml (or KIMI_CODE_BASE_URL), or sign in to the network's captive portal.")
+        {
+            StatusCode = 200,
+            TraceId = traceId,
+            ServerMessage = snippet,
+        };
+    }
+
+    public static ProviderException ConnectTimeout(Uri uri, TimeSpan timeout, Exception inner) =>
+        new(ProviderErrorCodes.Timeout,
+            $"Could not connect to {uri.Authority} within {Duration.Seconds(timeout)} (connect timeout; raise [network] connect_timeout_s or KIMI_CODE_CONNECT_TIMEOUT_S).", inner);
+
+    public static ProviderException HeadersTimeout(Uri uri, TimeSpan timeout) =>
+        new(ProviderErrorCodes.Timeout,
+            $"No response headers from {uri.Authority} within {Duration.Seconds(timeout)} (headers timeout; raise [network] headers_timeout_s or KIMI_CODE_HEADERS_TIMEOUT_S).");
+
+    public static ProviderException StreamIdleTimeout(Uri uri, TimeSpan timeout, string? traceId) =>
+        new(ProviderErrorCodes.Timeout,
+            $"The answer stream stalled: no data from {uri.Authority} for {Duration.Seconds(timeout)} (stream idle timeout; raise [network] stream_idle_timeout_s or KIMI_CODE_STREAM_IDLE_TIMEOUT_S).")
+        {
+            TraceId = traceId,
+        };
+
+    /// <summary><paramref name="failure"/> with its message replaced; everything else is kept.</summary>
+    public static ProviderException Rephrase(ProviderException failure, string message) =>
+        new(failure.Code, message, failure)
+        {
+            StatusCode = failure.StatusCode,
+            TraceId = failure.TraceId,
+            ServerMessage = failure.ServerMessage,
+            ServerErrorType = failure.ServerErrorType,
+            RetryAfter = failure.RetryAfter,
         };
 
     /// <summary>An error object the server put inside a 200 stream.</summary>

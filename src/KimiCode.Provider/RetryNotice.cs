@@ -12,6 +12,9 @@ public sealed class RetryNotice : AIContent
     /// <summary>The attempt about to be made (2 for the first retry).</summary>
     public required int Attempt { get; init; }
 
+    /// <summary>The attempt budget (<see cref="RetryOptions.MaxAttempts"/>), for "attempt 3 of 10"; 0 when unknown.</summary>
+    public int MaxAttempts { get; init; }
+
     public required TimeSpan Delay { get; init; }
 
     /// <summary>The error code that caused the retry.</summary>

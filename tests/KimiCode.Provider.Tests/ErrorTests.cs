@@ -194,7 +194,8 @@ public sealed class ErrorTests
         var error = await Assert.ThrowsAsync<ProviderException>(() => h.Client.GetResponseAsync(Harness.Prompt(), cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.Equal(ProviderErrorCodes.BadResponse, error.Code);
-        Assert.Equal("The server sent a chat completion that is not valid JSON: <html><body>captive portal</body></html> Check KIMI_CODE_BASE_URL points at a Kimi Code API.", error.Message);
+        Assert.Equal("The server at https://api.test/coding/v1 answered 200 with an HTML page (text/html) instead of JSON (a chat completion): <html><body>captive portal</body></html> This is not the Kimi API; check base_url in config.toml (or KIMI_CODE_BASE_URL), or sign in to the network's captive portal.", error.Message);
+        Assert.Single(h.Handler.Requests);
     }
 
     [Theory]
@@ -244,15 +245,17 @@ public sealed class ErrorTests
     }
 
     [Fact]
-    public async Task Network_HandlerTimeout_IsNetworkNotCancellation()
+    public async Task Network_HandlerTimeout_IsConnectTimeoutNotCancellation()
     {
         using var h = NoRetries();
-        h.Handler.EnqueueThrow(new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout", new TimeoutException()));
+        // Our HttpClient has no overall timeout, so a handler's TimeoutException is SocketsHttpHandler.ConnectTimeout.
+        h.Handler.EnqueueThrow(new TaskCanceledException("A connection could not be established within the configured ConnectTimeout.", new TimeoutException()));
 
         var error = await Assert.ThrowsAsync<ProviderException>(() => h.Client.GetResponseAsync(Harness.Prompt(), cancellationToken: TestContext.Current.CancellationToken));
 
-        Assert.Equal(ProviderErrorCodes.Network, error.Code);
-        Assert.Equal("Could not reach api.test: the request timed out. Check your connection or KIMI_CODE_BASE_URL.", error.Message);
+        Assert.Equal(ProviderErrorCodes.Timeout, error.Code);
+        Assert.True(error.IsRetryable);
+        Assert.Equal("Could not connect to api.test within 15 s (connect timeout; raise [network] connect_timeout_s or KIMI_CODE_CONNECT_TIMEOUT_S).", error.Message);
     }
 
     [Fact]

@@ -58,4 +58,22 @@ public sealed class RetryDelaysTests
         Assert.Null(RetryDelays.Next(options, new ProviderException(ProviderErrorCodes.Auth, "x"), 1, () => 0.5));
         Assert.NotNull(RetryDelays.Next(options, Retryable(), 2, () => 0.5));
     }
+
+    [Fact]
+    public void Next_RetryAfterBelowBackoff_FlooredToBackoff()
+    {
+        var options = new RetryOptions { Jitter = false };
+
+        Assert.Equal(TimeSpan.FromSeconds(2), RetryDelays.Next(options, Retryable(TimeSpan.Zero), 3, () => 0.5));
+        Assert.Equal(TimeSpan.FromSeconds(2), RetryDelays.Next(options, Retryable(TimeSpan.FromSeconds(1)), 3, () => 0.5));
+    }
+
+    [Fact]
+    public void Next_RetryAfterAboveCeiling_ReturnsNull()
+    {
+        var options = new RetryOptions { RetryAfterMax = TimeSpan.FromSeconds(60) };
+
+        Assert.Null(RetryDelays.Next(options, Retryable(TimeSpan.FromSeconds(61)), 1, () => 0.5));
+        Assert.Equal(TimeSpan.FromSeconds(60), RetryDelays.Next(options, Retryable(TimeSpan.FromSeconds(60)), 1, () => 0.5));
+    }
 }

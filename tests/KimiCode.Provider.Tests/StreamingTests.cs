@@ -153,6 +153,8 @@ public sealed class StreamingTests
 
         Assert.Equal(ProviderErrorCodes.BadResponse, error.Code);
         Assert.Contains("{\"id\":\"x\",\"choices\":[{not json at all", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The server at https://api.test/coding/v1 sent a stream chunk that is not valid JSON: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not the Kimi API; check base_url", error.Message, StringComparison.Ordinal);
         Assert.IsType<JsonException>(error.InnerException, exactMatch: false);
         Assert.Single(h.Handler.Requests);
     }

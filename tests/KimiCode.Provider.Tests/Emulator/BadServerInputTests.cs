@@ -24,8 +24,8 @@ public sealed class BadServerInputTests
 
         ProviderException error = outcome.ExpectError();
         Assert.Equal(ProviderErrorCodes.BadResponse, error.Code);
-        Assert.StartsWith("The server sent a stream chunk that is not valid JSON: {\"id\":\"chatcmpl-", error.Message, StringComparison.Ordinal);
-        Assert.EndsWith(" Check KIMI_CODE_BASE_URL points at a Kimi Code API.", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"The server at {session.Emulator.CodingBaseUrl.TrimEnd('/')} sent a stream chunk that is not valid JSON: {{\"id\":\"chatcmpl-", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith(" This is not the Kimi API; check base_url in config.toml (or KIMI_CODE_BASE_URL).", error.Message, StringComparison.Ordinal);
         Assert.StartsWith("trace-", error.TraceId, StringComparison.Ordinal);
         Assert.Equal("Hello", outcome.Text); // the event before the damaged one got through
         Assert.Single(session.ChatRequests);
@@ -42,7 +42,7 @@ public sealed class BadServerInputTests
         ProviderException error = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(EmulatorSession.Prompt(), cancellationToken: session.Ct));
 
         Assert.Equal(ProviderErrorCodes.BadResponse, error.Code);
-        Assert.StartsWith("The server sent a chat completion that is not valid JSON: {\"id\":\"chatcmpl-", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"The server at {session.Emulator.CodingBaseUrl.TrimEnd('/')} sent a chat completion that is not valid JSON: {{\"id\":\"chatcmpl-", error.Message, StringComparison.Ordinal);
         Assert.Single(session.ChatRequests);
     }
 
@@ -125,7 +125,7 @@ public sealed class BadServerInputTests
         ProviderException error = outcome.ExpectError();
         Assert.Equal(ProviderErrorCodes.Server, error.Code);
         Assert.Equal(
-            "The server failed (502: <html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 Bad Gateway</h1></center> <hr><center>nginx</center> </body> </html>). Try again later.",
+            "The server failed (502: <html> <head><title>502 Bad Gateway</title></head> <body> <center><h1>502 Bad Gateway</h1></center> <hr><center>nginx</center> </body> </html>). Try again later. (gave up after 2 attempts in 0 s)",
             error.Message);
         Assert.DoesNotContain('\n', error.Message);
         Assert.Null(error.ServerErrorType);

@@ -138,7 +138,7 @@ public sealed class ErrorClassTests
         ProviderException error = outcome.ExpectError();
         Assert.Equal(ProviderErrorCodes.RateLimit, error.Code);
         Assert.Equal(
-            "Too many requests (429: Your account is rate limited, please try again after a while (emulated fault).). Wait a moment and try again.",
+            "Too many requests (429: Your account is rate limited, please try again after a while (emulated fault).). Wait a moment and try again. (gave up after 2 attempts in 0 s)",
             error.Message);
         Assert.True(error.IsRetryable);
         Assert.Equal([429, 429], session.ChatRequests.Select(r => r.StatusCode));
@@ -180,7 +180,7 @@ public sealed class ErrorClassTests
 
         Assert.Equal(ProviderErrorCodes.Overloaded, error.Code);
         Assert.Equal(
-            "The model is overloaded (529: The engine is currently overloaded, please try again later (emulated fault).). Try again in a few minutes.",
+            "The model is overloaded (529: The engine is currently overloaded, please try again later (emulated fault).). Try again in a few minutes. (gave up after 2 attempts in 0 s)",
             error.Message);
         Assert.Equal(2, session.ChatRequests.Count);
     }
@@ -200,7 +200,7 @@ public sealed class ErrorClassTests
         ProviderException error = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync(EmulatorSession.Prompt(), cancellationToken: session.Ct));
 
         Assert.Equal(ProviderErrorCodes.Overloaded, error.Code);
-        Assert.Equal("The model is overloaded (503: Engine overloaded, please retry shortly). Try again in a few minutes.", error.Message);
+        Assert.Equal("The model is overloaded (503: Engine overloaded, please retry shortly). Try again in a few minutes. (gave up after 2 attempts in 0 s)", error.Message);
         Assert.Equal(2, session.ChatRequests.Count);
     }
 
@@ -215,7 +215,7 @@ public sealed class ErrorClassTests
 
         Assert.Equal(ProviderErrorCodes.Server, error.Code);
         Assert.Equal(
-            "The server failed (500: The server had an error while processing your request (emulated fault).). Try again later.",
+            "The server failed (500: The server had an error while processing your request (emulated fault).). Try again later. (gave up after 2 attempts in 0 s)",
             error.Message);
         Assert.Equal(2, session.ChatRequests.Count);
     }
@@ -253,7 +253,7 @@ public sealed class ErrorClassTests
         ProviderException error = outcome.ExpectError();
         Assert.Equal(ProviderErrorCodes.Network, error.Code);
         Assert.StartsWith("Could not reach 127.0.0.1: Connection refused", error.Message, StringComparison.Ordinal);
-        Assert.EndsWith(". Check your connection or KIMI_CODE_BASE_URL.", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith(". Check your connection or KIMI_CODE_BASE_URL. (gave up after 2 attempts in 0 s)", error.Message, StringComparison.Ordinal);
         Assert.Null(error.StatusCode);
         Assert.Equal(ProviderErrorCodes.Network, Assert.Single(outcome.RetryNotices).Code);
         Assert.Empty(session.State.Requests);

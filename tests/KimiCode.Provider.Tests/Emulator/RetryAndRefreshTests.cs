@@ -67,7 +67,13 @@ public sealed class RetryAndRefreshTests
         await using EmulatorSession session = await EmulatorSession.StartAsync();
         session.State.InjectFault(new EmulatorFault { Status = 429, RetryAfterSeconds = 2 });
         var clock = new ObservedClock(session.Time);
-        KimiChatClient client = session.Client(o => { o.Retry = new RetryOptions(); o.TimeProvider = clock; });
+        // Timeouts off: the retry wait is then the only timer on the clock.
+        KimiChatClient client = session.Client(o =>
+        {
+            o.Retry = new RetryOptions();
+            o.Timeouts = new TimeoutOptions { Headers = Timeout.InfiniteTimeSpan, StreamIdle = Timeout.InfiniteTimeSpan };
+            o.TimeProvider = clock;
+        });
 
         Task<ChatResponse> call = client.GetResponseAsync(EmulatorSession.Prompt(), cancellationToken: session.Ct);
         TimeSpan wait = await clock.NextTimerAsync(session.Ct);

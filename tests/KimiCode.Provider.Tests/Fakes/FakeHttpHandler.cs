@@ -6,7 +6,7 @@ namespace KimiCode.Provider.Tests.Fakes;
 /// <summary>Records every request and answers from a queue of canned responses.</summary>
 internal sealed class FakeHttpHandler : HttpMessageHandler
 {
-    private readonly Queue<Func<RecordedRequest, CancellationToken, HttpResponseMessage>> _responses = new();
+    private readonly Queue<Func<RecordedRequest, CancellationToken, Task<HttpResponseMessage>>> _responses = new();
     private readonly List<RecordedRequest> _requests = [];
 
     public IReadOnlyList<RecordedRequest> Requests
@@ -20,7 +20,11 @@ internal sealed class FakeHttpHandler : HttpMessageHandler
         }
     }
 
-    public FakeHttpHandler Enqueue(Func<RecordedRequest, CancellationToken, HttpResponseMessage> respond)
+    public FakeHttpHandler Enqueue(Func<RecordedRequest, CancellationToken, HttpResponseMessage> respond) =>
+        EnqueueAsync((request, ct) => Task.FromResult(respond(request, ct)));
+
+    /// <summary>A response that may take its time (or never come: headers that are never sent).</summary>
+    public FakeHttpHandler EnqueueAsync(Func<RecordedRequest, CancellationToken, Task<HttpResponseMessage>> respond)
     {
         lock (_responses)
         {
@@ -59,6 +63,23 @@ internal sealed class FakeHttpHandler : HttpMessageHandler
     public FakeHttpHandler EnqueueText(int status, string body, string mediaType) =>
         Enqueue((_, _) => Response((HttpStatusCode)status, body, mediaType, null));
 
+    /// <summary>Headers are never sent: the request hangs until it is cancelled.</summary>
+    public FakeHttpHandler EnqueueNoHeaders() =>
+        EnqueueAsync(async (_, ct) =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            throw new InvalidOperationException("unreachable");
+        });
+
+    /// <summary>A 200 answer that sends <paramref name="body"/>'s prefix and then goes silent until the read is cancelled.</summary>
+    public FakeHttpHandler EnqueueStalled(StallingStream body, string mediaType = "text/event-stream") =>
+        Enqueue((_, _) =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(body) };
+            response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
+            return response;
+        });
+
     public FakeHttpHandler EnqueueThrow(Exception exception) => Enqueue((_, _) => throw exception);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -85,7 +106,7 @@ internal sealed class FakeHttpHandler : HttpMessageHandler
             _requests.Add(recorded);
         }
 
-        Func<RecordedRequest, CancellationToken, HttpResponseMessage> respond;
+        Func<RecordedRequest, CancellationToken, Task<HttpResponseMessage>> respond;
         lock (_responses)
         {
             if (!_responses.TryDequeue(out respond!))
@@ -94,7 +115,7 @@ internal sealed class FakeHttpHandler : HttpMessageHandler
             }
         }
 
-        return respond(recorded, cancellationToken);
+        return await respond(recorded, cancellationToken);
     }
 
     private static HttpResponseMessage Response(HttpStatusCode status, string body, string mediaType, string? traceId)
