@@ -30,6 +30,9 @@ public sealed class KimiConfig
 
     public LoopControlConfig LoopControl { get; init; } = new();
 
+    /// <summary><c>[network]</c> as written; <see cref="NetworkSettings.Resolve"/> adds defaults and environment overrides.</summary>
+    public NetworkConfig Network { get; init; } = new();
+
     public ToolsConfig Tools { get; init; } = new();
 
     /// <summary>Headers from <c>KIMI_CODE_CUSTOM_HEADERS</c> (lowest precedence), in order; empty from <see cref="ConfigStore.Load"/>.</summary>
@@ -106,11 +109,22 @@ public sealed class KimiConfig
                 }
             }
 
+            long? attempts = values.TryGetValue(NetworkSettings.MaxAttemptsKey, out var attemptValue) ? attemptValue : null;
+            var loopProblems = new List<(int, string)>();
+            if (loopTable.ContainsKey(NetworkSettings.MaxAttemptsKey) && attempts is not (>= 1 and <= NetworkSettings.MaxAttemptsLimit))
+            {
+                attempts = null;
+                loopProblems.Add((lineOfKey(["loop_control", NetworkSettings.MaxAttemptsKey]),
+                    $"[loop_control] {NetworkSettings.MaxAttemptsKey} must be a whole number from 1 to {NetworkSettings.MaxAttemptsLimit} (attempts per model call, the first included), e.g. {NetworkSettings.MaxAttemptsKey} = 10; fix it"));
+            }
+
             loopControl = new LoopControlConfig
             {
                 MaxStepsPerTurn = values.TryGetValue("max_steps_per_turn", out var steps) ? steps : null,
                 MaxRetriesPerStep = values.TryGetValue("max_retries_per_step", out var retries) ? retries : null,
+                MaxAttemptsPerStep = attempts,
                 Values = values,
+                Problems = loopProblems,
             };
         }
 
@@ -125,6 +139,7 @@ public sealed class KimiConfig
             Thinking = thinking,
             Permissions = permissions,
             LoopControl = loopControl,
+            Network = NetworkConfig.Read(document, lineOfKey),
             Document = document,
         };
     }
@@ -180,6 +195,11 @@ public sealed class KimiConfig
             problems.Add($"{Where(Tools.PassEnvLine, false)}: {problem}");
         }
 
+        foreach (var (line, problem) in Network.Problems.Concat(LoopControl.Problems))
+        {
+            problems.Add(Located(line, problem));
+        }
+
         return problems;
     }
 
@@ -198,10 +218,14 @@ public sealed class KimiConfig
             Thinking = Thinking,
             Permissions = Permissions,
             LoopControl = LoopControl,
+            Network = Network,
             Tools = Tools,
             EnvHeaders = envHeaders,
             Document = Document,
         };
+
+    /// <summary><paramref name="problem"/> prefixed with <c>file:line</c>, the way <see cref="Validate"/> reports it.</summary>
+    internal string Located(int line, string problem) => $"{Where(line, false)}: {problem}";
 
     private string Where(int line, bool fromEnvironment)
         => fromEnvironment ? "environment" : line > 0 ? $"{SourcePath ?? "config.toml"}:{line}" : SourcePath ?? "config.toml";

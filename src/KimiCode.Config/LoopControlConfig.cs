@@ -6,9 +6,15 @@ public sealed record LoopControlConfig
     /// <summary><c>max_steps_per_turn</c>.</summary>
     public long? MaxStepsPerTurn { get; init; }
 
-    /// <summary><c>max_retries_per_step</c>.</summary>
+    /// <summary><c>max_retries_per_step</c>: this client's older name for <see cref="MaxAttemptsPerStep"/>, still read.</summary>
     public long? MaxRetriesPerStep { get; init; }
 
-    /// <summary>All integer keys of the table, including the two above.</summary>
+    /// <summary><c>max_attempts_per_step</c> (the official key, wins over <see cref="MaxRetriesPerStep"/>): attempts per model call, the first included.</summary>
+    public long? MaxAttemptsPerStep { get; init; }
+
+    /// <summary>Values that cannot be used, with their line (reported by <see cref="KimiConfig.Validate"/>).</summary>
+    public IReadOnlyList<(int Line, string Problem)> Problems { get; init; } = [];
+
+    /// <summary>All integer keys of the table, including the ones above.</summary>
     public IReadOnlyDictionary<string, long> Values { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
 }

@@ -83,6 +83,7 @@ public sealed class ModelClientFactory : IDisposable
             throw new KimiCodeException(ConfigErrorCodes.Invalid, $"Provider \"{provider.Name}\" has base_url \"{baseUrl}\", which is not an absolute URL; fix it in config.toml.");
         }
 
+        var network = NetworkSettings.Resolve(config, _env.GetVariable);
         var options = new KimiProviderOptions
         {
             Kind = kind,
@@ -100,14 +101,35 @@ public sealed class ModelClientFactory : IDisposable
                 HostingLog.Retrying(_log, notice.Attempt, notice.Code, delay);
                 onRetry?.Invoke(notice);
             },
-            Retry = new RetryOptions { MaxAttempts = (int)Math.Clamp(config.LoopControl.MaxRetriesPerStep ?? 10, 1, 100) },
+            Retry = new RetryOptions
+            {
+                MaxAttempts = network.MaxAttemptsPerStep,
+                MaxElapsed = TimeSpan.FromSeconds(network.RetryMaxSeconds),
+                RetryAfterMax = TimeSpan.FromSeconds(network.RetryAfterMaxSeconds),
+            },
+            Timeouts = new TimeoutOptions
+            {
+                Connect = TimeSpan.FromSeconds(network.ConnectTimeoutSeconds),
+                Headers = TimeSpan.FromSeconds(network.HeadersTimeoutSeconds),
+                StreamIdle = TimeSpan.FromSeconds(network.StreamIdleTimeoutSeconds),
+            },
             TimeProvider = _env.TimeProvider,
         };
-        return Own(new KimiChatClient(options, Own(CreateHandler())));
+        return Own(new KimiChatClient(options, Own(CreateHandler(options.Timeouts.Connect))));
     }
 
     /// <summary>The host's handler with every request logged (status, duration, trace id; never headers or bodies).</summary>
-    private HttpLoggingHandler CreateHandler() => new HttpLoggingHandler(_env.CreateHttpHandler(), _http);
+    private HttpLoggingHandler CreateHandler(TimeSpan? connectTimeout = null)
+    {
+        var inner = _env.CreateHttpHandler();
+        if (connectTimeout is { } timeout && inner is SocketsHttpHandler sockets)
+        {
+            // [network] connect_timeout_s; the chat client reports it as a provider.timeout naming the key.
+            sockets.ConnectTimeout = timeout;
+        }
+
+        return new HttpLoggingHandler(inner, _http);
+    }
 
     private T Own<T>(T disposable)
         where T : IDisposable
