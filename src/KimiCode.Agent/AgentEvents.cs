@@ -46,7 +46,8 @@ public sealed record PermissionResolved(string CallId, PermissionAnswer Answer) 
 
 /// <summary>A model call failed transiently and will be retried after <paramref name="Delay"/>.</summary>
 /// <param name="Attempt">The attempt about to be made (2 for the first retry).</param>
-public sealed record RetryScheduled(int Attempt, TimeSpan Delay, string Code, int? StatusCode, string Message) : AgentEvent;
+/// <param name="MaxAttempts">The attempt budget ("attempt 3 of 10"); 0 when unknown.</param>
+public sealed record RetryScheduled(int Attempt, TimeSpan Delay, string Code, int? StatusCode, string Message, int MaxAttempts = 0) : AgentEvent;
 
 /// <summary>Token usage of one model response.</summary>
 public sealed record UsageReported(long InputTokens, long OutputTokens, long CachedTokens) : AgentEvent;

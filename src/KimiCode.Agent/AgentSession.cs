@@ -387,7 +387,7 @@ public sealed class AgentSession
                             RecordUsage(usage.Details, messages.Count, runtime);
                             break;
                         case RetryNotice retry:
-                            runtime.Emit(new RetryScheduled(retry.Attempt, retry.Delay, retry.Code, retry.StatusCode, retry.Message));
+                            runtime.Emit(new RetryScheduled(retry.Attempt, retry.Delay, retry.Code, retry.StatusCode, retry.Message, retry.MaxAttempts));
                             break;
                     }
                 }

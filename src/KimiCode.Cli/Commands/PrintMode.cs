@@ -71,6 +71,11 @@ internal static class PrintMode
                 case TurnEnded ended:
                     stop = ended.Reason;
                     break;
+                case RetryScheduled retry:
+                    // Always, terminal or not: a script's log shows why the run is waiting.
+                    await env.Error.WriteLineAsync("kimi: " + RetryStatus.Text(retry, retry.Delay)).ConfigureAwait(false);
+                    await env.Error.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    break;
             }
 
             await renderer.OnEventAsync(e).ConfigureAwait(false);

@@ -14,8 +14,8 @@ internal interface IPrintRenderer
 }
 
 /// <summary>
-/// <c>--output-format text</c>: the final answer (the text after the last tool call) on stdout; earlier text,
-/// tool calls and retries on stderr, only when stderr is a terminal.
+/// <c>--output-format text</c>: the final answer (the text after the last tool call) on stdout; earlier text and
+/// tool calls on stderr, only when stderr is a terminal (retries always go to stderr, see <see cref="PrintMode"/>).
 /// </summary>
 internal sealed class TextRenderer(TextWriter output, TextWriter? progress) : IPrintRenderer
 {
@@ -35,9 +35,6 @@ internal sealed class TextRenderer(TextWriter output, TextWriter? progress) : IP
                 break;
             case ToolCallFinished { Result.IsError: true } failed:
                 await ProgressAsync($"  ! {FirstLine(failed.Result.Content)}").ConfigureAwait(false);
-                break;
-            case RetryScheduled retry:
-                await ProgressAsync($"retrying in {Math.Ceiling(retry.Delay.TotalSeconds)} s ({retry.StatusCode?.ToString() ?? retry.Code})").ConfigureAwait(false);
                 break;
         }
     }

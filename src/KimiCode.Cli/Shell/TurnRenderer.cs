@@ -30,7 +30,7 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
     private long _started;
     private string _activity = "Thinking";
     private long? _retryAt;
-    private string? _retryLabel;
+    private RetryScheduled? _retry;
     private bool _lastWasTool;
     private bool _active;
     private IReadOnlyList<StyledLine>? _overlay;
@@ -53,6 +53,7 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
         _started = time.GetTimestamp();
         _activity = activity;
         _retryAt = null;
+        _retry = null;
         _overlay = null;
         _active = true;
         _lastWasTool = false;
@@ -83,6 +84,13 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
         if (agentEvent is not ThinkingDelta)
         {
             CommitThinking();
+        }
+
+        if (agentEvent is not (RetryScheduled or UsageReported))
+        {
+            // Output (or the final error) arrived: the retry status line has done its job.
+            _retry = null;
+            _retryAt = null;
         }
 
         switch (agentEvent)
@@ -125,12 +133,9 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
                 WritePlan(plan.Items);
                 break;
             case RetryScheduled retry:
-                var label = RetryLabel(retry);
+                // One status line in the live region, updated in place (never a line per retry in the scrollback).
                 _retryAt = time.GetTimestamp() + (long)(retry.Delay.TotalSeconds * time.TimestampFrequency);
-                _retryLabel = label;
-                screen.Gap();
-                screen.Line($"↻ retrying in {Seconds(retry.Delay)} s ({label})", WarnStyle);
-                _lastWasTool = false;
+                _retry = retry;
                 break;
             case CompactionStarted:
                 _activity = "Compacting the conversation";
@@ -395,23 +400,28 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
         var elapsed = time.GetElapsedTime(_started, now);
         var frames = screen.Unicode ? UnicodeFrames : AsciiFrames;
         var frame = frames[(int)(elapsed.TotalMilliseconds / 80) % frames.Length];
-        var activity = _activity;
-        if (_retryAt is { } at && now < at)
+        var activity = _activity + "…";
+        var tone = Tone.Plain;
+        if (_retry is { } retry && _retryAt is { } at)
         {
-            var left = TimeSpan.FromSeconds((at - now) / (double)time.TimestampFrequency);
-            activity = $"retrying in {Seconds(left)} s ({_retryLabel})";
+            var left = TimeSpan.FromSeconds(Math.Max(0, at - now) / (double)time.TimestampFrequency);
+            activity = "↻ " + RetryStatus.Text(retry, left);
+            tone = Tone.Warn;
+        }
+
+        var clock = $" ({Elapsed(elapsed)} · Ctrl-C to cancel)";
+        var room = width - frame.Length - 1 - clock.Length;
+        if (activity.Length > room)
+        {
+            activity = activity[..Math.Max(1, room - 1)] + "…";
         }
 
         lines.Add(new StyledLine()
             .Add(frame + " ", Tone.Accent)
-            .Add(activity + "…", Tone.Plain)
-            .Add($" ({Elapsed(elapsed)} · Ctrl-C to cancel)", Tone.Dim));
+            .Add(activity, tone)
+            .Add(clock, Tone.Dim));
         screen.SetLive(lines);
     }
-
-    private static string RetryLabel(RetryScheduled retry) => retry.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? retry.Code;
-
-    private static string Seconds(TimeSpan delay) => Math.Max(0, Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     public static string Elapsed(TimeSpan elapsed) => elapsed.TotalSeconds < 60
         ? $"{(int)elapsed.TotalSeconds}s"

@@ -329,16 +329,25 @@ public sealed class ShellAppTests
     }
 
     [Fact]
-    public async Task RateLimited_ShowsRetryingInThenTheAnswer()
+    public async Task RateLimited_OneStatusLineUpdatedInPlaceThenGoneWhenTheAnswerArrives()
     {
         await using var shell = await ShellHarness.CreateAsync();
-        shell.Emulator.State.InjectFault(new EmulatorFault { Status = 429, RetryAfterSeconds = 1 });
+        shell.Emulator.State.InjectFault(new EmulatorFault { Status = 429, RetryAfterSeconds = 1, Count = 2 });
         await shell.StartAsync();
 
-        var screen = await shell.SendAsync("hello");
+        shell.Submit("hello");
+        var first = await shell.Terminal.WaitForTextAsync("(attempt 2 of 10): Too many requests (429");
+        var second = await shell.Terminal.WaitForTextAsync("(attempt 3 of 10): Too many requests (429");
+        await shell.NextInputAsync();
+        var screen = shell.Terminal.Screen.Text;
 
-        Assert.Contains("↻ retrying in 1 s (429)", screen);
+        Assert.Contains("↻ retrying in 1 s (attempt 2 of 10): Too many requests (429: ", first);
+        Assert.Equal(1, TestTerminal.Occurrences(first, "retrying"));
+        Assert.Equal(1, TestTerminal.Occurrences(second, "retrying")); // the same line, updated: no stack of retry lines
+        Assert.DoesNotContain("attempt 2 of 10", second);
         Assert.Contains("Echo: hello", screen);
+        Assert.DoesNotContain("retrying", screen); // gone once the answer arrived
+        Assert.Equal(3, shell.ChatRequests().Count);
     }
 
     [Fact]
