@@ -38,7 +38,7 @@ public sealed class BudgetTests
         using var h = new Harness();
         h.Handler.EnqueueError(429, "rate_limit_reached_error", "slow down", r => r.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(600)));
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => h.StreamAsync());
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Wait.For(h.StreamAsync()));
 
         Assert.Equal(ProviderErrorCodes.RateLimit, error.Code);
         Assert.Equal("Too many requests (429: slow down). Wait a moment and try again. Not retrying: the service asks to wait 10 min (more than [network] retry_after_max_s = 60 s); try again then.", error.Message);
@@ -80,7 +80,7 @@ public sealed class BudgetTests
         await Wait.Until(() => h.Handler.Requests.Count == 2);
         h.Time.Advance(TimeSpan.FromSeconds(2));
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => call);
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Wait.For(call));
         Assert.Equal("The server failed (500: boom 3). Try again later. (gave up after 3 attempts in 3 s)", error.Message);
         Assert.Equal(ProviderErrorCodes.Server, error.Code);
         Assert.Equal(3, h.Handler.Requests.Count);
@@ -94,7 +94,7 @@ public sealed class BudgetTests
         h.Handler.EnqueueError(502, "", "boom 2");
         h.Handler.EnqueueThrow(new HttpRequestException("Connection refused (api.test:443)"));
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => h.StreamAsync());
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Wait.For(h.StreamAsync()));
 
         Assert.Equal(ProviderErrorCodes.Network, error.Code);
         Assert.Equal("Could not reach api.test: Connection refused (api.test:443). Check your connection or KIMI_CODE_BASE_URL. (gave up after 3 attempts in 0 s)", error.Message);
@@ -107,7 +107,7 @@ public sealed class BudgetTests
         using var h = new Harness(o => o.Retry.MaxAttempts = 1);
         h.Handler.EnqueueError(500, "", "boom");
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => h.StreamAsync());
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Wait.For(h.StreamAsync()));
 
         Assert.Equal("The server failed (500: boom). Try again later.", error.Message);
     }
@@ -123,7 +123,7 @@ public sealed class BudgetTests
         using var h = new Harness();
         h.Handler.EnqueueError(status, type, message);
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => h.StreamAsync());
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Wait.For(h.StreamAsync()));
 
         Assert.Equal(code, error.Code);
         Assert.Single(h.Handler.Requests);
@@ -137,7 +137,7 @@ public sealed class BudgetTests
         h.Handler.EnqueueError(401, "", "bad token");
         h.Handler.EnqueueError(401, "", "still bad");
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => h.StreamAsync());
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Wait.For(h.StreamAsync()));
 
         Assert.Equal(ProviderErrorCodes.Auth, error.Code);
         Assert.Equal(2, h.Handler.Requests.Count);
@@ -150,7 +150,7 @@ public sealed class BudgetTests
         using var h = new Harness();
         h.Handler.EnqueueText(200, "<html><body>Sign in to the hotel Wi-Fi</body></html>", "text/html");
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => h.StreamAsync());
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Wait.For(h.StreamAsync()));
 
         Assert.Equal(ProviderErrorCodes.BadResponse, error.Code);
         Assert.Equal($"The server at {BaseUrl} answered 200 with an HTML page (text/html) instead of an SSE stream (text/event-stream): <html><body>Sign in to the hotel Wi-Fi</body></html> This is not the Kimi API; check base_url in config.toml (or KIMI_CODE_BASE_URL), or sign in to the network's captive portal.", error.Message);
@@ -164,7 +164,7 @@ public sealed class BudgetTests
         using var h = new Harness();
         h.Handler.EnqueueSseStream(() => new MemoryStream(Encoding.UTF8.GetBytes("\n<!DOCTYPE html><title>portal</title>")));
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => h.StreamAsync());
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Wait.For(h.StreamAsync()));
 
         Assert.Equal(ProviderErrorCodes.BadResponse, error.Code);
         Assert.Contains(BaseUrl, error.Message, StringComparison.Ordinal);
@@ -178,7 +178,7 @@ public sealed class BudgetTests
         using var h = new Harness();
         h.Handler.EnqueueText(200, "Welcome to nginx!", "text/plain");
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => h.Client.GetResponseAsync(Harness.Prompt(), cancellationToken: TestContext.Current.CancellationToken));
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Wait.For(h.Client.GetResponseAsync(Harness.Prompt(), cancellationToken: TestContext.Current.CancellationToken)));
 
         Assert.Equal(ProviderErrorCodes.BadResponse, error.Code);
         Assert.Equal($"The server at {BaseUrl} answered 200 with text/plain instead of JSON (a chat completion): Welcome to nginx! This is not the Kimi API; check base_url in config.toml (or KIMI_CODE_BASE_URL), or sign in to the network's captive portal.", error.Message);

@@ -28,7 +28,7 @@ public sealed class TimeoutTests
             h.Time.Advance(TimeSpan.FromSeconds(0.3));
         }
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => call);
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Wait.For(call));
         Assert.Equal(ProviderErrorCodes.Timeout, error.Code);
         Assert.True(error.IsRetryable);
         Assert.Equal("No response headers from api.test within 0.3 s (headers timeout; raise [network] headers_timeout_s or KIMI_CODE_HEADERS_TIMEOUT_S). (gave up after 3 attempts in 0.9 s)", error.Message);
@@ -52,7 +52,7 @@ public sealed class TimeoutTests
         Assert.False(call.IsCompleted);
         h.Time.Advance(TimeSpan.FromSeconds(0.1));
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => call);
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Wait.For(call));
         Assert.Equal(ProviderErrorCodes.Timeout, error.Code);
         Assert.Contains("within 60 s (headers timeout;", error.Message, StringComparison.Ordinal);
     }
@@ -68,7 +68,7 @@ public sealed class TimeoutTests
         await Wait.Until(() => h.Handler.Requests.Count == 1);
         await cts.CancelAsync();
 
-        Exception error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Exception error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Wait.For(call));
         Assert.IsNotType<ProviderException>(error, exactMatch: false);
         Assert.Single(h.Handler.Requests);
     }
@@ -90,7 +90,7 @@ public sealed class TimeoutTests
         Assert.False(next.IsCompleted);
         h.Time.Advance(TimeSpan.FromSeconds(1));
 
-        var error = await Assert.ThrowsAsync<ProviderException>(async () => await next);
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Wait.For(next.AsTask()));
         Assert.Equal(ProviderErrorCodes.Timeout, error.Code);
         Assert.Equal("The answer stream stalled: no data from api.test for 90 s (stream idle timeout; raise [network] stream_idle_timeout_s or KIMI_CODE_STREAM_IDLE_TIMEOUT_S).", error.Message);
         Assert.Single(h.Handler.Requests);
@@ -111,7 +111,7 @@ public sealed class TimeoutTests
         Task<List<ChatResponseUpdate>> call = h.StreamAsync();
         await Wait.Until(() => body.PendingReads == 1);
         h.Time.Advance(TimeSpan.FromSeconds(2));
-        List<ChatResponseUpdate> updates = await call;
+        List<ChatResponseUpdate> updates = await Wait.For(call);
 
         Assert.Equal("ok", string.Concat(updates.Select(u => u.Text)));
         Assert.Equal(2, h.Handler.Requests.Count);
@@ -132,7 +132,7 @@ public sealed class TimeoutTests
         await Wait.Until(() => body.PendingReads == 1);
         await cts.CancelAsync();
 
-        Exception error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Exception error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Wait.For(call));
         Assert.IsNotType<ProviderException>(error, exactMatch: false);
     }
 
@@ -151,7 +151,7 @@ public sealed class TimeoutTests
         await Wait.Until(() => body.PendingReads == 1);
         h.Time.Advance(TimeSpan.FromSeconds(5));
 
-        var error = await Assert.ThrowsAsync<ProviderException>(() => call);
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Wait.For(call));
         Assert.Equal(ProviderErrorCodes.Timeout, error.Code);
         Assert.Contains("stream_idle_timeout_s", error.Message, StringComparison.Ordinal);
     }
@@ -185,4 +185,7 @@ internal static class Wait
             await Task.Delay(5, TestContext.Current.CancellationToken);
         }
     }
+
+    /// <summary><paramref name="task"/>, failing the test instead of hanging when it never completes (the defect these tests catch).</summary>
+    public static Task<T> For<T>(Task<T> task) => task.WaitAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 }
