@@ -265,6 +265,68 @@ public sealed class LoginKeptAgainstEmulatorTests
         Assert.True(Directory.Exists(h.LockDirectory)); // the peer's lock is left alone
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task GetAccessTokenAsync_OAuthFolderNotWritable_PermissionDeniedOneLineOrStillValidTokenUsed(bool expired)
+    {
+        var time = new SignallingTimeProvider(Start);
+        await using var h = await StartAsync(time);
+        var stored = h.LogIn(TimeSpan.FromSeconds(900));
+        time.Advance(TimeSpan.FromSeconds(expired ? 1000 : 600));
+        Directory.CreateDirectory(h.Home.Home.OAuthDir);
+        using var denied = WriteDenial.Apply(h.Home.Home.OAuthDir);
+
+        var error = await Record.ExceptionAsync(() => h.CreateSource().GetAccessTokenAsync(Ct).AsTask());
+
+        if (!denied.Enforced)
+        {
+            Assert.Null(error);
+            return;
+        }
+
+        Assert.Empty(h.TokenRequests()); // never refreshed without the lock
+        if (expired)
+        {
+            var failed = Assert.IsType<AuthException>(error);
+            Assert.Equal(AuthErrorCodes.PermissionDenied, failed.Code);
+            Assert.Contains($"chmod u+rwx '{h.Home.Home.OAuthDir}'", failed.Message, StringComparison.Ordinal);
+            AssertOneLine(failed);
+            AssertNoSecrets(failed, stored.AccessToken, stored.RefreshToken);
+        }
+        else
+        {
+            Assert.Null(error);
+        }
+    }
+
+    [Fact]
+    public async Task GetAccessTokenAsync_CredentialsFolderNotWritable_CredentialWriteFailedNamingTheFix()
+    {
+        var time = new SignallingTimeProvider(Start);
+        await using var h = await StartAsync(time);
+        var stored = h.LogIn(TimeSpan.FromSeconds(60));
+        time.Advance(TimeSpan.FromSeconds(120));
+        var before = File.ReadAllBytes(h.CredentialPath);
+        using var denied = WriteDenial.Apply(h.Home.Home.CredentialsDir);
+
+        var error = await Record.ExceptionAsync(() => h.CreateSource().GetAccessTokenAsync(Ct).AsTask());
+
+        if (!denied.Enforced)
+        {
+            Assert.Null(error);
+            return;
+        }
+
+        var failed = Assert.IsType<AuthException>(error);
+        Assert.Equal(AuthErrorCodes.CredentialWriteFailed, failed.Code);
+        Assert.Contains($"chmod u+rwx '{h.Home.Home.CredentialsDir}'", failed.Message, StringComparison.Ordinal);
+        AssertOneLine(failed);
+        AssertNoSecrets(failed, stored.AccessToken, stored.RefreshToken);
+        Assert.Equal(before, File.ReadAllBytes(h.CredentialPath));
+        Assert.Equal([h.Slot + ".json"], h.CredentialFolderEntries());
+    }
+
     private static string CredentialJson(OAuthCredential c)
         => JsonSerializer.Serialize(new Dictionary<string, object>
         {
