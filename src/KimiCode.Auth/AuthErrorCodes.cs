@@ -12,6 +12,15 @@ public static class AuthErrorCodes
     /// <summary>Another process held the refresh lock (or the Python credential lock) for too long.</summary>
     public const string LockTimeout = "auth.lock_timeout";
 
+    /// <summary>
+    /// The refresh lock path can never be judged stale (a plain file, or a folder whose mtime is in the future), so no
+    /// one could ever take it: fails at once, naming the path and how to remove it.
+    /// </summary>
+    public const string LockUnusable = "auth.lock_unusable";
+
+    /// <summary>A folder or file of the login (<c>oauth/</c>, <c>credentials/</c>) cannot be read or written by this user.</summary>
+    public const string PermissionDenied = "auth.permission_denied";
+
     /// <summary>The device code expired before the user approved it.</summary>
     public const string DeviceCodeExpired = "auth.device_code_expired";
 
@@ -30,7 +39,10 @@ public static class AuthErrorCodes
     /// <summary>The OAuth host answered something this client does not understand.</summary>
     public const string Protocol = "auth.protocol";
 
-    /// <summary>Refreshing failed for transient reasons after all retries; the stored credential is intact.</summary>
+    /// <summary>
+    /// Refreshing failed for transient reasons (5xx, 429, network, timeout, a proxy's non-OAuth answer) after all
+    /// retries while the access token has expired; the stored credential is intact and the refresh token still usable.
+    /// </summary>
     public const string RefreshFailed = "auth.refresh_failed";
 
     /// <summary>The credential file could not be written (folder not writable, disk full); the old file is left as it was.</summary>

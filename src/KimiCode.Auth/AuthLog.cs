@@ -8,8 +8,17 @@ internal static partial class AuthLog
     [LoggerMessage(Level = LogLevel.Information, Message = "refresh lock for {Slot} acquired after {WaitedMs:0} ms")]
     public static partial void LockAcquired(ILogger logger, string slot, double waitedMs);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "refresh lock for {Slot} not acquired after {WaitedMs:0} ms (another process holds it)")]
-    public static partial void LockTimedOut(ILogger logger, string slot, double waitedMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "refresh lock for {Slot} not acquired after {WaitedMs:0} ms ({Code})")]
+    public static partial void LockNotAcquired(ILogger logger, string slot, double waitedMs, string code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Slot}: refresh failed ({Reason}); the login is kept and the access token, still valid for {RemainingSeconds} s, is used")]
+    public static partial void UsingStillValidToken(ILogger logger, string slot, string reason, long remainingSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Slot}: adopted a refreshed pair left pending by a process that stopped before storing it")]
+    public static partial void PendingRecovered(ILogger logger, string slot);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Slot}: the refresh lock was taken over while refreshing; re-reading the stored login before writing")]
+    public static partial void LockLost(ILogger logger, string slot);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Slot}: another process refreshed the login; using its token")]
     public static partial void PeerRefreshed(ILogger logger, string slot);

@@ -168,7 +168,24 @@ public sealed class CredentialResolver
         }
 
         var path = _store.PathFor(slot);
-        var credential = _store.Read(slot);
+        OAuthCredential? credential;
+        try
+        {
+            credential = _store.ReadForUse(slot);
+        }
+        catch (AuthException ex)
+        {
+            // A login this user may not read: say which chmod fixes it rather than "not logged in".
+            return new ResolvedCredential
+            {
+                Provider = provider,
+                Kind = CredentialKind.OAuth,
+                Slot = slot,
+                CredentialPath = path,
+                Problem = ex.Message,
+            };
+        }
+
         var usable = credential is { IsTombstone: false } && (credential.RefreshToken.Length > 0 || credential.AccessToken.Length > 0);
         return new ResolvedCredential
         {

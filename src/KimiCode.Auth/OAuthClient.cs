@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -29,12 +30,18 @@ public sealed class OAuthClient
 
     public string OAuthHost { get; }
 
+    /// <summary>The token endpoint's own timeout (auth's setting, independent of the chat client's): 30 s.</summary>
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one call may take, from sending the request to the end of the answer's body; tests shorten it.</summary>
+    public TimeSpan RequestTimeout { get; init; } = DefaultRequestTimeout;
+
     public async Task<DeviceAuthorization> RequestDeviceAuthorizationAsync(CancellationToken cancellationToken)
     {
-        var (status, body) = await PostAsync("/api/oauth/device_authorization", [new("client_id", KimiCodeEndpoints.ClientId)], cancellationToken).ConfigureAwait(false);
+        var (status, body, mediaType) = await PostAsync("/api/oauth/device_authorization", [new("client_id", KimiCodeEndpoints.ClientId)], cancellationToken).ConfigureAwait(false);
         if (status != HttpStatusCode.OK)
         {
-            throw ErrorFor(status, body, TryParseError(body), sentSecret: null);
+            throw ErrorFor(status, body, mediaType, TryParseError(body), sentSecret: null);
         }
 
         var response = Deserialize(body, AuthJsonContext.Default.DeviceAuthorizationResponse, status);
@@ -55,7 +62,7 @@ public sealed class OAuthClient
     public async Task<TokenPollResult> PollDeviceTokenAsync(string deviceCode, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(deviceCode);
-        var (status, body) = await PostAsync(
+        var (status, body, mediaType) = await PostAsync(
             "/api/oauth/token",
             [new("grant_type", DeviceCodeGrant), new("device_code", deviceCode), new("client_id", KimiCodeEndpoints.ClientId)],
             cancellationToken).ConfigureAwait(false);
@@ -71,14 +78,14 @@ public sealed class OAuthClient
             "slow_down" => TokenPollResult.SlowDown,
             "expired_token" => TokenPollResult.Expired,
             "access_denied" => TokenPollResult.Denied,
-            _ => throw ErrorFor(status, body, error, sentSecret: deviceCode),
+            _ => throw ErrorFor(status, body, mediaType, error, sentSecret: deviceCode),
         };
     }
 
     public async Task<OAuthCredential> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(refreshToken);
-        var (status, body) = await PostAsync(
+        var (status, body, mediaType) = await PostAsync(
             "/api/oauth/token",
             [new("grant_type", "refresh_token"), new("refresh_token", refreshToken), new("client_id", KimiCodeEndpoints.ClientId)],
             cancellationToken).ConfigureAwait(false);
@@ -87,10 +94,10 @@ public sealed class OAuthClient
             return ToCredential(status, body);
         }
 
-        throw ErrorFor(status, body, TryParseError(body), sentSecret: refreshToken);
+        throw ErrorFor(status, body, mediaType, TryParseError(body), sentSecret: refreshToken);
     }
 
-    private async Task<(HttpStatusCode Status, byte[] Body)> PostAsync(string path, KeyValuePair<string, string>[] form, CancellationToken cancellationToken)
+    private async Task<(HttpStatusCode Status, byte[] Body, string? MediaType)> PostAsync(string path, KeyValuePair<string, string>[] form, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(OAuthHost + path));
         request.Content = new FormUrlEncodedContent(form);
@@ -101,20 +108,28 @@ public sealed class OAuthClient
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
+        // Real time on purpose: the timeout bounds a network wait, not a token lifetime.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(RequestTimeout);
         try
         {
-            using var response = await _httpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            return (response.StatusCode, body);
+            using var response = await _httpClient.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            return (response.StatusCode, body, response.Content.Headers.ContentType?.MediaType);
         }
         catch (HttpRequestException ex)
         {
-            throw NetworkError(ex.HttpRequestError == HttpRequestError.Unknown ? FirstLine(ex.Message) : ex.HttpRequestError.ToString(), ex);
+            var reason = ex.HttpRequestError == HttpRequestError.Unknown ? FirstLine(ex.Message) : ex.HttpRequestError.ToString();
+            throw NetworkError($"Could not reach {OAuthHost} ({reason}). Check your connection or KIMI_CODE_OAUTH_HOST.", $"could not reach {OAuthHost} ({reason})", ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // HttpClient.Timeout surfaces as a cancellation the caller did not ask for.
-            throw NetworkError("timed out", ex);
+            // Our timeout, or HttpClient.Timeout: a cancellation the caller did not ask for.
+            var seconds = RequestTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+            throw NetworkError(
+                $"No answer from {OAuthHost} within {seconds} s (the token endpoint's timeout). Check your connection or KIMI_CODE_OAUTH_HOST.",
+                $"no answer from {OAuthHost} within {seconds} s",
+                ex);
         }
     }
 
@@ -157,19 +172,25 @@ public sealed class OAuthClient
         }
     }
 
+    /// <summary>
+    /// Only the OAuth server's own word ends a login: a JSON OAuth error body (<c>error</c> a string) that says
+    /// <c>invalid_grant</c>, or any such body on a 401/403. A 401/403 whose body is HTML, empty or otherwise not an
+    /// OAuth error came from something in between (a proxy, a captive portal, a gateway), so it is transient like a
+    /// 429, a 5xx or a network failure: the refresh token may never have reached the server.
+    /// </summary>
     /// <param name="sentSecret">The refresh token or device code this request carried: servers sometimes quote the
     /// offending parameter back, and nothing quoted from the body may repeat it.</param>
-    private OAuthException ErrorFor(HttpStatusCode status, byte[] body, OAuthErrorResponse? error, string? sentSecret)
+    private OAuthException ErrorFor(HttpStatusCode status, byte[] body, string? mediaType, OAuthErrorResponse? error, string? sentSecret)
     {
         var code = (int)status;
         var oauthError = error?.Error is { Length: > 0 } e ? Clip(Redact(e, sentSecret), 60) : null;
-        if (code is 401 or 403 || oauthError == "invalid_grant")
+        if (oauthError is not null && (code is 401 or 403 || oauthError == "invalid_grant"))
         {
             return new OAuthException(
                 OAuthErrorKind.InvalidGrant,
                 AuthErrorCodes.InvalidGrant,
-                $"{OAuthHost} rejected the refresh token (HTTP {code}{(oauthError is null ? string.Empty : ", " + oauthError)}). Run `kimi login` to sign in again.")
-            { OAuthError = oauthError, StatusCode = code };
+                $"{OAuthHost} rejected the refresh token (HTTP {code}, {oauthError}). Run `kimi login` to sign in again.")
+            { OAuthError = oauthError, StatusCode = code, Answer = $"{OAuthHost} answered HTTP {code} ({oauthError})" };
         }
 
         if (code == 429 || code >= 500)
@@ -178,27 +199,58 @@ public sealed class OAuthClient
                 OAuthErrorKind.Transient,
                 AuthErrorCodes.ServerUnavailable,
                 $"{OAuthHost} answered HTTP {code}{(oauthError is null ? string.Empty : " (" + oauthError + ")")}; this is usually temporary. Try again in a minute.")
-            { OAuthError = oauthError, StatusCode = code };
+            { OAuthError = oauthError, StatusCode = code, Answer = $"{OAuthHost} answered HTTP {code}" };
         }
 
-        var detail = oauthError is not null
-            ? oauthError + (error!.ErrorDescription is { Length: > 0 } d ? ": " + Clip(Redact(d, sentSecret), 120) : string.Empty)
-            : Snippet(body, sentSecret);
+        if (oauthError is null)
+        {
+            // Not the OAuth server's shape: a proxy's or portal's page, or nothing at all. Never proof of a dead token.
+            var what = DescribeBody(body, mediaType);
+            return new OAuthException(
+                OAuthErrorKind.Transient,
+                AuthErrorCodes.ServerUnavailable,
+                $"{OAuthHost} answered HTTP {code} with {what}, not an OAuth error (a proxy or captive portal in between?){(body.Length == 0 ? string.Empty : ": " + Snippet(body, sentSecret))}. Try again later, or check KIMI_CODE_OAUTH_HOST and your proxy settings.")
+            { StatusCode = code, Answer = $"{OAuthHost} answered HTTP {code} with {what}, not an OAuth error (a proxy in between?)" };
+        }
+
+        var detail = oauthError + (error!.ErrorDescription is { Length: > 0 } d ? ": " + Clip(Redact(d, sentSecret), 120) : string.Empty);
         return new OAuthException(
             OAuthErrorKind.Protocol,
             AuthErrorCodes.Protocol,
             $"Unexpected answer from {OAuthHost} (HTTP {code}: {detail}). Check KIMI_CODE_OAUTH_HOST or try again later.")
-        { OAuthError = oauthError, StatusCode = code };
+        { OAuthError = oauthError, StatusCode = code, Answer = $"{OAuthHost} answered HTTP {code} ({oauthError})" };
+    }
+
+    private static string DescribeBody(byte[] body, string? mediaType)
+    {
+        if (body.Length == 0)
+        {
+            return "an empty body";
+        }
+
+        if (mediaType is { Length: > 0 } && mediaType.Contains("html", StringComparison.OrdinalIgnoreCase))
+        {
+            return "an HTML page";
+        }
+
+        var start = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 64)).TrimStart();
+        if (start.StartsWith('<'))
+        {
+            return start.StartsWith("<?xml", StringComparison.OrdinalIgnoreCase) ? "an XML body" : "an HTML page";
+        }
+
+        return start.StartsWith('{') || start.StartsWith('[') ? "JSON without an OAuth error" : "a non-JSON body";
     }
 
     private OAuthException ProtocolError(HttpStatusCode status, string what)
         => new(OAuthErrorKind.Protocol, AuthErrorCodes.Protocol, $"Unexpected answer from {OAuthHost} (HTTP {(int)status}: {what}). Check KIMI_CODE_OAUTH_HOST or try again later.")
         {
             StatusCode = (int)status,
+            Answer = $"{OAuthHost} answered HTTP {(int)status} with something this client does not understand ({what})",
         };
 
-    private OAuthException NetworkError(string reason, Exception inner)
-        => new(OAuthErrorKind.Transient, AuthErrorCodes.Network, $"Could not reach {OAuthHost} ({reason}). Check your connection or KIMI_CODE_OAUTH_HOST.", inner);
+    private static OAuthException NetworkError(string message, string answer, Exception inner)
+        => new(OAuthErrorKind.Transient, AuthErrorCodes.Network, message, inner) { Answer = answer };
 
     /// <summary>A short, single-line, printable view of an error body (HTML pages, proxies' garbage).</summary>
     private static string Snippet(byte[] body, string? sentSecret)

@@ -16,4 +16,10 @@ public sealed class OAuthException : AuthException
 
     /// <summary>The HTTP status, when there was a response.</summary>
     public int? StatusCode { get; init; }
+
+    /// <summary>
+    /// What the host answered, in a few words for a longer message, naming the host: "http://h answered HTTP 503",
+    /// "could not reach http://h (ConnectionError)", "no answer from http://h within 30 s". Never quotes a token.
+    /// </summary>
+    public string? Answer { get; init; }
 }

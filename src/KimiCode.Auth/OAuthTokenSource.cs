@@ -61,7 +61,7 @@ public sealed class OAuthTokenSource : IAccessTokenSource
     public async ValueTask<string?> RefreshAfterUnauthorizedAsync(string rejectedToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rejectedToken);
-        var onDisk = _store.Read(_slot);
+        var onDisk = _store.ReadForUse(_slot);
         if (onDisk is { IsTombstone: false })
         {
             _cached = onDisk;
@@ -88,7 +88,7 @@ public sealed class OAuthTokenSource : IAccessTokenSource
         var credential = _cached;
         if (credential is null)
         {
-            credential = _store.Read(_slot);
+            credential = _store.ReadForUse(_slot);
             if (credential is { IsTombstone: false })
             {
                 _cached = credential;
@@ -135,14 +135,14 @@ public sealed class OAuthTokenSource : IAccessTokenSource
             var waited = _timeProvider.GetElapsedTime(waitStarted);
             AuthLog.LockAcquired(Logger, _slot, waited.TotalMilliseconds);
         }
-        catch (KimiCodeException ex) when (ex.Code == AuthErrorCodes.LockTimeout && rejectedToken is null)
+        catch (AuthException ex) when (rejectedToken is null && ex.Code is AuthErrorCodes.LockTimeout or AuthErrorCodes.LockUnusable or AuthErrorCodes.PermissionDenied)
         {
             var waited = _timeProvider.GetElapsedTime(waitStarted);
-            AuthLog.LockTimedOut(Logger, _slot, waited.TotalMilliseconds);
+            AuthLog.LockNotAcquired(Logger, _slot, waited.TotalMilliseconds, ex.Code);
             // Never refresh without the lock, but an access token that has not expired yet is still good to use.
-            if (_store.Read(_slot) is { IsTombstone: false } usable && !IsExpired(usable))
+            if (_store.ReadForUse(_slot) is { IsTombstone: false } usable && !IsExpired(usable))
             {
-                _cached = usable;
+                KeepUsing(usable, ex.Code);
                 return usable;
             }
 
@@ -151,7 +151,13 @@ public sealed class OAuthTokenSource : IAccessTokenSource
 
         await using (held.ConfigureAwait(false))
         {
-            var onDisk = _store.Read(_slot);
+            // A process killed between writing a refreshed pair and renaming it left the only live pair pending.
+            if (_store.RecoverPending(_slot))
+            {
+                AuthLog.PendingRecovered(Logger, _slot);
+            }
+
+            var onDisk = _store.ReadForUse(_slot);
             if (onDisk is null || onDisk.IsTombstone)
             {
                 _cached = null;
@@ -168,11 +174,16 @@ public sealed class OAuthTokenSource : IAccessTokenSource
                 return onDisk;
             }
 
-            return await RefreshWithRetriesAsync(onDisk, mayKeepValidToken: rejectedToken is null, cancellationToken).ConfigureAwait(false);
+            return await RefreshWithRetriesAsync(onDisk, held, mayKeepValidToken: rejectedToken is null, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<OAuthCredential> RefreshWithRetriesAsync(OAuthCredential basis, bool mayKeepValidToken, CancellationToken cancellationToken)
+    /// <summary>
+    /// Only the OAuth server's JSON word (<see cref="OAuthErrorKind.InvalidGrant"/>) ends the login. Anything else
+    /// leaves the file untouched: with a still-valid access token (a proactive refresh) that token is used; with an
+    /// expired one, transient failures become <see cref="AuthErrorCodes.RefreshFailed"/> after the retries.
+    /// </summary>
+    private async Task<OAuthCredential> RefreshWithRetriesAsync(OAuthCredential basis, RefreshLock held, bool mayKeepValidToken, CancellationToken cancellationToken)
     {
         OAuthException? lastTransient = null;
         for (var attempt = 0; attempt <= TransientRetryDelays.Length; attempt++)
@@ -182,18 +193,15 @@ public sealed class OAuthTokenSource : IAccessTokenSource
                 await Task.Delay(TransientRetryDelays[attempt - 1], _timeProvider, cancellationToken).ConfigureAwait(false);
             }
 
+            OAuthCredential fresh;
             try
             {
-                var fresh = await _client.RefreshAsync(basis.RefreshToken, cancellationToken).ConfigureAwait(false);
-                _store.Write(_slot, fresh);
-                _cached = fresh;
-                AuthLog.Refreshed(Logger, _slot, fresh.ExpiresIn);
-                return fresh;
+                fresh = await _client.RefreshAsync(basis.RefreshToken, cancellationToken).ConfigureAwait(false);
             }
             catch (OAuthException ex) when (ex.Kind == OAuthErrorKind.InvalidGrant)
             {
                 // A peer that ignores the lock may have rotated the token a moment ago: its pair is valid, ours is not.
-                var again = _store.Read(_slot);
+                var again = _store.ReadForUse(_slot);
                 if (again is { IsTombstone: false } && again.RefreshToken != basis.RefreshToken)
                 {
                     _cached = again;
@@ -212,18 +220,59 @@ public sealed class OAuthTokenSource : IAccessTokenSource
             {
                 AuthLog.RefreshAttemptFailed(Logger, _slot, attempt + 1, ex.Code);
                 lastTransient = ex;
+                continue;
             }
+            catch (OAuthException ex) when (ex.Kind == OAuthErrorKind.Protocol && mayKeepValidToken && !IsExpired(basis))
+            {
+                // Not retried (the server may have answered), not the end of the login either: the token still works.
+                AuthLog.RefreshAttemptFailed(Logger, _slot, attempt + 1, ex.Code);
+                KeepUsing(basis, ex.Code);
+                return basis;
+            }
+
+            return Commit(basis, fresh, held);
         }
 
         if (mayKeepValidToken && !IsExpired(basis))
         {
+            KeepUsing(basis, lastTransient!.Code);
             return basis;
         }
 
         throw new AuthException(
             AuthErrorCodes.RefreshFailed,
-            $"Could not refresh the Kimi Code login after {TransientRetryDelays.Length + 1} tries: network or server trouble at {_client.OAuthHost} ({lastTransient!.Code}). Your login is kept; try again in a minute.",
+            $"Could not refresh the Kimi Code login after {TransientRetryDelays.Length + 1} tries: {lastTransient!.Answer ?? lastTransient.Message.TrimEnd('.')}. Your login is kept; try again in a minute.",
             lastTransient);
+    }
+
+    /// <summary>
+    /// Stores the pair the server just issued, unless our lock was taken over meanwhile and a peer already stored a
+    /// newer pair: then that one is adopted rather than overwritten.
+    /// </summary>
+    private OAuthCredential Commit(OAuthCredential basis, OAuthCredential fresh, RefreshLock held)
+    {
+        if (held.IsLost)
+        {
+            AuthLog.LockLost(Logger, _slot);
+            var again = _store.ReadForUse(_slot);
+            if (again is { IsTombstone: false } && again.RefreshToken != basis.RefreshToken)
+            {
+                _cached = again;
+                return again;
+            }
+        }
+
+        // Even if the file cannot be written, this process keeps the only live pair in memory.
+        _cached = fresh;
+        _store.WriteRefreshed(_slot, fresh);
+        AuthLog.Refreshed(Logger, _slot, fresh.ExpiresIn);
+        return fresh;
+    }
+
+    private void KeepUsing(OAuthCredential credential, string reason)
+    {
+        _cached = credential;
+        AuthLog.UsingStillValidToken(Logger, _slot, reason, credential.ExpiresAt - _timeProvider.GetUtcNow().ToUnixTimeSeconds());
     }
 
     private AuthException LoginRequired()

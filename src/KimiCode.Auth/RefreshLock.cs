@@ -15,20 +15,26 @@ public sealed class RefreshLock : IAsyncDisposable
     private readonly string _lockDir;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _gate = new();
+    private readonly ulong? _inode;
     private ITimer? _heartbeat;
     private DateTime _lastTouchUtc;
+    private LockOwner? _owner;
     private bool _lost;
     private bool _disposed;
 
-    private RefreshLock(string lockDir, TimeProvider timeProvider, DateTime createdUtc)
+    private RefreshLock(string lockDir, TimeProvider timeProvider, DateTime createdUtc, ulong? inode)
     {
         _lockDir = lockDir;
         _timeProvider = timeProvider;
         _lastTouchUtc = createdUtc;
+        _inode = inode;
     }
 
     /// <summary>The lock folder, <c>{target}.lock</c>.</summary>
     public string LockDirectory => _lockDir;
+
+    /// <summary>The owner record beside the lock folder, <c>{target}.lock-owner</c> (see <see cref="LockOwner"/>).</summary>
+    public string OwnerRecordPath => LockOwner.PathFor(_lockDir);
 
     /// <summary>True if our folder was replaced by someone else (we stalled past <see cref="RefreshLockOptions.StaleAfter"/>).</summary>
     public bool IsLost
@@ -53,30 +59,64 @@ public sealed class RefreshLock : IAsyncDisposable
         EnsureTarget(target);
 
         var started = timeProvider.GetTimestamp();
+        DateTime? futureSeen = null;
+        LockOwner? liveOwner = null;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (TryCreateDirectory(lockDir))
             {
-                // Stamp the mtime ourselves so "is it still ours" compares against a value we chose.
-                var now = timeProvider.GetUtcNow().UtcDateTime;
-                TrySetMtime(lockDir, now);
-                var held = new RefreshLock(lockDir, timeProvider, ReadMtime(lockDir) ?? now);
-                held.StartHeartbeat(options.HeartbeatInterval);
-                return held;
+                if (Claim(lockDir, options, timeProvider) is { } held)
+                {
+                    return held;
+                }
+
+                continue; // taken from us before we could even write our record: try again
             }
 
-            if (IsStale(lockDir, options.StaleAfter, timeProvider))
+            liveOwner = null;
+            var state = Inspect(lockDir);
+            if (state.IsFile)
             {
-                RemoveStale(lockDir, options.StaleAfter, timeProvider);
-                continue;
+                throw Unusable(lockDir, "is a file, not a folder, so no one can ever take it");
+            }
+
+            if (state.Mtime is { } mtime)
+            {
+                var now = timeProvider.GetUtcNow().UtcDateTime;
+                if (mtime - now > options.FutureTolerance)
+                {
+                    // Seen twice with the same stamp (one retry apart), so a holder stamping with another clock in the
+                    // very instant of our look cannot trip it.
+                    if (futureSeen == mtime)
+                    {
+                        throw Unusable(lockDir, $"has a modification time in the future ({mtime:yyyy-MM-dd HH:mm:ss} UTC), so it can never be judged stale");
+                    }
+
+                    futureSeen = mtime;
+                }
+                else if (now - mtime > options.StaleAfter)
+                {
+                    // Stale by mtime; but a holder of ours that is merely paused left a record of a live process.
+                    liveOwner = LiveOwnerOf(lockDir, state.Inode);
+                    if (liveOwner is null)
+                    {
+                        RemoveStale(lockDir, options.StaleAfter, timeProvider);
+                        continue;
+                    }
+                }
+            }
+            else
+            {
+                continue; // released between our mkdir and our look
             }
 
             if (timeProvider.GetElapsedTime(started) >= options.Timeout)
             {
+                var holder = liveOwner is null ? "another kimi process" : $"another kimi process (pid {liveOwner.Pid}, still running but not heartbeating: stopped or frozen?)";
                 throw new AuthException(
                     AuthErrorCodes.LockTimeout,
-                    $"Timed out after {options.Timeout.TotalSeconds:0} s: another kimi process holds {lockDir} (refreshing the login); if no other kimi or kimi-code is running, delete that folder and retry.");
+                    $"Timed out after {options.Timeout.TotalSeconds:0} s: {holder} holds {lockDir} (refreshing the login); if no other kimi or kimi-code is running, delete that folder and retry.");
             }
 
             var minMs = options.RetryMin.TotalMilliseconds;
@@ -90,6 +130,70 @@ public sealed class RefreshLock : IAsyncDisposable
 
             await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// We just created the folder: stamp its mtime, write our owner record beside it, and make sure it is still ours
+    /// (a peer may have judged it stale if we were paused in between). Null when it was taken from us.
+    /// </summary>
+    private static RefreshLock? Claim(string lockDir, RefreshLockOptions options, TimeProvider timeProvider)
+    {
+        // Stamp the mtime ourselves so "is it still ours" compares against a value we chose.
+        var now = timeProvider.GetUtcNow().UtcDateTime;
+        TrySetMtime(lockDir, now);
+        var held = new RefreshLock(lockDir, timeProvider, ReadMtime(lockDir) ?? now, LockOwner.InodeOf(lockDir));
+        var owner = LockOwner.ForThisProcess(held._inode);
+        if (owner is not null)
+        {
+            try
+            {
+                owner.Write(held.OwnerRecordPath);
+                held._owner = owner;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // No record: waiters fall back to the mtime rule, as with the Node client.
+            }
+        }
+
+        lock (held._gate)
+        {
+            if (!held.IsStillOurs())
+            {
+                held._lost = true;
+                held._disposed = true;
+                held._owner?.DeleteIfOurs(held.OwnerRecordPath);
+                return null;
+            }
+        }
+
+        held.StartHeartbeat(options.HeartbeatInterval);
+        return held;
+    }
+
+    /// <summary>The recorded owner of the folder with <paramref name="inode"/> when it is a process that still runs.</summary>
+    private static LockOwner? LiveOwnerOf(string lockDir, ulong? inode)
+        => inode is { } ino && LockOwner.Read(LockOwner.PathFor(lockDir)) is { } owner && owner.Inode == ino && owner.IsAlive ? owner : null;
+
+    private static AuthException Unusable(string lockDir, string what, Exception? inner = null)
+        => new(
+            AuthErrorCodes.LockUnusable,
+            $"The refresh lock {lockDir} {what}. If no kimi or kimi-code is running, remove it: rm -rf '{lockDir}'",
+            inner);
+
+    private readonly record struct LockState(bool IsFile, DateTime? Mtime, ulong? Inode);
+
+    /// <summary>What is at the lock path now: nothing, a folder (mtime, inode), or something that is not a folder.</summary>
+    private static LockState Inspect(string lockDir)
+    {
+        var info = new FileInfo(lockDir);
+        if (!info.Exists)
+        {
+            var folder = new DirectoryInfo(lockDir);
+            return folder.Exists ? new LockState(false, folder.LastWriteTimeUtc, LockOwner.InodeOf(lockDir)) : default;
+        }
+
+        return new LockState(true, null, null);
     }
 
     public ValueTask DisposeAsync()
@@ -106,13 +210,16 @@ public sealed class RefreshLock : IAsyncDisposable
             _heartbeat = null;
 
             // Remove the folder only if it is still the one we created: a peer that judged us stale owns it now.
+            // Our record goes first, so a crash in between leaves a folder without a record (mtime rules), never a
+            // record naming a live process beside a folder that is not ours.
             if (!_lost && IsStillOurs())
             {
+                _owner?.DeleteIfOurs(OwnerRecordPath);
                 try
                 {
                     Directory.Delete(_lockDir, recursive: true);
                 }
-                catch (DirectoryNotFoundException)
+                catch (Exception ex) when (ex is DirectoryNotFoundException or IOException or UnauthorizedAccessException)
                 {
                 }
             }
@@ -147,14 +254,16 @@ public sealed class RefreshLock : IAsyncDisposable
         }
     }
 
-    private bool IsStillOurs() => ReadMtime(_lockDir) is { } mtime && mtime == _lastTouchUtc;
+    /// <summary>Same mtime as we last stamped and, where known, the same folder (inode) as we created.</summary>
+    private bool IsStillOurs()
+        => ReadMtime(_lockDir) is { } mtime && mtime == _lastTouchUtc && (_inode is null || LockOwner.InodeOf(_lockDir) == _inode);
 
     private static void EnsureTarget(string target)
     {
         var directory = Path.GetDirectoryName(target)!;
-        KimiCode.Config.KimiHome.EnsureSecretDirectory(directory);
         try
         {
+            KimiCode.Config.KimiHome.EnsureSecretDirectory(directory);
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.ReadWrite };
             if (!OperatingSystem.IsWindows())
             {
@@ -167,6 +276,34 @@ public sealed class RefreshLock : IAsyncDisposable
         {
             // Already there: the usual case.
         }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw PermissionDenied(directory, ex);
+        }
+        catch (IOException ex) when (Directory.Exists(target))
+        {
+            throw Unusable(target, "(the lock target) is a folder where an empty file belongs", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new AuthException(
+                AuthErrorCodes.PermissionDenied,
+                $"Could not prepare the refresh lock {target} ({FirstLine(ex.Message)}). Make sure {directory} is a folder you can write (chmod u+rwx '{directory}').",
+                ex);
+        }
+    }
+
+    /// <summary>One line naming the folder that refuses us and the command that fixes it.</summary>
+    internal static AuthException PermissionDenied(string directory, Exception? inner = null)
+        => new(
+            AuthErrorCodes.PermissionDenied,
+            $"Cannot create the refresh lock in {directory} (permission denied). Give yourself access, then retry: chmod u+rwx '{directory}'",
+            inner);
+
+    private static string FirstLine(string text)
+    {
+        var end = text.IndexOfAny(['\r', '\n']);
+        return (end < 0 ? text : text[..end]).Trim();
     }
 
     private static bool TryCreateDirectory(string path)
@@ -194,7 +331,21 @@ public sealed class RefreshLock : IAsyncDisposable
             return false;
         }
 
-        throw new IOException($"Could not create the refresh lock folder {path} (errno {errno}).");
+        var directory = Path.GetDirectoryName(path)!;
+        if (errno is NativeMethods.EACCES or NativeMethods.EPERM)
+        {
+            throw PermissionDenied(directory);
+        }
+
+        var reason = errno switch
+        {
+            NativeMethods.EROFS => "read-only file system",
+            NativeMethods.ENOTDIR => "a part of the path is a file",
+            _ => $"errno {errno}",
+        };
+        throw new AuthException(
+            AuthErrorCodes.PermissionDenied,
+            $"Could not create the refresh lock folder {path} ({reason}). Make sure {directory} is a folder you can write (chmod u+rwx '{directory}').");
     }
 
     private static bool IsStale(string lockDir, TimeSpan staleAfter, TimeProvider timeProvider)

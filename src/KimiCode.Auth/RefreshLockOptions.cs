@@ -13,6 +13,12 @@ public sealed class RefreshLockOptions
 
     public TimeSpan RetryMax { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A lock folder whose mtime is further than this in the future can never turn stale: it is reported
+    /// (<see cref="AuthErrorCodes.LockUnusable"/>) instead of waited for.
+    /// </summary>
+    public TimeSpan FutureTolerance { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Give up (fail closed) after waiting this long.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -67,27 +67,82 @@ public sealed class OAuthClientTests
     }
 
     [Theory]
-    [InlineData(HttpStatusCode.Forbidden, OAuthErrorKind.InvalidGrant)]
-    [InlineData(HttpStatusCode.TooManyRequests, OAuthErrorKind.Transient)]
-    [InlineData(HttpStatusCode.InternalServerError, OAuthErrorKind.Transient)]
-    [InlineData(HttpStatusCode.BadGateway, OAuthErrorKind.Transient)]
-    [InlineData(HttpStatusCode.BadRequest, OAuthErrorKind.Protocol)]
-    public async Task RefreshAsync_HtmlErrorPage_IsClassifiedByStatus(HttpStatusCode status, OAuthErrorKind kind)
+    [InlineData(HttpStatusCode.Unauthorized)]
+    [InlineData(HttpStatusCode.Forbidden)]
+    [InlineData(HttpStatusCode.ProxyAuthenticationRequired)]
+    [InlineData(HttpStatusCode.BadRequest)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    [InlineData(HttpStatusCode.BadGateway)]
+    public async Task RefreshAsync_HtmlErrorPage_IsTransientWhateverTheStatus(HttpStatusCode status)
+    {
+        // A proxy's or portal's page is never the OAuth server's word that the refresh token is dead.
+        var server = new FakeOAuthServer(TimeProvider.System);
+        server.RefreshFailures.Enqueue(() => new HttpResponseMessage(status) { Content = new StringContent("<html>\n<body>Proxy\r\nsays no</body></html>", System.Text.Encoding.UTF8, "text/html") });
+        var client = server.CreateOAuthClient();
+
+        var error = await Assert.ThrowsAsync<OAuthException>(() => client.RefreshAsync("secret-refresh-zz", Ct));
+
+        Assert.Equal(OAuthErrorKind.Transient, error.Kind);
+        Assert.Equal(AuthErrorCodes.ServerUnavailable, error.Code);
+        Assert.Equal((int)status, error.StatusCode);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+        Assert.Contains(Server.Host, error.Answer, StringComparison.Ordinal);
+        if ((int)status < 429)
+        {
+            Assert.Contains("an HTML page, not an OAuth error", error.Message, StringComparison.Ordinal);
+            Assert.Contains("<html> <body>Proxy says no", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(401, "{\"error\":\"invalid_token\"}", OAuthErrorKind.InvalidGrant)]
+    [InlineData(403, "{\"error\":\"access_denied\",\"error_description\":\"revoked\"}", OAuthErrorKind.InvalidGrant)]
+    [InlineData(400, "{\"error\":\"invalid_grant\"}", OAuthErrorKind.InvalidGrant)]
+    [InlineData(401, "{\"message\":\"Unauthorized\"}", OAuthErrorKind.Transient)]
+    [InlineData(401, "{\"error\":{\"message\":\"gateway says no\",\"type\":\"invalid_authentication_error\"}}", OAuthErrorKind.Transient)]
+    [InlineData(401, "", OAuthErrorKind.Transient)]
+    [InlineData(400, "{\"error\":\"invalid_request\"}", OAuthErrorKind.Protocol)]
+    public async Task RefreshAsync_JsonBodies_OnlyAnOAuthErrorFieldCanEndTheLogin(int status, string body, OAuthErrorKind kind)
     {
         var server = new FakeOAuthServer(TimeProvider.System);
-        server.RefreshFailures.Enqueue(() => new HttpResponseMessage(status) { Content = new StringContent("<html>\n<body>Proxy\r\nsays no</body></html>") });
+        server.RefreshFailures.Enqueue(() => FakeOAuthServer.Json((HttpStatusCode)status, body));
         var client = server.CreateOAuthClient();
 
         var error = await Assert.ThrowsAsync<OAuthException>(() => client.RefreshAsync("secret-refresh-zz", Ct));
 
         Assert.Equal(kind, error.Kind);
-        Assert.Equal((int)status, error.StatusCode);
+        Assert.Equal(status, error.StatusCode);
         Assert.DoesNotContain('\n', error.Message);
-        Assert.Contains(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
-        if (kind == OAuthErrorKind.Protocol)
+    }
+
+    [Fact]
+    public async Task RefreshAsync_NoAnswerWithinRequestTimeout_ThrowsNetworkNamingTheTimeout()
+    {
+        using var http = new HttpClient(new NeverAnswers()) { Timeout = Timeout.InfiniteTimeSpan };
+        var client = new OAuthClient(http, Server.Host, [], TimeProvider.System) { RequestTimeout = TimeSpan.FromSeconds(0.3) };
+
+        var error = await Assert.ThrowsAsync<OAuthException>(() => client.RefreshAsync("secret-refresh-zz", Ct).WaitAsync(TestTimeouts.Default, Ct));
+
+        Assert.Equal(OAuthErrorKind.Transient, error.Kind);
+        Assert.Equal(AuthErrorCodes.Network, error.Code);
+        Assert.Equal($"No answer from {Server.Host} within 0.3 s (the token endpoint's timeout). Check your connection or KIMI_CODE_OAUTH_HOST.", error.Message);
+        Assert.Equal(TimeSpan.FromSeconds(30), OAuthClient.DefaultRequestTimeout);
+    }
+
+    private static class Server
+    {
+        public const string Host = FakeOAuthServer.Host;
+    }
+
+    /// <summary>A server that accepts the request and never answers (until the request is cancelled).</summary>
+    private sealed class NeverAnswers : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Assert.Equal(AuthErrorCodes.Protocol, error.Code);
-            Assert.Contains("<html> <body>Proxy says no", error.Message, StringComparison.Ordinal);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
         }
     }
 

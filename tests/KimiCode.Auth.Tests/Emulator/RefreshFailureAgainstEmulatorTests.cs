@@ -61,7 +61,7 @@ public sealed class RefreshFailureAgainstEmulatorTests
         Assert.Equal(TimeSpan.FromSeconds(2), secondWait);
         Assert.Equal(AuthErrorCodes.RefreshFailed, error.Code);
         Assert.Equal(
-            $"Could not refresh the Kimi Code login after 3 tries: network or server trouble at {h.Emulator.BaseUrl} (auth.server_unavailable). Your login is kept; try again in a minute.",
+            $"Could not refresh the Kimi Code login after 3 tries: {h.Emulator.BaseUrl} answered HTTP {status}. Your login is kept; try again in a minute.",
             error.Message);
         var inner = Assert.IsType<OAuthException>(error.InnerException);
         Assert.Equal(AuthErrorCodes.ServerUnavailable, inner.Code);
@@ -161,23 +161,34 @@ public sealed class RefreshFailureAgainstEmulatorTests
     }
 
     [Fact]
-    public async Task GetAccessTokenAsync_HtmlErrorPage_ProtocolErrorWithOneLineSnippet()
+    public async Task GetAccessTokenAsync_HtmlErrorPage_TransientRetriedThenRefreshFailedWithOneLineSnippet()
     {
         var time = new SignallingTimeProvider(Start);
         await using var h = await StartAsync(time);
         LogInExpired(h, time);
         var before = File.ReadAllBytes(h.CredentialPath);
-        h.State.InjectFault(new EmulatorFault { Target = "token", Status = 400, Body = "<html>\r\n<head><title>400 Bad Request</title></head>\n<body>nginx</body>\n</html>\n" });
+        h.State.InjectFault(new EmulatorFault { Target = "token", Count = 3, Status = 400, Body = "<html>\r\n<head><title>400 Bad Request</title></head>\n<body>nginx</body>\n</html>\n" });
+        var source = h.CreateSource();
 
-        var error = await Assert.ThrowsAsync<OAuthException>(() => h.CreateSource().GetAccessTokenAsync(Ct).AsTask());
+        var error = await CaptureDrivenAsync(time, () => source.GetAccessTokenAsync(Ct).AsTask());
 
-        Assert.Equal(AuthErrorCodes.Protocol, error.Code);
-        Assert.Equal(400, error.StatusCode);
+        // An HTML page is not the OAuth server's word: the refresh token may never have reached it.
+        var failed = Assert.IsType<AuthException>(error);
+        Assert.Equal(AuthErrorCodes.RefreshFailed, failed.Code);
         Assert.Equal(
-            $"Unexpected answer from {h.Emulator.BaseUrl} (HTTP 400: <html> <head><title>400 Bad Request</title></head> <body>nginx</body> </html>). Check KIMI_CODE_OAUTH_HOST or try again later.",
-            error.Message);
-        Assert.Equal([400], h.TokenStatuses());
+            $"Could not refresh the Kimi Code login after 3 tries: {h.Emulator.BaseUrl} answered HTTP 400 with an HTML page, not an OAuth error (a proxy in between?). Your login is kept; try again in a minute.",
+            failed.Message);
+        var inner = Assert.IsType<OAuthException>(failed.InnerException);
+        Assert.Equal(400, inner.StatusCode);
+        Assert.Contains("<html> <head><title>400 Bad Request</title></head> <body>nginx</body> </html>", inner.Message, StringComparison.Ordinal);
+        AssertOneLine(inner);
+        Assert.Equal([400, 400, 400], h.TokenStatuses());
         Assert.Equal(before, File.ReadAllBytes(h.CredentialPath));
+
+        // The login was kept: the same refresh token rotates once the proxy stops interfering.
+        var token = await source.GetAccessTokenAsync(Ct);
+        Assert.Equal(token, h.Store.Read(h.Slot)!.AccessToken);
+        Assert.Equal(0, h.State.RefreshReuseCount);
     }
 
     [Fact]
@@ -218,7 +229,7 @@ public sealed class RefreshFailureAgainstEmulatorTests
         var failed = Assert.IsType<AuthException>(error);
         Assert.Equal(AuthErrorCodes.RefreshFailed, failed.Code);
         Assert.Equal(
-            $"Could not refresh the Kimi Code login after 3 tries: network or server trouble at {closed} (auth.network). Your login is kept; try again in a minute.",
+            $"Could not refresh the Kimi Code login after 3 tries: could not reach {closed} (ConnectionError). Your login is kept; try again in a minute.",
             failed.Message);
         var inner = Assert.IsType<OAuthException>(failed.InnerException);
         Assert.Equal($"Could not reach {closed} (ConnectionError). Check your connection or KIMI_CODE_OAUTH_HOST.", inner.Message);
