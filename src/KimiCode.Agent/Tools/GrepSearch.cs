@@ -64,8 +64,12 @@ internal sealed class SecretFilter(string? glob, Func<string, bool>? isReadDenie
     }
 }
 
-/// <summary>A line of a file: a match or a context line. <see cref="Text"/> has no line terminator but may end in <c>\r</c>.</summary>
-internal sealed record GrepLine(int Number, string Text, bool IsMatch);
+/// <summary>
+/// A line of a file: a match or a context line. <see cref="Text"/> has no line terminator but may end in <c>\r</c>;
+/// <see cref="OnlyStartSearched"/>: the built-in engine met a line longer than <see cref="BuiltInGrep.MaxLineChars"/>,
+/// matched only its start and <see cref="Text"/> is that start.
+/// </summary>
+internal sealed record GrepLine(int Number, string Text, bool IsMatch, bool OnlyStartSearched = false);
 
 /// <summary>The results for one file. <see cref="Lines"/> is filled only in <see cref="GrepOutputMode.Content"/> mode.</summary>
 internal sealed record GrepFileMatches(string FullPath, int MatchingLines, IReadOnlyList<GrepLine> Lines);
@@ -78,7 +82,8 @@ internal sealed class GrepSearchException(string message) : Exception(message);
 /// the tree and its ancestors up to the repository root; hidden files searched; <c>.git</c>, symbolic links and
 /// binary files (a NUL byte anywhere) skipped; secret files left out unless named (<see cref="SecretFilter"/>); a glob (gitignore syntax, relative to the searched folder) picks files
 /// and, as in ripgrep, a file it picks is searched even if an ignore rule matches it (<c>!glob</c> excludes instead).
-/// Lines end at <c>\n</c>; the pattern is matched against each line.
+/// Lines end at <c>\n</c>; the pattern is matched against each line (a line over <see cref="MaxLineChars"/>
+/// characters: against its start, and the rest is skipped unread into memory).
 /// </summary>
 internal static class BuiltInGrep
 {
@@ -90,6 +95,12 @@ internal static class BuiltInGrep
     /// both engines see as binary is skipped even when the search would stop at an earlier first match.
     /// </summary>
     private const int BinarySniffBytes = 64 * 1024;
+
+    /// <summary>
+    /// A longer line is matched on its first this many characters; the rest is read past without being kept, so
+    /// memory does not grow with the longest line (content output shows only <see cref="GrepTool.MaxLineLength"/> anyway).
+    /// </summary>
+    public const int MaxLineChars = 64 * 1024;
 
     public static Regex CreateRegex(string pattern, bool ignoreCase)
         => new(pattern, RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None), MatchTimeout);
@@ -173,13 +184,13 @@ internal static class BuiltInGrep
 
             stream.Position = 0;
             using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
-            var lines = new LineReader(reader);
+            var lines = new BoundedLineReader(reader, MaxLineChars, cancellationToken: cancellationToken);
             var output = new List<GrepLine>();
             var before = new Queue<GrepLine>();
             var afterRemaining = 0;
             var matching = 0;
             var number = 0;
-            while (lines.TryReadLine(out var line))
+            while (lines.TryReadLine(out var line, out var truncated))
             {
                 number++;
                 if ((number & 0x3FF) == 0)
@@ -214,7 +225,7 @@ internal static class BuiltInGrep
                     {
                         output.AddRange(before);
                         before.Clear();
-                        output.Add(new GrepLine(number, line, true));
+                        output.Add(new GrepLine(number, line, true, truncated));
                         afterRemaining = query.After;
                     }
                 }
@@ -222,12 +233,12 @@ internal static class BuiltInGrep
                 {
                     if (afterRemaining > 0)
                     {
-                        output.Add(new GrepLine(number, line, false));
+                        output.Add(new GrepLine(number, line, false, truncated));
                         afterRemaining--;
                     }
                     else if (query.Before > 0)
                     {
-                        before.Enqueue(new GrepLine(number, line, false));
+                        before.Enqueue(new GrepLine(number, line, false, truncated));
                         if (before.Count > query.Before)
                         {
                             before.Dequeue();
@@ -237,69 +248,6 @@ internal static class BuiltInGrep
             }
 
             return matching == 0 ? null : new GrepFileMatches(path, matching, output);
-        }
-    }
-
-    /// <summary>Splits text at <c>\n</c> only (a <c>\r</c> before it stays on the line, as in ripgrep).</summary>
-    private sealed class LineReader(StreamReader reader)
-    {
-        private readonly char[] _buffer = new char[16 * 1024];
-        private readonly StringBuilder _pending = new();
-        private int _position;
-        private int _length;
-        private bool _done;
-
-        public bool TryReadLine(out string line)
-        {
-            while (true)
-            {
-                if (_position < _length)
-                {
-                    var span = _buffer.AsSpan(_position, _length - _position);
-                    var newline = span.IndexOf('\n');
-                    if (newline >= 0)
-                    {
-                        if (_pending.Length == 0)
-                        {
-                            line = new string(span[..newline]);
-                        }
-                        else
-                        {
-                            _pending.Append(span[..newline]);
-                            line = _pending.ToString();
-                            _pending.Clear();
-                        }
-
-                        _position += newline + 1;
-                        return true;
-                    }
-
-                    _pending.Append(span);
-                    _position = _length;
-                }
-
-                if (_done)
-                {
-                    break;
-                }
-
-                _length = reader.Read(_buffer, 0, _buffer.Length);
-                _position = 0;
-                if (_length == 0)
-                {
-                    _done = true;
-                }
-            }
-
-            if (_pending.Length > 0)
-            {
-                line = _pending.ToString();
-                _pending.Clear();
-                return true;
-            }
-
-            line = "";
-            return false;
         }
     }
 }
