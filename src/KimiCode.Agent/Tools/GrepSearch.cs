@@ -69,7 +69,21 @@ internal sealed class SecretFilter(string? glob, Func<string, bool>? isReadDenie
 /// <see cref="OnlyStartSearched"/>: the built-in engine met a line longer than <see cref="BuiltInGrep.MaxLineChars"/>,
 /// matched only its start and <see cref="Text"/> is that start.
 /// </summary>
-internal sealed record GrepLine(int Number, string Text, bool IsMatch, bool OnlyStartSearched = false);
+internal sealed record GrepLine(int Number, string Text, bool IsMatch, bool OnlyStartSearched = false)
+{
+    /// <summary>Characters of a line kept for output: what <see cref="GrepTool"/> shows (it cuts at <see cref="GrepTool.MaxLineLength"/>, after dropping a final <c>\r</c>) plus two, so it still sees that a line was cut.</summary>
+    public const int KeptChars = GrepTool.MaxLineLength + 2;
+
+    /// <summary>
+    /// Most lines kept per file in content mode: every output line takes at least 3 of <see cref="GrepTool.MaxOutputChars"/>,
+    /// so more are never shown; with <see cref="KeptChars"/> this bounds one file's results.
+    /// </summary>
+    public const int MaxPerFile = GrepTool.MaxOutputChars / 3;
+
+    /// <summary>A line for output, its text cut to <see cref="KeptChars"/>.</summary>
+    public static GrepLine Of(int number, string text, bool isMatch, bool onlyStartSearched = false)
+        => new(number, text.Length > KeptChars ? text[..KeptChars] : text, isMatch, onlyStartSearched);
+}
 
 /// <summary>The results for one file. <see cref="Lines"/> is filled only in <see cref="GrepOutputMode.Content"/> mode.</summary>
 internal sealed record GrepFileMatches(string FullPath, int MatchingLines, IReadOnlyList<GrepLine> Lines);
@@ -198,6 +212,11 @@ internal static class BuiltInGrep
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
+                if (output.Count >= GrepLine.MaxPerFile && afterRemaining == 0)
+                {
+                    break; // content mode: the output could not show more of this file
+                }
+
                 if (line.Contains('\0', StringComparison.Ordinal))
                 {
                     return null; // binary after all
@@ -225,7 +244,7 @@ internal static class BuiltInGrep
                     {
                         output.AddRange(before);
                         before.Clear();
-                        output.Add(new GrepLine(number, line, true, truncated));
+                        output.Add(GrepLine.Of(number, line, true, truncated));
                         afterRemaining = query.After;
                     }
                 }
@@ -233,12 +252,12 @@ internal static class BuiltInGrep
                 {
                     if (afterRemaining > 0)
                     {
-                        output.Add(new GrepLine(number, line, false, truncated));
+                        output.Add(GrepLine.Of(number, line, false, truncated));
                         afterRemaining--;
                     }
                     else if (query.Before > 0)
                     {
-                        before.Enqueue(new GrepLine(number, line, false, truncated));
+                        before.Enqueue(GrepLine.Of(number, line, false, truncated));
                         if (before.Count > query.Before)
                         {
                             before.Dequeue();

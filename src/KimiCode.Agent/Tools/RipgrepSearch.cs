@@ -225,7 +225,11 @@ internal static class RipgrepSearch
                     text = text[..^1];
                 }
 
-                lines.Add(new GrepLine(data.GetProperty("line_number").GetInt32(), text, type == "match"));
+                if (lines.Count < GrepLine.MaxPerFile)
+                {
+                    lines.Add(GrepLine.Of(data.GetProperty("line_number").GetInt32(), text, type == "match"));
+                }
+
                 return null;
 
             case "end":
@@ -360,7 +364,11 @@ internal sealed class OversizedEvent
             return null; // begin/end/summary events are short; anything else is not needed
         }
 
-        lines.Add(new GrepLine((int)_number, LineStart(start), type == "match"));
+        if (lines.Count < GrepLine.MaxPerFile)
+        {
+            lines.Add(GrepLine.Of((int)_number, LineStart(start), type == "match"));
+        }
+
         return null;
     }
 

@@ -33,7 +33,7 @@ public sealed class GrepLongLineTests
         Assert.Equal(2, file.MatchingLines);
         Assert.Equal([1, 2], file.Lines.Select(l => l.Number));
         Assert.True(file.Lines[0].OnlyStartSearched);
-        Assert.Equal(BuiltInGrep.MaxLineChars, file.Lines[0].Text.Length);
+        Assert.Equal(GrepLine.KeptChars, file.Lines[0].Text.Length);
         Assert.StartsWith("needle aaa", file.Lines[0].Text, StringComparison.Ordinal);
         Assert.False(file.Lines[1].OnlyStartSearched);
     }
@@ -91,8 +91,36 @@ public sealed class GrepLongLineTests
         Assert.Equal([7, 8], file.Lines.Select(l => l.Number));
         Assert.True(file.Lines[0].IsMatch);
         Assert.StartsWith("needle \"q\" éaaa", file.Lines[0].Text, StringComparison.Ordinal);
-        Assert.InRange(file.Lines[0].Text.Length, GrepTool.MaxLineLength, BuiltInGrep.MaxLineChars);
+        Assert.Equal(GrepLine.KeptChars, file.Lines[0].Text.Length);
         Assert.Equal("short", file.Lines[1].Text);
+    }
+
+    [Fact]
+    public async Task BothEngines_ManyMatchingLines_KeepOnlyWhatTheOutputCanShow()
+    {
+        using var workspace = new ToolTestWorkspace();
+        var text = new StringBuilder();
+        for (var i = 1; i <= GrepLine.MaxPerFile * 2; i++)
+        {
+            text.Append("needle ").Append(i).Append(' ').Append('x', 600).Append('\n');
+        }
+
+        var path = workspace.WriteFile("many.txt", text.ToString());
+        var query = new GrepQuery("needle", path, RootIsFile: true, Glob: null, IgnoreCase: false, GrepOutputMode.Content, 0, 0);
+
+        var file = Assert.Single(BuiltInGrep.Search(query, TestContext.Current.CancellationToken));
+
+        Assert.Equal(GrepLine.MaxPerFile, file.Lines.Count);
+        Assert.All(file.Lines, line => Assert.Equal(GrepLine.KeptChars, line.Text.Length));
+        var builtIn = await new GrepTool(ripgrepPath: null).RunAsync(Args(("pattern", "needle"), ("output_mode", "content")), workspace.Context);
+        Assert.Contains("many.txt:1:needle 1 xxx", builtIn.Content, StringComparison.Ordinal);
+        Assert.Contains("[... line cut]", builtIn.Content, StringComparison.Ordinal);
+        Assert.Contains("(Output stopped after", builtIn.Content, StringComparison.Ordinal);
+        if (RipgrepSearch.FindOnPath() is { } rg)
+        {
+            var ripgrep = await new GrepTool(rg).RunAsync(Args(("pattern", "needle"), ("output_mode", "content")), workspace.Context);
+            Assert.Equal(builtIn.Content, ripgrep.Content);
+        }
     }
 
     /// <summary>Writes <paramref name="start"/>, <paramref name="count"/> × <paramref name="fill"/>, <paramref name="end"/> as UTF-8 without holding it all.</summary>
