@@ -19,20 +19,14 @@ public static class DeviceId
         if (!File.Exists(path))
         {
             // Create-if-absent without overwriting: two processes starting together must agree on one id.
-            var temp = Path.Combine(home.Root, $".device_id.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-            AtomicFile.WriteAllText(temp, id);
-            try
+            if (AtomicFile.TryCreate(path, id))
             {
-                File.Move(temp, path, overwrite: false);
                 return id;
             }
-            catch (IOException) when (File.Exists(path))
+
+            if (TryReadValid(path) is { } winner)
             {
-                File.Delete(temp);
-                if (TryReadValid(path) is { } winner)
-                {
-                    return winner;
-                }
+                return winner;
             }
         }
 

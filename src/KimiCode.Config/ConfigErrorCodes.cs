@@ -26,4 +26,7 @@ public static class ConfigErrorCodes
 
     /// <summary>A permission rule or mode in config.toml (or a flag) is malformed.</summary>
     public const string InvalidPermissionRule = "config.invalid_permission_rule";
+
+    /// <summary>Another process held the config.toml edit lock (<c>config.toml.lock</c>) for longer than the wait allows.</summary>
+    public const string Locked = "config.locked";
 }

@@ -166,36 +166,58 @@ public sealed class ConfigStore
         return count;
     }
 
+    /// <summary>How long <see cref="Update"/> waits for another process's config.toml edit to finish (default 10 s).</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The lock file beside config.toml that serialises edits across processes (left in place, mode 0600).</summary>
+    public string LockFile => Home.ConfigFile + ".lock";
+
     /// <summary>
     /// Applies <paramref name="edit"/> to the current text as one change: parse (throws on a malformed file before
-    /// writing), edit in place, then write atomically with mode 0600 inside a 0700 home. If the file changed on disk
-    /// while editing (another client saved it), the edit is redone on the new text instead of overwriting it;
-    /// <paramref name="edit"/> must therefore be safe to run more than once.
+    /// writing), edit in place, then write atomically with mode 0600 inside a 0700 home. The read, the edit and the
+    /// write happen under <see cref="LockFile"/> (an exclusive lock every kimi process takes; see
+    /// <see cref="ConfigFileLock"/>), so concurrent edits by several processes never lose one another's changes; waiting
+    /// longer than <see cref="LockTimeout"/> throws <see cref="ConfigErrorCodes.Locked"/>. If the file still changed on
+    /// disk while editing (a client that does not take the lock saved it), the edit is redone on the new text instead of
+    /// overwriting it; <paramref name="edit"/> must therefore be safe to run more than once. An edit that changes nothing
+    /// writes nothing and takes no lock.
     /// </summary>
     public void Update(Action<TomlEditor> edit)
     {
         ArgumentNullException.ThrowIfNull(edit);
         var path = Home.ConfigFile;
-        for (var attempt = 1; ; attempt++)
+        var original = ReadBytes(path);
+        if (Apply(original, path, edit) is null)
         {
-            var original = ReadBytes(path);
-            var editor = original is null ? new TomlEditor(string.Empty, path) : new TomlEditor(TomlDocument.DecodeUtf8(original, path), path);
-            var before = editor.Text;
-            edit(editor);
-            if (string.Equals(before, editor.Text, StringComparison.Ordinal))
-            {
-                return;
-            }
+            return;
+        }
 
-            if (attempt < MaxUpdateAttempts && !SameBytes(original, ReadBytes(path)))
+        KimiHome.EnsureSecretDirectory(Home.Root);
+        using var held = ConfigFileLock.Acquire(LockFile, path, LockTimeout);
+        original = ReadBytes(path);
+        var edited = Apply(original, path, edit);
+        for (var attempt = 1; edited is not null; attempt++)
+        {
+            var current = ReadBytes(path);
+            if (attempt < MaxUpdateAttempts && !SameBytes(original, current))
             {
+                original = current;
+                edited = Apply(original, path, edit);
                 continue;
             }
 
-            KimiHome.EnsureSecretDirectory(Home.Root);
-            AtomicFile.WriteAllText(path, editor.Text);
+            AtomicFile.WriteAllText(path, edited);
             return;
         }
+    }
+
+    /// <summary>The text after <paramref name="edit"/>, or null when it changed nothing.</summary>
+    private static string? Apply(byte[]? original, string path, Action<TomlEditor> edit)
+    {
+        var editor = original is null ? new TomlEditor(string.Empty, path) : new TomlEditor(TomlDocument.DecodeUtf8(original, path), path);
+        var before = editor.Text;
+        edit(editor);
+        return string.Equals(before, editor.Text, StringComparison.Ordinal) ? null : editor.Text;
     }
 
     private const int MaxUpdateAttempts = 5;

@@ -46,6 +46,9 @@ public sealed class KimiHome
 
     public string LogsDir => Path.Combine(Root, "logs");
 
+    /// <summary>Per-process lists of temp files in flight (<see cref="TempFileRegistry"/>), swept at start-up.</summary>
+    public string InflightTempDir => Path.Combine(Root, "tmp", "inflight");
+
     /// <summary>Creates <paramref name="directory"/> (and the home) with owner-only permissions where the platform has them.</summary>
     public static void EnsureSecretDirectory(string directory)
     {

@@ -60,6 +60,7 @@ public sealed class AgentSessionFactory : IDisposable
     public AgentSessionFactory(HostEnvironment env)
     {
         _env = env ?? throw new ArgumentNullException(nameof(env));
+        env.OpenHome();
         _clients = new ModelClientFactory(env);
         _resolver = new CredentialResolver(env.Home);
         _log = env.Logging.CreateLogger("KimiCode.Config");

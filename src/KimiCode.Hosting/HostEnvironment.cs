@@ -1,4 +1,5 @@
 using KimiCode.Config;
+using KimiCode.Hosting.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -30,6 +31,22 @@ public sealed class HostEnvironment
 
     /// <summary>The data folder (<c>KIMI_CODE_HOME</c> or <c>~/.kimi-code</c>).</summary>
     public KimiHome Home => _home ??= KimiHome.Resolve(GetVariable);
+
+    /// <summary>
+    /// Called by every front end's entry into the data folder (<see cref="AgentSessionFactory"/>, <see cref="Accounts.KimiAccount"/>):
+    /// temp files are recorded under <see cref="Home"/> from now on, and those of kimi processes that died are deleted
+    /// (once per process; reads a few small files, creates nothing). See <see cref="TempFiles"/>.
+    /// </summary>
+    internal void OpenHome()
+    {
+        var swept = TempFiles.OpenHome(Home);
+        int files = swept.DeletedFiles.Count, lists = swept.DeletedLists.Count;
+        if (files + lists > 0)
+        {
+            var log = Logging.CreateLogger("KimiCode.Hosting");
+            HostingLog.TempFilesSwept(log, files, lists);
+        }
+    }
 
     /// <summary>The process's own environment.</summary>
     public static HostEnvironment FromProcess() => new() { GetVariable = Environment.GetEnvironmentVariable };

@@ -64,8 +64,26 @@ internal sealed class SecretFilter(string? glob, Func<string, bool>? isReadDenie
     }
 }
 
-/// <summary>A line of a file: a match or a context line. <see cref="Text"/> has no line terminator but may end in <c>\r</c>.</summary>
-internal sealed record GrepLine(int Number, string Text, bool IsMatch);
+/// <summary>
+/// A line of a file: a match or a context line. <see cref="Text"/> has no line terminator but may end in <c>\r</c>;
+/// <see cref="OnlyStartSearched"/>: the built-in engine met a line longer than <see cref="BuiltInGrep.MaxLineChars"/>,
+/// matched only its start and <see cref="Text"/> is that start.
+/// </summary>
+internal sealed record GrepLine(int Number, string Text, bool IsMatch, bool OnlyStartSearched = false)
+{
+    /// <summary>Characters of a line kept for output: what <see cref="GrepTool"/> shows (it cuts at <see cref="GrepTool.MaxLineLength"/>, after dropping a final <c>\r</c>) plus two, so it still sees that a line was cut.</summary>
+    public const int KeptChars = GrepTool.MaxLineLength + 2;
+
+    /// <summary>
+    /// Most lines kept per file in content mode: every output line takes at least 3 of <see cref="GrepTool.MaxOutputChars"/>,
+    /// so more are never shown; with <see cref="KeptChars"/> this bounds one file's results.
+    /// </summary>
+    public const int MaxPerFile = GrepTool.MaxOutputChars / 3;
+
+    /// <summary>A line for output, its text cut to <see cref="KeptChars"/>.</summary>
+    public static GrepLine Of(int number, string text, bool isMatch, bool onlyStartSearched = false)
+        => new(number, text.Length > KeptChars ? text[..KeptChars] : text, isMatch, onlyStartSearched);
+}
 
 /// <summary>The results for one file. <see cref="Lines"/> is filled only in <see cref="GrepOutputMode.Content"/> mode.</summary>
 internal sealed record GrepFileMatches(string FullPath, int MatchingLines, IReadOnlyList<GrepLine> Lines);
@@ -78,7 +96,8 @@ internal sealed class GrepSearchException(string message) : Exception(message);
 /// the tree and its ancestors up to the repository root; hidden files searched; <c>.git</c>, symbolic links and
 /// binary files (a NUL byte anywhere) skipped; secret files left out unless named (<see cref="SecretFilter"/>); a glob (gitignore syntax, relative to the searched folder) picks files
 /// and, as in ripgrep, a file it picks is searched even if an ignore rule matches it (<c>!glob</c> excludes instead).
-/// Lines end at <c>\n</c>; the pattern is matched against each line.
+/// Lines end at <c>\n</c>; the pattern is matched against each line (a line over <see cref="MaxLineChars"/>
+/// characters: against its start, and the rest is skipped unread into memory).
 /// </summary>
 internal static class BuiltInGrep
 {
@@ -90,6 +109,12 @@ internal static class BuiltInGrep
     /// both engines see as binary is skipped even when the search would stop at an earlier first match.
     /// </summary>
     private const int BinarySniffBytes = 64 * 1024;
+
+    /// <summary>
+    /// A longer line is matched on its first this many characters; the rest is read past without being kept, so
+    /// memory does not grow with the longest line (content output shows only <see cref="GrepTool.MaxLineLength"/> anyway).
+    /// </summary>
+    public const int MaxLineChars = 64 * 1024;
 
     public static Regex CreateRegex(string pattern, bool ignoreCase)
         => new(pattern, RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None), MatchTimeout);
@@ -173,18 +198,23 @@ internal static class BuiltInGrep
 
             stream.Position = 0;
             using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
-            var lines = new LineReader(reader);
+            var lines = new BoundedLineReader(reader, MaxLineChars, cancellationToken: cancellationToken);
             var output = new List<GrepLine>();
             var before = new Queue<GrepLine>();
             var afterRemaining = 0;
             var matching = 0;
             var number = 0;
-            while (lines.TryReadLine(out var line))
+            while (lines.TryReadLine(out var line, out var truncated))
             {
                 number++;
                 if ((number & 0x3FF) == 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                if (output.Count >= GrepLine.MaxPerFile && afterRemaining == 0)
+                {
+                    break; // content mode: the output could not show more of this file
                 }
 
                 if (line.Contains('\0', StringComparison.Ordinal))
@@ -214,7 +244,7 @@ internal static class BuiltInGrep
                     {
                         output.AddRange(before);
                         before.Clear();
-                        output.Add(new GrepLine(number, line, true));
+                        output.Add(GrepLine.Of(number, line, true, truncated));
                         afterRemaining = query.After;
                     }
                 }
@@ -222,12 +252,12 @@ internal static class BuiltInGrep
                 {
                     if (afterRemaining > 0)
                     {
-                        output.Add(new GrepLine(number, line, false));
+                        output.Add(GrepLine.Of(number, line, false, truncated));
                         afterRemaining--;
                     }
                     else if (query.Before > 0)
                     {
-                        before.Enqueue(new GrepLine(number, line, false));
+                        before.Enqueue(GrepLine.Of(number, line, false, truncated));
                         if (before.Count > query.Before)
                         {
                             before.Dequeue();
@@ -237,69 +267,6 @@ internal static class BuiltInGrep
             }
 
             return matching == 0 ? null : new GrepFileMatches(path, matching, output);
-        }
-    }
-
-    /// <summary>Splits text at <c>\n</c> only (a <c>\r</c> before it stays on the line, as in ripgrep).</summary>
-    private sealed class LineReader(StreamReader reader)
-    {
-        private readonly char[] _buffer = new char[16 * 1024];
-        private readonly StringBuilder _pending = new();
-        private int _position;
-        private int _length;
-        private bool _done;
-
-        public bool TryReadLine(out string line)
-        {
-            while (true)
-            {
-                if (_position < _length)
-                {
-                    var span = _buffer.AsSpan(_position, _length - _position);
-                    var newline = span.IndexOf('\n');
-                    if (newline >= 0)
-                    {
-                        if (_pending.Length == 0)
-                        {
-                            line = new string(span[..newline]);
-                        }
-                        else
-                        {
-                            _pending.Append(span[..newline]);
-                            line = _pending.ToString();
-                            _pending.Clear();
-                        }
-
-                        _position += newline + 1;
-                        return true;
-                    }
-
-                    _pending.Append(span);
-                    _position = _length;
-                }
-
-                if (_done)
-                {
-                    break;
-                }
-
-                _length = reader.Read(_buffer, 0, _buffer.Length);
-                _position = 0;
-                if (_length == 0)
-                {
-                    _done = true;
-                }
-            }
-
-            if (_pending.Length > 0)
-            {
-                line = _pending.ToString();
-                _pending.Clear();
-                return true;
-            }
-
-            line = "";
-            return false;
         }
     }
 }

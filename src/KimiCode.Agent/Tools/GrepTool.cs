@@ -312,7 +312,12 @@ public sealed class GrepTool : IAgentTool
     private static string FormatLine(string display, GrepLine line, bool lineNumbers)
     {
         var text = line.Text.EndsWith('\r') ? line.Text[..^1] : line.Text;
-        if (text.Length > MaxLineLength)
+        if (line.OnlyStartSearched)
+        {
+            text = text[..Math.Min(text.Length, MaxLineLength)]
+                + string.Create(CultureInfo.InvariantCulture, $" [... line cut; only its first {BuiltInGrep.MaxLineChars:N0} characters were searched]");
+        }
+        else if (text.Length > MaxLineLength)
         {
             text = text[..MaxLineLength] + " [... line cut]";
         }

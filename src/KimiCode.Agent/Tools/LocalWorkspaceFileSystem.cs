@@ -1,10 +1,12 @@
 using System.Text;
+using KimiCode.Config;
 
 namespace KimiCode.Agent.Tools;
 
 /// <summary>
 /// Files on the local disk. Text is read in the file's own encoding (<see cref="TextFileFormat"/>: UTF-8, UTF-16 with a
 /// byte-order mark, else Windows-1252) and written as UTF-8; Edit and Write work on the bytes. Writes are atomic (a temporary file in the same folder,
+/// named and recorded by <see cref="TempFiles"/> so a crash leaves nothing behind after the next start,
 /// flushed, then renamed over the target), keep an existing file's permissions and owner (a file of another account
 /// that may not be given back to it is written in place instead), and
 /// write through a symbolic link to its target instead of replacing the link.
@@ -81,47 +83,34 @@ public sealed class LocalWorkspaceFileSystem : IWorkspaceFileSystem, IWorkspaceF
             options.UnixCreateMode = File.GetUnixFileMode(target);
         }
 
-        var temp = Path.Combine(directory, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
+        // Named and recorded by TempFiles: if the process is killed mid-write, the next start deletes it.
+        using var tempFile = TempFiles.Beside(target);
+        var temp = tempFile.Path;
+        var stream = new FileStream(temp, options);
+        await using (stream.ConfigureAwait(false))
         {
-            var stream = new FileStream(temp, options);
-            await using (stream.ConfigureAwait(false))
-            {
-                await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
-            }
-
-            if (info.Exists && !OperatingSystem.IsWindows())
-            {
-                if (FileWriteAccess.OwnerIds(target) is { } owner && FileWriteAccess.OwnerIds(temp) is { } made && owner != made
-                    && !FileWriteAccess.TryChown(temp, owner.Uid, owner.Gid))
-                {
-                    // The file belongs to someone else and we may not give the new one to them: write it in place,
-                    // which keeps its owner (not atomic, but never hands the user's file to another account).
-                    File.Delete(temp);
-                    await WriteInPlaceAsync(target, content, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-
-                // UnixCreateMode is filtered by the umask (and chown clears set-id bits); set the mode exactly.
-                File.SetUnixFileMode(temp, File.GetUnixFileMode(target));
-            }
-
-            File.Move(temp, target, overwrite: true);
+            await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
         }
-        catch
+
+        if (info.Exists && !OperatingSystem.IsWindows())
         {
-            try
+            if (FileWriteAccess.OwnerIds(target) is { } owner && FileWriteAccess.OwnerIds(temp) is { } made && owner != made
+                && !FileWriteAccess.TryChown(temp, owner.Uid, owner.Gid))
             {
+                // The file belongs to someone else and we may not give the new one to them: write it in place,
+                // which keeps its owner (not atomic, but never hands the user's file to another account).
                 File.Delete(temp);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
+                await WriteInPlaceAsync(target, content, cancellationToken).ConfigureAwait(false);
+                return;
             }
 
-            throw;
+            // UnixCreateMode is filtered by the umask (and chown clears set-id bits); set the mode exactly.
+            File.SetUnixFileMode(temp, File.GetUnixFileMode(target));
         }
+
+        File.Move(temp, target, overwrite: true);
     }
 
     private static async Task WriteInPlaceAsync(string target, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)

@@ -14,6 +14,13 @@ internal static class RipgrepSearch
 {
     private const int MaxErrorChars = 2000;
 
+    /// <summary>
+    /// rg's <c>--json</c> ignores <c>--max-columns</c>, so one event can be as long as the longest matching line (plus
+    /// its submatches): events are read in bounded memory, and a longer one keeps this many characters and is
+    /// salvaged by <see cref="OversizedEvent"/> (type, line number, the start of the line).
+    /// </summary>
+    internal const int MaxEventChars = 256 * 1024;
+
     private static readonly System.Buffers.SearchValues<char> GlobSyntax = System.Buffers.SearchValues.Create("*?[]{}\\!");
 
     /// <summary>The <c>rg</c> executable on <c>PATH</c>, or null.</summary>
@@ -165,9 +172,13 @@ internal static class RipgrepSearch
         {
             string? current = null;
             var lines = new List<GrepLine>();
-            while (await process.StandardOutput.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } json)
+            var oversized = new OversizedEvent();
+            BoundedLineReader? events = null;
+            events = new BoundedLineReader(process.StandardOutput, MaxEventChars, skipped => oversized.Skipped(events!.Kept, skipped), cancellationToken);
+            while (await events.ReadLineAsync().ConfigureAwait(false) is var (json, truncated))
             {
-                var result = ParseEvent(json, query, ref current, lines);
+                var result = truncated ? oversized.Finish(json, query, lines) : ParseEvent(json, query, ref current, lines);
+                oversized.Reset();
                 if (result is not null)
                 {
                     yielded++;
@@ -214,7 +225,11 @@ internal static class RipgrepSearch
                     text = text[..^1];
                 }
 
-                lines.Add(new GrepLine(data.GetProperty("line_number").GetInt32(), text, type == "match"));
+                if (lines.Count < GrepLine.MaxPerFile)
+                {
+                    lines.Add(GrepLine.Of(data.GetProperty("line_number").GetInt32(), text, type == "match"));
+                }
+
                 return null;
 
             case "end":
@@ -299,5 +314,177 @@ internal static class RipgrepSearch
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
         }
+    }
+}
+
+/// <summary>
+/// Salvages an rg <c>match</c>/<c>context</c> event longer than <see cref="RipgrepSearch.MaxEventChars"/> without holding
+/// it: the type and the start of <c>lines</c> come from the kept start of the event, the line number from a scan of the
+/// rest as it streams past. The scan is exact: <c>"line_number":</c> cannot occur inside a JSON string (its closing quote
+/// would be escaped there), so the first occurrence is the key.
+/// </summary>
+internal sealed class OversizedEvent
+{
+    private const string Key = "\"line_number\":";
+    private bool _started;
+    private int _matched;
+    private long _number = -1;
+    private bool _inNumber;
+    private bool _numberDone;
+
+    /// <summary>Called by the reader with the kept start and each skipped chunk of an over-long event.</summary>
+    public void Skipped(ReadOnlySpan<char> kept, ReadOnlySpan<char> skipped)
+    {
+        if (!_started)
+        {
+            _started = true;
+            Scan(kept);
+        }
+
+        Scan(skipped);
+    }
+
+    /// <summary>Forgets the last event.</summary>
+    public void Reset()
+    {
+        _started = false;
+        _matched = 0;
+        _number = -1;
+        _inNumber = false;
+        _numberDone = false;
+    }
+
+    /// <summary>The line the event reports (its text cut to <see cref="BuiltInGrep.MaxLineChars"/>), added to <paramref name="lines"/> in content mode.</summary>
+    public GrepFileMatches? Finish(string start, GrepQuery query, List<GrepLine> lines)
+    {
+        var type = start.StartsWith("{\"type\":\"match\"", StringComparison.Ordinal) ? "match"
+            : start.StartsWith("{\"type\":\"context\"", StringComparison.Ordinal) ? "context" : null;
+        if (type is null || query.Mode != GrepOutputMode.Content || _number < 0 || _number > int.MaxValue)
+        {
+            return null; // begin/end/summary events are short; anything else is not needed
+        }
+
+        if (lines.Count < GrepLine.MaxPerFile)
+        {
+            lines.Add(GrepLine.Of((int)_number, LineStart(start), type == "match"));
+        }
+
+        return null;
+    }
+
+    private void Scan(ReadOnlySpan<char> chars)
+    {
+        foreach (var c in chars)
+        {
+            if (_numberDone)
+            {
+                return;
+            }
+
+            if (_inNumber)
+            {
+                if (char.IsAsciiDigit(c))
+                {
+                    _number = ((_number < 0 ? 0 : _number) * 10) + (c - '0');
+                    if (_number > int.MaxValue)
+                    {
+                        _numberDone = true;
+                    }
+                }
+                else if (_number >= 0 || c != ' ')
+                {
+                    _numberDone = true;
+                }
+
+                continue;
+            }
+
+            _matched = c == Key[_matched] ? _matched + 1 : c == Key[0] ? 1 : 0;
+            if (_matched == Key.Length)
+            {
+                _inNumber = true;
+            }
+        }
+    }
+
+    /// <summary>The decoded start of <c>"lines":{"text":…}</c> (or <c>{"bytes":…}</c>) in the kept part of the event.</summary>
+    private static string LineStart(string start)
+    {
+        const string TextKey = ",\"lines\":{\"text\":\"";
+        const string BytesKey = ",\"lines\":{\"bytes\":\"";
+        var at = start.IndexOf(TextKey, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            return DecodeJsonStringStart(start.AsSpan(at + TextKey.Length));
+        }
+
+        at = start.IndexOf(BytesKey, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return "";
+        }
+
+        var base64 = start.AsSpan(at + BytesKey.Length);
+        var end = base64.IndexOf('"');
+        base64 = end >= 0 ? base64[..end] : base64;
+        base64 = base64[..(base64.Length / 4 * 4)];
+        try
+        {
+            var text = new UTF8Encoding(false).GetString(Convert.FromBase64String(base64.ToString()));
+            return text.Length > BuiltInGrep.MaxLineChars ? text[..BuiltInGrep.MaxLineChars] : text;
+        }
+        catch (FormatException)
+        {
+            return "";
+        }
+    }
+
+    private static string DecodeJsonStringStart(ReadOnlySpan<char> json)
+    {
+        var text = new StringBuilder();
+        for (var i = 0; i < json.Length && text.Length < BuiltInGrep.MaxLineChars; i++)
+        {
+            var c = json[i];
+            if (c == '"')
+            {
+                break;
+            }
+
+            if (c != '\\')
+            {
+                text.Append(c);
+                continue;
+            }
+
+            if (i + 1 >= json.Length)
+            {
+                break; // cut inside an escape
+            }
+
+            var escaped = json[++i];
+            if (escaped == 'u')
+            {
+                if (i + 4 >= json.Length || !ushort.TryParse(json.Slice(i + 1, 4), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var code))
+                {
+                    break;
+                }
+
+                text.Append((char)code);
+                i += 4;
+                continue;
+            }
+
+            text.Append(escaped switch
+            {
+                'n' => '\n',
+                't' => '\t',
+                'r' => '\r',
+                'b' => '\b',
+                'f' => '\f',
+                _ => escaped,
+            });
+        }
+
+        return text.ToString();
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using KimiCode.Config;
 
 namespace KimiCode.Cli.Shell;
 
@@ -123,8 +124,8 @@ internal sealed partial class InputHistory
 
     private void Rewrite()
     {
-        var temp = _path + ".tmp";
-        using (var stream = new FileStream(temp, Options(FileMode.Create)))
+        using var temp = TempFiles.Beside(_path); // recorded, so a kill mid-rewrite leaves nothing after the next start
+        using (var stream = new FileStream(temp.Path, Options(FileMode.CreateNew)))
         using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
         {
             foreach (var entry in _entries)
@@ -133,7 +134,7 @@ internal sealed partial class InputHistory
             }
         }
 
-        File.Move(temp, _path, overwrite: true);
+        File.Move(temp.Path, _path, overwrite: true);
         _linesOnDisk = _entries.Count;
     }
 

@@ -20,6 +20,7 @@ public sealed class KimiAccount
     {
         ArgumentNullException.ThrowIfNull(host);
         _host = host;
+        host.OpenHome();
     }
 
     private ConfigStore Config => new(_host.Home, _host.GetVariable);
