@@ -167,6 +167,24 @@ public sealed class NetworkFaultTests
     }
 
     [Fact]
+    public async Task ClearFaults_PendingFaultsDropped_CountersKept()
+    {
+        await using var h = await EmulatorHarness.StartAsync();
+        h.State.InjectFault(new EmulatorFault { Status = 503, Count = 5 });
+        using (var failed = await h.ChatAsync(UserChat("x")))
+        {
+            Assert.Equal(503, (int)failed.StatusCode);
+        }
+
+        h.State.ClearFaults();
+
+        using var ok = await h.ChatAsync(UserChat("x"));
+        Assert.Equal(200, (int)ok.StatusCode);
+        Assert.Equal(1, h.State.FaultsApplied);
+        Assert.Equal(2, h.State.Requests.Count);
+    }
+
+    [Fact]
     public void ParseFault_NewFields_ReadInSnakeCase()
     {
         var fault = ControlEndpoints.ParseFault("""
