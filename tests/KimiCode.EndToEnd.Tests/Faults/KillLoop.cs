@@ -53,7 +53,7 @@ internal static partial class KillLoop
     {
         var litter = folders
             .Where(Directory.Exists)
-            .SelectMany(f => Directory.EnumerateFileSystemEntries(f, "*", SearchOption.AllDirectories))
+            .SelectMany(f => Directory.EnumerateFiles(f, "*", SearchOption.AllDirectories))
             .Where(p => Path.GetFileName(p).Contains("tmp", StringComparison.OrdinalIgnoreCase))
             .ToList();
         Assert.True(litter.Count == 0, "temp files left after kill -9 and a new start: " + string.Join(", ", litter));

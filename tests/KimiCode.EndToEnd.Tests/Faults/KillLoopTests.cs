@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using static KimiCode.EndToEnd.Tests.Faults.KillLoop;
@@ -82,16 +81,20 @@ public sealed class ConfigEditKillLoopTests
         await using var home = await TestHome.StartAsync(o => keys.ForEach(o.ApiKeys.Add));
         var work = home.Workspace();
 
-        var watch = Stopwatch.StartNew();
+        // One uncut login measures the window from its key check (GET /coding/v1/models) to its exit: the config.toml
+        // edit happens inside it.
         var first = await home.RunWithInputAsync(keys[0] + "\n", "login", "--api-key");
-        var window = watch.Elapsed;
+        var exitedAt = DateTimeOffset.UtcNow;
         Assert.True(first.ExitCode == 0, first.ToString());
+        var window = exitedAt - home.Emulator.State.Requests.Last(r => r.Path == "/coding/v1/models").Timestamp;
 
         for (var i = 1; i <= Iterations; i++)
         {
             var delay = RandomInstant(window);
+            var checks = ModelsRequests(home);
             using (var login = StartWithInput(home, keys[i] + "\n", "login", "--api-key"))
             {
+                await WaitUntilAsync(() => ModelsRequests(home) > checks, () => login.HasExited, () => $"iteration {i}: the login exited before checking its key");
                 await Task.Delay(delay, TestContext.Current.CancellationToken);
                 await KillNowAsync(login);
             }
@@ -106,6 +109,8 @@ public sealed class ConfigEditKillLoopTests
 
         AssertNoTempLitter(home.Root, work);
     }
+
+    private static int ModelsRequests(TestHome home) => home.Emulator.State.Requests.Count(r => r.Path == "/coding/v1/models");
 
     private static int CountOf(string text, string part)
     {
@@ -170,27 +175,44 @@ public sealed class EditKillLoopTests
         var path = Path.Combine(work, "big.txt");
         var state = home.Emulator.State;
 
-        // One uncut edit measures how long an edit turn takes here; the kills land anywhere in that window.
-        var watch = Stopwatch.StartNew();
+        // One uncut edit measures the window from the first chat request (the model asks for the Edit) to the second
+        // (the Edit's result goes back): the read, the rewrite and the rename all happen inside it.
         var chatsBefore = state.ChatCount;
         var calibration = await home.RunAsync("-p", EditPrompt(0), "-w", work, "--yolo");
         Assert.True(calibration.ExitCode == 0, calibration.ToString());
         Assert.True(File.ReadAllText(path) == Content(1), "the uncut edit did not apply: " + calibration);
         Assert.Equal(chatsBefore + 2, state.ChatCount);
-        var window = watch.Elapsed;
+        var chatTimes = state.Requests.Where(r => r.Path == "/coding/v1/chat/completions").Select(r => r.Timestamp).ToList();
+        var window = (chatTimes[^1] - chatTimes[^2]) * 1.2;
+        Log($"an edit turn takes {window.TotalMilliseconds / 1.2:0} ms from the first chat request to the second");
         var current = 1;
 
         for (var i = 0; i < Iterations; i++)
         {
             var delay = RandomInstant(window);
+            var chats = state.ChatCount;
             await using (var kimi = home.Start("-p", EditPrompt(current), "-w", work, "--yolo"))
             {
-                await Task.Delay(delay, TestContext.Current.CancellationToken);
+                await WaitUntilAsync(() => state.ChatCount > chats, () => false, () => "no chat request arrived");
+                if (i % 2 == 1)
+                {
+                    // Every other round kills the moment a second file shows up beside big.txt (the rewrite's temp
+                    // file), or when the Edit is over without one: the instant a litter bug needs.
+                    await WaitUntilAsync(() => Directory.GetFiles(work).Length > 1 || state.ChatCount > chats + 1, () => false, () => "the Edit never finished");
+                    delay = TimeSpan.Zero;
+                }
+                else
+                {
+                    await Task.Delay(delay, TestContext.Current.CancellationToken);
+                }
+
                 kimi.KillHard();
                 await kimi.WaitForExitAsync();
             }
 
             var text = File.ReadAllText(path);
+            var litter = Directory.GetFiles(work).Length - 1;
+            Log($"iteration {i}: killed {(i % 2 == 1 ? "as a temp file appeared" : $"{delay.TotalMilliseconds:0} ms after the Edit was asked for")}: {(text == Content(current + 1) ? "new" : "old")} text, {litter} other file(s) in the folder");
             if (text == Content(current + 1))
             {
                 current++;
