@@ -103,12 +103,12 @@ internal sealed class ChatEndpoints(EmulatorState state, TimeProvider timeProvid
         else if (streamFault is not null)
         {
             // A plain call has no chunks to send first: a stall holds the request, then both faults drop the connection.
+            context.Items[KimiEmulator.DroppedKey] = true;
             if (streamFault.StallAfterChunks is not null && streamFault.StallMs > 0)
             {
                 await Task.Delay(streamFault.StallMs, cancellationToken);
             }
 
-            context.Items[KimiEmulator.DroppedKey] = true;
             context.Abort();
         }
         else

@@ -172,8 +172,8 @@ public sealed class KimiEmulator : IAsyncDisposable
             if (fault.StallBeforeHeadersMs > 0)
             {
                 // Headers never come: hold the request (a client that gives up ends the wait), then drop the connection.
-                await Task.Delay(fault.StallBeforeHeadersMs, cancellationToken);
                 context.Items[DroppedKey] = true;
+                await Task.Delay(fault.StallBeforeHeadersMs, cancellationToken);
                 context.Abort();
                 return;
             }
@@ -187,10 +187,10 @@ public sealed class KimiEmulator : IAsyncDisposable
                 await ChatEndpoints.WriteModelErrorAsync(context, new ModelError(fault.Status, fault.Body, false, fault.RetryAfterSeconds, fault.ContentType), cancellationToken);
                 return;
             }
-            else if (fault.Body is { } body200)
+            else if (fault.Body is { } foreignBody)
             {
                 // Not the API at all (a captive portal, a wrong base URL): the body as it is, with the fault's status.
-                await ChatEndpoints.WriteModelErrorAsync(context, new ModelError(fault.Status, body200, false, fault.RetryAfterSeconds, fault.ContentType), cancellationToken);
+                await ChatEndpoints.WriteModelErrorAsync(context, new ModelError(fault.Status, foreignBody, false, fault.RetryAfterSeconds, fault.ContentType), cancellationToken);
                 return;
             }
         }
