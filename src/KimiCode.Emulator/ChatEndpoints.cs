@@ -53,7 +53,7 @@ internal sealed class ChatEndpoints(EmulatorState state, TimeProvider timeProvid
         await HttpResults.WriteJsonAsync(context, 200, json, cancellationToken);
     }
 
-    public async Task CompletionsAsync(HttpContext context, string body, bool coding, int? cutAfterChunks, CancellationToken cancellationToken)
+    public async Task CompletionsAsync(HttpContext context, string body, bool coding, EmulatorFault? streamFault, CancellationToken cancellationToken)
     {
         if (!await AdmitAsync(context, coding, cancellationToken))
         {
@@ -94,10 +94,21 @@ internal sealed class ChatEndpoints(EmulatorState state, TimeProvider timeProvid
         var writer = new ChatResponseWriter(request, turn, timeProvider.GetUtcNow());
         if (request.Stream)
         {
-            await writer.WriteStreamAsync(context, cutAfterChunks, cancellationToken);
+            await writer.WriteStreamAsync(context, streamFault, cancellationToken);
         }
-        else if (cutAfterChunks is not null)
+        else if (streamFault is { MalformedSse: true })
         {
+            await HttpResults.WriteJsonAsync(context, 200, ChatResponseWriter.MalformedJson, cancellationToken);
+        }
+        else if (streamFault is not null)
+        {
+            // A plain call has no chunks to send first: a stall holds the request, then both faults drop the connection.
+            context.Items[KimiEmulator.DroppedKey] = true;
+            if (streamFault.StallAfterChunks is not null && streamFault.StallMs > 0)
+            {
+                await Task.Delay(streamFault.StallMs, cancellationToken);
+            }
+
             context.Abort();
         }
         else
@@ -115,7 +126,8 @@ internal sealed class ChatEndpoints(EmulatorState state, TimeProvider timeProvid
 
         var body = error.Body ?? JsonText.DefaultErrorForStatus(error.Status);
         var isJson = error.Body is null || error.BodyIsJson || JsonText.IsJson(body);
-        await HttpResults.WriteTextAsync(context, error.Status, isJson ? "application/json; charset=utf-8" : "text/plain; charset=utf-8", body, cancellationToken);
+        var contentType = error.ContentType ?? (isJson ? "application/json; charset=utf-8" : "text/plain; charset=utf-8");
+        await HttpResults.WriteTextAsync(context, error.Status, contentType, body, cancellationToken);
     }
 
     /// <summary>Bearer check first, then (coding API only) the platform gate, in the real service's order.</summary>

@@ -71,19 +71,37 @@ internal sealed class ChatResponseWriter(ChatRequest request, ModelTurn turn, Da
         return HttpResults.WriteJsonAsync(context, 200, json, cancellationToken);
     }
 
-    /// <summary>Streams the turn; with <paramref name="cutAfterChunks"/> the connection is aborted after that many chunks, without [DONE].</summary>
-    public async Task WriteStreamAsync(HttpContext context, int? cutAfterChunks, CancellationToken cancellationToken)
+    /// <summary>A chunk cut off in the middle of its JSON: what a garbled or foreign stream looks like.</summary>
+    internal const string MalformedJson = "{\"id\":\"chatcmpl-garbled\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"delta\":{\"content\":<<garbage>>";
+
+    /// <summary>
+    /// Streams the turn. A <paramref name="fault"/> can cut the connection after N chunks (no [DONE]), go silent after N
+    /// chunks for a while and then cut it, or slip a garbage <c>data:</c> line in after the first chunk.
+    /// </summary>
+    public async Task WriteStreamAsync(HttpContext context, EmulatorFault? fault, CancellationToken cancellationToken)
     {
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
         await context.Response.StartAsync(cancellationToken);
 
+        var cutAfterChunks = fault?.CutStreamAfterChunks;
+        var stallAfterChunks = fault?.StallAfterChunks;
         var sent = 0;
+        var broken = false;
         foreach (var chunk in BuildChunks())
         {
             if (cutAfterChunks is { } limit && sent >= limit)
             {
+                broken = true;
+                break;
+            }
+
+            if (stallAfterChunks is { } stallAt && sent >= stallAt)
+            {
+                // Silence on an open stream: the headers and some chunks arrived, then nothing.
+                await Task.Delay(fault!.StallMs, cancellationToken);
+                broken = true;
                 break;
             }
 
@@ -94,9 +112,13 @@ internal sealed class ChatResponseWriter(ChatRequest request, ModelTurn turn, Da
 
             await WriteEventAsync(context, chunk, cancellationToken);
             sent++;
+            if (sent == 1 && fault is { MalformedSse: true })
+            {
+                await WriteEventAsync(context, MalformedJson, cancellationToken);
+            }
         }
 
-        if (cutAfterChunks is not null)
+        if (broken || cutAfterChunks is not null || stallAfterChunks is not null)
         {
             // Emulates a dropped connection: the client sees the stream end with no [DONE].
             // Kestrel's abort discards output still queued for the socket, so give the flushed chunks a moment to leave first.

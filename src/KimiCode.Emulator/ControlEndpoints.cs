@@ -73,8 +73,13 @@ internal sealed class ControlEndpoints(EmulatorState state)
         fault.Count = OptionalInt(json, "count") ?? fault.Count;
         fault.Status = OptionalInt(json, "status") ?? fault.Status;
         fault.RetryAfterSeconds = OptionalInt(json, "retry_after_seconds") ?? OptionalInt(json, "retry_after");
-        fault.CutStreamAfterChunks = OptionalInt(json, "cut_stream_after_chunks");
+        fault.CutStreamAfterChunks = OptionalInt(json, "cut_stream_after_chunks") ?? OptionalInt(json, "reset_after_chunks");
         fault.LatencyMs = OptionalInt(json, "latency_ms") ?? 0;
+        fault.ContentType = OptionalString(json, "content_type");
+        fault.StallBeforeHeadersMs = OptionalInt(json, "stall_before_headers_ms") ?? 0;
+        fault.StallAfterChunks = OptionalInt(json, "stall_after_chunks");
+        fault.StallMs = OptionalInt(json, "stall_ms") ?? 0;
+        fault.MalformedSse = OptionalBool(json, "malformed_sse") ?? false;
         fault.Body = json["body"] switch
         {
             null => null,
@@ -196,11 +201,18 @@ internal sealed class ControlEndpoints(EmulatorState state)
         _ => throw new FormatException($"\"{name}\" must be a string."),
     };
 
+    private static bool? OptionalBool(JsonObject json, string name) => json[name] switch
+    {
+        null => null,
+        JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
+        _ => throw new FormatException($"\"{name}\" must be true or false."),
+    };
+
     private static int? OptionalInt(JsonObject json, string name) => json[name] switch
     {
         null => null,
         JsonValue v when v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out var n) => n,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => (int)v.GetValue<double>(),
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => (int)Math.Clamp(v.GetValue<double>(), int.MinValue, int.MaxValue),
         _ => throw new FormatException($"\"{name}\" must be an integer."),
     };
 }

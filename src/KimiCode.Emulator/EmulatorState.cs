@@ -183,6 +183,15 @@ public sealed class EmulatorState
         }
     }
 
+    /// <summary>Drops the faults not yet served (service is normal from the next request); tokens, log and counters stay.</summary>
+    public void ClearFaults()
+    {
+        lock (_lock)
+        {
+            _faults.Clear();
+        }
+    }
+
     /// <summary>Forgets everything: tokens, codes, script, faults, log and counters; API keys and platforms return to the options.</summary>
     public void Reset()
     {

@@ -18,6 +18,9 @@ namespace KimiCode.Emulator;
 /// </summary>
 public sealed class KimiEmulator : IAsyncDisposable
 {
+    /// <summary>Marks a request whose connection was dropped before the response headers were sent.</summary>
+    internal const string DroppedKey = "kimi-emulator.dropped";
+
     private readonly WebApplication _app;
     private readonly EmulatorOptions _options;
     private readonly OAuthEndpoints _oauth;
@@ -116,7 +119,12 @@ public sealed class KimiEmulator : IAsyncDisposable
             _options.TimeProvider.GetUtcNow()));
         context.Response.OnStarting(() =>
         {
-            State.CompleteRequest(entry, context.Response.StatusCode);
+            // Kestrel still runs this for a connection the emulator dropped before any header left: that client saw no status.
+            if (!context.Items.ContainsKey(DroppedKey))
+            {
+                State.CompleteRequest(entry, context.Response.StatusCode);
+            }
+
             return Task.CompletedTask;
         });
 
@@ -152,7 +160,7 @@ public sealed class KimiEmulator : IAsyncDisposable
             _ => null,
         };
 
-        int? cut = null;
+        EmulatorFault? streamFault = null;
         if (target is not null && State.TakeFault(target) is { } fault)
         {
             if (fault.LatencyMs > 0)
@@ -161,13 +169,28 @@ public sealed class KimiEmulator : IAsyncDisposable
                 await Task.Delay(fault.LatencyMs, cancellationToken);
             }
 
-            if (fault.CutStreamAfterChunks is { } chunks)
+            if (fault.StallBeforeHeadersMs > 0)
             {
-                cut = chunks;
+                // Headers never come: hold the request (a client that gives up ends the wait), then drop the connection.
+                context.Items[DroppedKey] = true;
+                await Task.Delay(fault.StallBeforeHeadersMs, cancellationToken);
+                context.Abort();
+                return;
+            }
+
+            if (fault.IsStreamFault)
+            {
+                streamFault = fault;
             }
             else if (fault.Status >= 400)
             {
-                await ChatEndpoints.WriteModelErrorAsync(context, new ModelError(fault.Status, fault.Body, false, fault.RetryAfterSeconds), cancellationToken);
+                await ChatEndpoints.WriteModelErrorAsync(context, new ModelError(fault.Status, fault.Body, false, fault.RetryAfterSeconds, fault.ContentType), cancellationToken);
+                return;
+            }
+            else if (fault.Body is { } foreignBody)
+            {
+                // Not the API at all (a captive portal, a wrong base URL): the body as it is, with the fault's status.
+                await ChatEndpoints.WriteModelErrorAsync(context, new ModelError(fault.Status, foreignBody, false, fault.RetryAfterSeconds, fault.ContentType), cancellationToken);
                 return;
             }
         }
@@ -196,10 +219,10 @@ public sealed class KimiEmulator : IAsyncDisposable
                 await _chat.ModelsAsync(context, coding: false, cancellationToken);
                 break;
             case ("POST", "/coding/v1/chat/completions"):
-                await _chat.CompletionsAsync(context, body, coding: true, cut, cancellationToken);
+                await _chat.CompletionsAsync(context, body, coding: true, streamFault, cancellationToken);
                 break;
             case ("POST", "/v1/chat/completions"):
-                await _chat.CompletionsAsync(context, body, coding: false, cut, cancellationToken);
+                await _chat.CompletionsAsync(context, body, coding: false, streamFault, cancellationToken);
                 break;
             default:
                 var status = target is null ? 404 : 405;

@@ -25,7 +25,7 @@ internal sealed class ModelTurn
 }
 
 /// <summary>A scripted failure: HTTP status, optional body (raw JSON or text) and Retry-After.</summary>
-internal sealed record ModelError(int Status, string? Body, bool BodyIsJson, int? RetryAfterSeconds);
+internal sealed record ModelError(int Status, string? Body, bool BodyIsJson, int? RetryAfterSeconds, string? ContentType = null);
 
 /// <summary>A tool call the model makes; <see cref="Arguments"/> is the exact string streamed to the client.</summary>
 internal sealed record ModelToolCall(string Id, string Name, string Arguments);
