@@ -49,7 +49,7 @@ public class SseParsingBenchmarks : IDisposable
     public async Task<int> ReaderOnly()
     {
         int updates = 0;
-        await foreach (ChatResponseUpdate update in new ChatStreamReader(new MemoryStream(_payload, writable: false), "trace").ReadAsync(CancellationToken.None))
+        await foreach (ChatResponseUpdate update in new ChatStreamReader(new MemoryStream(_payload, writable: false), "trace", "http://127.0.0.1/coding/v1").ReadAsync(CancellationToken.None))
         {
             updates += update.Contents.Count;
         }

@@ -30,7 +30,7 @@ public sealed class OAuthClient
 
     public string OAuthHost { get; }
 
-    /// <summary>The token endpoint's own timeout (auth's setting, independent of the chat client's): 30 s.</summary>
+    /// <summary>The token endpoint's own timeout (<c>[network] token_timeout_s</c>, independent of the chat client's): 30 s.</summary>
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>How long one call may take, from sending the request to the end of the answer's body; tests shorten it.</summary>
@@ -127,8 +127,8 @@ public sealed class OAuthClient
             // Our timeout, or HttpClient.Timeout: a cancellation the caller did not ask for.
             var seconds = RequestTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
             throw NetworkError(
-                $"No answer from {OAuthHost} within {seconds} s (the token endpoint's timeout). Check your connection or KIMI_CODE_OAUTH_HOST.",
-                $"no answer from {OAuthHost} within {seconds} s",
+                $"No answer from {OAuthHost} within {seconds} s (token timeout; check your connection, or raise [network] token_timeout_s or KIMI_CODE_TOKEN_TIMEOUT_S).",
+                $"no answer from {OAuthHost} within {seconds} s ([network] token_timeout_s)",
                 ex);
         }
     }

@@ -18,6 +18,12 @@ public sealed class OAuthTokenSource : IAccessTokenSource
     /// <summary>Official refresh threshold floor: refresh when less than max(300 s, expires_in / 2) remains.</summary>
     internal const long MinimumRefreshWindowSeconds = 300;
 
+    /// <summary>
+    /// After an early refresh failed while the access token still works, how long that token is used without trying
+    /// again: every model call of a turn would otherwise wait for the same unreachable token endpoint.
+    /// </summary>
+    internal static readonly TimeSpan EarlyRefreshPause = TimeSpan.FromSeconds(60);
+
     private readonly CredentialStore _store;
     private readonly string _slot;
     private readonly string _lockTargetPath;
@@ -27,6 +33,7 @@ public sealed class OAuthTokenSource : IAccessTokenSource
     private readonly Lock _gate = new();
     private volatile OAuthCredential? _cached;
     private Task<OAuthCredential>? _inflight;
+    private long _earlyRefreshPausedUntil;
 
     public OAuthTokenSource(CredentialStore store, string slot, string lockTargetPath, OAuthClient client, TimeProvider timeProvider, RefreshLockOptions? lockOptions = null)
     {
@@ -49,7 +56,7 @@ public sealed class OAuthTokenSource : IAccessTokenSource
     public async ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken)
     {
         var credential = Current();
-        if (!NeedsRefresh(credential))
+        if (!NeedsRefresh(credential) || (!IsExpired(credential) && _timeProvider.GetUtcNow().ToUnixTimeSeconds() < Interlocked.Read(ref _earlyRefreshPausedUntil)))
         {
             return credential.AccessToken;
         }
@@ -216,27 +223,23 @@ public sealed class OAuthTokenSource : IAccessTokenSource
                     "Your Kimi Code session has ended (the refresh token was rejected). Run `kimi login` to sign in again.",
                     ex);
             }
+            catch (OAuthException ex) when ((ex.Kind is OAuthErrorKind.Transient or OAuthErrorKind.Protocol) && mayKeepValidToken && !IsExpired(basis))
+            {
+                // An early refresh: the token still works, so it carries the prompt at once rather than after the
+                // retries (a hung endpoint would cost a token timeout per try), and the refresh waits a while.
+                AuthLog.RefreshAttemptFailed(Logger, _slot, attempt + 1, ex.Code);
+                Interlocked.Exchange(ref _earlyRefreshPausedUntil, _timeProvider.GetUtcNow().Add(EarlyRefreshPause).ToUnixTimeSeconds());
+                KeepUsing(basis, ex.Code);
+                return basis;
+            }
             catch (OAuthException ex) when (ex.Kind == OAuthErrorKind.Transient)
             {
                 AuthLog.RefreshAttemptFailed(Logger, _slot, attempt + 1, ex.Code);
                 lastTransient = ex;
                 continue;
             }
-            catch (OAuthException ex) when (ex.Kind == OAuthErrorKind.Protocol && mayKeepValidToken && !IsExpired(basis))
-            {
-                // Not retried (the server may have answered), not the end of the login either: the token still works.
-                AuthLog.RefreshAttemptFailed(Logger, _slot, attempt + 1, ex.Code);
-                KeepUsing(basis, ex.Code);
-                return basis;
-            }
 
             return Commit(basis, fresh, held);
-        }
-
-        if (mayKeepValidToken && !IsExpired(basis))
-        {
-            KeepUsing(basis, lastTransient!.Code);
-            return basis;
         }
 
         throw new AuthException(

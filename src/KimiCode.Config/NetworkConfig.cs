@@ -22,6 +22,9 @@ public sealed record NetworkConfig
     /// <summary><c>retry_max_seconds</c>: wall-clock cap on one model call, retries and waits included.</summary>
     public double? RetryMaxSeconds { get; init; }
 
+    /// <summary><c>token_timeout_s</c>: one call to the OAuth token endpoint (refresh, device login), body included.</summary>
+    public double? TokenTimeoutSeconds { get; init; }
+
     /// <summary><c>retry_after_max_s</c>: the longest server <c>Retry-After</c> worth waiting for.</summary>
     public double? RetryAfterMaxSeconds { get; init; }
 
@@ -65,6 +68,7 @@ public sealed record NetworkConfig
             StreamIdleTimeoutSeconds = Seconds(NetworkSettings.StreamIdleTimeoutKey),
             RetryMaxSeconds = Seconds(NetworkSettings.RetryMaxKey),
             RetryAfterMaxSeconds = Seconds(NetworkSettings.RetryAfterMaxKey),
+            TokenTimeoutSeconds = Seconds(NetworkSettings.TokenTimeoutKey),
             Problems = problems,
         };
     }
@@ -74,7 +78,7 @@ public sealed record NetworkConfig
 /// The network settings a model client uses: <c>[network]</c> and <c>[loop_control] max_attempts_per_step</c> from
 /// config.toml, each overridden by its environment variable (<c>KIMI_CODE_CONNECT_TIMEOUT_S</c>,
 /// <c>KIMI_CODE_HEADERS_TIMEOUT_S</c>, <c>KIMI_CODE_STREAM_IDLE_TIMEOUT_S</c>, <c>KIMI_CODE_RETRY_MAX_SECONDS</c>,
-/// <c>KIMI_CODE_RETRY_AFTER_MAX_S</c>, <c>KIMI_LOOP_MAX_ATTEMPTS_PER_STEP</c>), read in this one place.
+/// <c>KIMI_CODE_RETRY_AFTER_MAX_S</c>, <c>KIMI_CODE_TOKEN_TIMEOUT_S</c>, <c>KIMI_LOOP_MAX_ATTEMPTS_PER_STEP</c>), read in this one place.
 /// </summary>
 public sealed record NetworkSettings
 {
@@ -83,6 +87,7 @@ public sealed record NetworkSettings
     public const string StreamIdleTimeoutKey = "stream_idle_timeout_s";
     public const string RetryMaxKey = "retry_max_seconds";
     public const string RetryAfterMaxKey = "retry_after_max_s";
+    public const string TokenTimeoutKey = "token_timeout_s";
     public const string MaxAttemptsKey = "max_attempts_per_step";
 
     /// <summary>The largest number of seconds any key accepts (one day).</summary>
@@ -104,6 +109,12 @@ public sealed record NetworkSettings
     public double RetryMaxSeconds { get; init; } = 120;
 
     public double RetryAfterMaxSeconds { get; init; } = 60;
+
+    /// <summary>
+    /// 30 s by default: a token call is small and fast, and while it hangs the prompt waits (even with a still-valid
+    /// access token, which is used once the refresh gives up).
+    /// </summary>
+    public double TokenTimeoutSeconds { get; init; } = 30;
 
     /// <summary>Attempts per model call, the first included (<c>[loop_control] max_attempts_per_step</c>).</summary>
     public int MaxAttemptsPerStep { get; init; } = 10;
@@ -132,6 +143,7 @@ public sealed record NetworkSettings
             StreamIdleTimeoutSeconds = EnvSeconds(environment, "KIMI_CODE_STREAM_IDLE_TIMEOUT_S") ?? network.StreamIdleTimeoutSeconds ?? defaults.StreamIdleTimeoutSeconds,
             RetryMaxSeconds = EnvSeconds(environment, "KIMI_CODE_RETRY_MAX_SECONDS") ?? network.RetryMaxSeconds ?? defaults.RetryMaxSeconds,
             RetryAfterMaxSeconds = EnvSeconds(environment, "KIMI_CODE_RETRY_AFTER_MAX_S") ?? network.RetryAfterMaxSeconds ?? defaults.RetryAfterMaxSeconds,
+            TokenTimeoutSeconds = EnvSeconds(environment, "KIMI_CODE_TOKEN_TIMEOUT_S") ?? network.TokenTimeoutSeconds ?? defaults.TokenTimeoutSeconds,
             MaxAttemptsPerStep = EnvAttempts(environment) ?? (int)Math.Clamp(attempts ?? defaults.MaxAttemptsPerStep, 1, MaxAttemptsLimit),
         };
     }
@@ -147,6 +159,7 @@ public sealed record NetworkSettings
             HeadersTimeoutKey => defaults.HeadersTimeoutSeconds,
             StreamIdleTimeoutKey => defaults.StreamIdleTimeoutSeconds,
             RetryMaxKey => defaults.RetryMaxSeconds,
+            TokenTimeoutKey => defaults.TokenTimeoutSeconds,
             _ => defaults.RetryAfterMaxSeconds,
         };
     }

@@ -37,16 +37,20 @@ public sealed class ModelClientFactory : IDisposable
     /// <summary>The identity headers, built once per factory (they read <c>{home}/device_id</c>).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> IdentityHeaders() => _identityHeaders ??= Auth.IdentityHeaders.Create(_env.Home, Version);
 
-    /// <summary>An OAuth client for <paramref name="oauthHost"/> carrying the identity headers and our User-Agent.</summary>
-    public OAuthClient CreateOAuthClient(string oauthHost)
+    /// <summary>
+    /// An OAuth client for <paramref name="oauthHost"/> carrying the identity headers and our User-Agent, bounded by
+    /// <c>[network] token_timeout_s</c> and <c>connect_timeout_s</c> of <paramref name="config"/>.
+    /// </summary>
+    public OAuthClient CreateOAuthClient(KimiConfig config, string oauthHost)
     {
-        var http = Own(new HttpClient(CreateHandler(), disposeHandler: true) { Timeout = TimeSpan.FromSeconds(30) });
+        var network = NetworkSettings.Resolve(config, _env.GetVariable);
+        var http = Own(new HttpClient(CreateHandler(TimeSpan.FromSeconds(network.ConnectTimeoutSeconds)), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan });
         http.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", Auth.IdentityHeaders.UserAgent(Version));
-        return new OAuthClient(http, oauthHost, IdentityHeaders(), _env.TimeProvider);
+        return new OAuthClient(http, oauthHost, IdentityHeaders(), _env.TimeProvider) { RequestTimeout = TimeSpan.FromSeconds(network.TokenTimeoutSeconds) };
     }
 
-    public OAuthTokenSource CreateOAuthTokenSource(string oauthHost, string slot)
-        => new(new CredentialStore(_env.Home), slot, Path.Combine(_env.Home.OAuthDir, slot), CreateOAuthClient(oauthHost), _env.TimeProvider)
+    public OAuthTokenSource CreateOAuthTokenSource(KimiConfig config, string oauthHost, string slot)
+        => new(new CredentialStore(_env.Home), slot, Path.Combine(_env.Home.OAuthDir, slot), CreateOAuthClient(config, oauthHost), _env.TimeProvider)
         {
             Logger = _env.Logging.CreateLogger("KimiCode.Refresh"),
         };
@@ -63,7 +67,7 @@ public sealed class ModelClientFactory : IDisposable
         var kind = credential.Kind.ToString();
         HostingLog.CredentialChosen(_log, credential.ModelAlias ?? "(default)", provider.Name, kind, provider.BaseUrl ?? "(default)", credential.Slot ?? "-");
         IAccessTokenSource tokens = credential.Kind == CredentialKind.OAuth
-            ? CreateOAuthTokenSource(provider.OAuth?.OAuthHost ?? KimiCodeEndpoints.DefaultOAuthHost, credential.Slot!)
+            ? CreateOAuthTokenSource(config, provider.OAuth?.OAuthHost ?? KimiCodeEndpoints.DefaultOAuthHost, credential.Slot!)
             : new StaticTokenSource(credential.ApiKey!);
         return CreateChatClient(config, provider, credential.Model?.Model ?? ConfigStore.DefaultEnvModel, tokens, onRetry);
     }

@@ -127,7 +127,7 @@ public sealed class OAuthClientTests
 
         Assert.Equal(OAuthErrorKind.Transient, error.Kind);
         Assert.Equal(AuthErrorCodes.Network, error.Code);
-        Assert.Equal($"No answer from {Server.Host} within 0.3 s (the token endpoint's timeout). Check your connection or KIMI_CODE_OAUTH_HOST.", error.Message);
+        Assert.Equal($"No answer from {Server.Host} within 0.3 s (token timeout; check your connection, or raise [network] token_timeout_s or KIMI_CODE_TOKEN_TIMEOUT_S).", error.Message);
         Assert.Equal(TimeSpan.FromSeconds(30), OAuthClient.DefaultRequestTimeout);
     }
 

@@ -244,10 +244,10 @@ public sealed class OAuthTokenSourceTests
     }
 
     [Fact]
-    public async Task GetAccessTokenAsync_TransientFailuresButTokenStillValid_ReturnsStillValidToken()
+    public async Task GetAccessTokenAsync_TransientFailureButTokenStillValid_UsesItAtOnceAndPausesEarlyRefresh()
     {
         using var home = new TempHome();
-        var time = new SignallingTimeProvider(Start);
+        var time = new FakeTimeProvider(Start);
         var server = new FakeOAuthServer(time);
         var stored = LogIn(home, server, TimeSpan.FromSeconds(200)); // inside the threshold, not expired
         for (var i = 0; i < 3; i++)
@@ -255,14 +255,21 @@ public sealed class OAuthTokenSourceTests
             server.RefreshFailures.Enqueue(() => new HttpResponseMessage(HttpStatusCode.TooManyRequests));
         }
 
-        using var driving = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var driver = time.DriveAsync(driving.Token);
-        var token = await CreateSource(home, server, time).GetAccessTokenAsync(Ct);
-        await driving.CancelAsync();
-        await driver;
+        var source = CreateSource(home, server, time);
 
-        Assert.Equal(stored.AccessToken, token);
-        Assert.Equal(3, server.RefreshRequests);
+        // No retry wait: the still-valid token carries the call (a FakeTimeProvider never fires a delay, so a retry hangs).
+        Assert.Equal(stored.AccessToken, await source.GetAccessTokenAsync(Ct));
+        Assert.Equal(1, server.RefreshRequests);
+
+        // The next model calls of the turn use it too, without waiting for the endpoint again.
+        time.Advance(OAuthTokenSource.EarlyRefreshPause - TimeSpan.FromSeconds(1));
+        Assert.Equal(stored.AccessToken, await source.GetAccessTokenAsync(Ct));
+        Assert.Equal(1, server.RefreshRequests);
+
+        // After the pause the early refresh is tried again.
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(stored.AccessToken, await source.GetAccessTokenAsync(Ct));
+        Assert.Equal(2, server.RefreshRequests);
         Assert.Equal(stored, home.Store.Read(Slot));
     }
 

@@ -20,18 +20,18 @@ public sealed class NetworkConfigTests
     {
         var settings = NetworkSettings.Resolve(Load(string.Empty), Env());
 
-        Assert.Equal((15.0, 60.0, 90.0, 120.0, 60.0, 10), (settings.ConnectTimeoutSeconds, settings.HeadersTimeoutSeconds, settings.StreamIdleTimeoutSeconds, settings.RetryMaxSeconds, settings.RetryAfterMaxSeconds, settings.MaxAttemptsPerStep));
+        Assert.Equal((15.0, 60.0, 90.0, 120.0, 60.0, 30.0, 10), (settings.ConnectTimeoutSeconds, settings.HeadersTimeoutSeconds, settings.StreamIdleTimeoutSeconds, settings.RetryMaxSeconds, settings.RetryAfterMaxSeconds, settings.TokenTimeoutSeconds, settings.MaxAttemptsPerStep));
     }
 
     [Fact]
     public void Resolve_NetworkTable_IntegersAndFractionsRead()
     {
-        var config = Load("[network]\nconnect_timeout_s = 3\nheaders_timeout_s = 0.3\nstream_idle_timeout_s = 2.5\nretry_max_seconds = 30\nretry_after_max_s = 5\n");
+        var config = Load("[network]\nconnect_timeout_s = 3\nheaders_timeout_s = 0.3\nstream_idle_timeout_s = 2.5\nretry_max_seconds = 30\nretry_after_max_s = 5\ntoken_timeout_s = 0.5\n");
 
         var settings = NetworkSettings.Resolve(config, Env());
 
         Assert.Empty(config.Validate());
-        Assert.Equal((3.0, 0.3, 2.5, 30.0, 5.0), (settings.ConnectTimeoutSeconds, settings.HeadersTimeoutSeconds, settings.StreamIdleTimeoutSeconds, settings.RetryMaxSeconds, settings.RetryAfterMaxSeconds));
+        Assert.Equal((3.0, 0.3, 2.5, 30.0, 5.0, 0.5), (settings.ConnectTimeoutSeconds, settings.HeadersTimeoutSeconds, settings.StreamIdleTimeoutSeconds, settings.RetryMaxSeconds, settings.RetryAfterMaxSeconds, settings.TokenTimeoutSeconds));
     }
 
     [Fact]
@@ -45,9 +45,10 @@ public sealed class NetworkConfigTests
             ("KIMI_CODE_STREAM_IDLE_TIMEOUT_S", " 0.5 "),
             ("KIMI_CODE_RETRY_MAX_SECONDS", "4"),
             ("KIMI_CODE_RETRY_AFTER_MAX_S", "2"),
+            ("KIMI_CODE_TOKEN_TIMEOUT_S", "3"),
             ("KIMI_LOOP_MAX_ATTEMPTS_PER_STEP", "2")));
 
-        Assert.Equal((1.0, 0.3, 0.5, 4.0, 2.0, 2), (settings.ConnectTimeoutSeconds, settings.HeadersTimeoutSeconds, settings.StreamIdleTimeoutSeconds, settings.RetryMaxSeconds, settings.RetryAfterMaxSeconds, settings.MaxAttemptsPerStep));
+        Assert.Equal((1.0, 0.3, 0.5, 4.0, 2.0, 3.0, 2), (settings.ConnectTimeoutSeconds, settings.HeadersTimeoutSeconds, settings.StreamIdleTimeoutSeconds, settings.RetryMaxSeconds, settings.RetryAfterMaxSeconds, settings.TokenTimeoutSeconds, settings.MaxAttemptsPerStep));
     }
 
     [Fact]

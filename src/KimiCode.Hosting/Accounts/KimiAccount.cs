@@ -38,7 +38,7 @@ public sealed class KimiAccount
         var config = configStore.LoadEffective(); // a malformed config fails here, before anything is written
         var endpoints = Endpoints(region);
         using var factory = new ModelClientFactory(_host);
-        var login = new DeviceCodeLogin(factory.CreateOAuthClient(endpoints.OAuthHost), _host.TimeProvider);
+        var login = new DeviceCodeLogin(factory.CreateOAuthClient(config, endpoints.OAuthHost), _host.TimeProvider);
         var credential = await login.RunAsync(onEvent, cancellationToken).ConfigureAwait(false);
 
         var store = new CredentialStore(_host.Home);

@@ -28,7 +28,7 @@ internal static class ModelCatalog
             CustomHeaders = existing?.CustomHeaders ?? new(StringComparer.Ordinal),
             Env = existing?.Env ?? new(StringComparer.Ordinal),
         };
-        var chat = factory.CreateChatClient(config, provider, ConfigStore.DefaultEnvModel, factory.CreateOAuthTokenSource(endpoints.OAuthHost, endpoints.Slot));
+        var chat = factory.CreateChatClient(config, provider, ConfigStore.DefaultEnvModel, factory.CreateOAuthTokenSource(config, endpoints.OAuthHost, endpoints.Slot));
         return await RecordProviderAsync(configStore, ConfigStore.ManagedProviderName, provider, ManagedModelPrefix, chat, savedTo, cancellationToken).ConfigureAwait(false);
     }
 

@@ -35,6 +35,12 @@ internal sealed class AgentHarness : IAsyncDisposable
             IdentityHeaders = [new("X-Msh-Platform", "kimi_cli")],
             Retry = retry,
             TimeProvider = providerTime ?? time,
+
+            // A clock that fires every timer at once would fire the network timeouts at once too; those are the
+            // provider's tests, so a harness with such a clock runs without them.
+            Timeouts = providerTime is null
+                ? new TimeoutOptions()
+                : new TimeoutOptions { Connect = Timeout.InfiniteTimeSpan, Headers = Timeout.InfiniteTimeSpan, StreamIdle = Timeout.InfiniteTimeSpan },
         };
         Client = new KimiChatClient(ClientOptions);
         Files = new LocalFiles();

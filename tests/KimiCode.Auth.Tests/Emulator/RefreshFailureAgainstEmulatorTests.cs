@@ -93,7 +93,7 @@ public sealed class RefreshFailureAgainstEmulatorTests
 
         Assert.Null(error);
         Assert.Equal(old.AccessToken, token);
-        Assert.Equal([502, 502, 502], h.TokenStatuses());
+        Assert.Equal([502], h.TokenStatuses()); // one try: the still-valid token carries on at once
         Assert.Equal(old, h.Store.Read(h.Slot));
     }
 

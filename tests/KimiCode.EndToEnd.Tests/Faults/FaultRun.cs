@@ -34,6 +34,7 @@ internal sealed class FaultRun : IAsyncDisposable
         stream_idle_timeout_s = 1
         retry_max_seconds = 30
         retry_after_max_s = 5
+        token_timeout_s = 1
         """;
 
     private const string ChatPath = "/coding/v1/chat/completions";
