@@ -101,8 +101,8 @@ public sealed record NetworkSettings
     public double HeadersTimeoutSeconds { get; init; } = 60;
 
     /// <summary>
-    /// 90 s by default: the service sends the first reasoning bytes within seconds and keeps the stream busy while
-    /// the model thinks, so a minute and a half without a single byte is a dead connection, not a slow model.
+    /// 90 s by default: a thinking model streams its reasoning as it goes, so a minute and a half without a single byte
+    /// is taken for a dead connection (generous on purpose; not yet measured against the real service).
     /// </summary>
     public double StreamIdleTimeoutSeconds { get; init; } = 90;
 

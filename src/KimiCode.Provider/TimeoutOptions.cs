@@ -14,8 +14,8 @@ public sealed class TimeoutOptions
     public TimeSpan Headers { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// No bytes at all on an open response body (<c>stream_idle_timeout_s</c>). The service sends keep-alive data while the
-    /// model thinks, so a long silence means a dead connection, not a slow model.
+    /// No bytes at all on an open response body (<c>stream_idle_timeout_s</c>). A thinking model streams its reasoning, so
+    /// a long silence is taken for a dead connection (the default is not yet measured against the real service).
     /// </summary>
     public TimeSpan StreamIdle { get; set; } = TimeSpan.FromSeconds(90);
 }

@@ -13,20 +13,7 @@ public sealed class LockOwnerTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<Exception?> CaptureDrivenAsync(SignallingTimeProvider time, Func<Task> action)
-    {
-        using var driving = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var driver = time.DriveAsync(driving.Token);
-        try
-        {
-            return await Record.ExceptionAsync(() => action().WaitAsync(TestTimeouts.Default, Ct));
-        }
-        finally
-        {
-            await driving.CancelAsync();
-            await driver;
-        }
-    }
+    private static Task<Exception?> CaptureDrivenAsync(SignallingTimeProvider time, Func<Task> action) => time.CaptureDrivenAsync(action, Ct);
 
     [Fact]
     public async Task AcquireAsync_LockFolderWithFutureMtime_FailsFastWithLockUnusable()
@@ -223,7 +210,7 @@ internal sealed class WriteDenial : IDisposable
             File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         }
 
-        return new WriteDenial(folder, immutable, !CanCreateFileIn(folder));
+        return new WriteDenial(folder, immutable, !FolderProbe.CanCreateFileIn(folder));
     }
 
     public void Dispose()
@@ -234,21 +221,6 @@ internal sealed class WriteDenial : IDisposable
         }
 
         File.SetUnixFileMode(_folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
-
-    private static bool CanCreateFileIn(string folder)
-    {
-        var probe = Path.Combine(folder, ".probe-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-            return true;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
     }
 
     private static bool Run(string file, params string[] args)

@@ -13,20 +13,7 @@ namespace KimiCode.Auth.Tests.Emulator;
 /// </summary>
 public sealed class LoginKeptAgainstEmulatorTests
 {
-    private static async Task<Exception?> CaptureDrivenAsync(SignallingTimeProvider time, Func<Task> action)
-    {
-        using var driving = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var driver = time.DriveAsync(driving.Token);
-        try
-        {
-            return await Record.ExceptionAsync(() => action().WaitAsync(TestTimeouts.Default, Ct));
-        }
-        finally
-        {
-            await driving.CancelAsync();
-            await driver;
-        }
-    }
+    private static Task<Exception?> CaptureDrivenAsync(SignallingTimeProvider time, Func<Task> action) => time.CaptureDrivenAsync(action, Ct);
 
     [Fact]
     public async Task GetAccessTokenAsync_ProxyHtml401With120sLeft_UsesAccessTokenAndFileByteIdentical()

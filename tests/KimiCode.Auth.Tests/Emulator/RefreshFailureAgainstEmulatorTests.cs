@@ -21,20 +21,7 @@ public sealed class RefreshFailureAgainstEmulatorTests
         return credential;
     }
 
-    private static async Task<Exception?> CaptureDrivenAsync(SignallingTimeProvider time, Func<Task> action)
-    {
-        using var driving = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var driver = time.DriveAsync(driving.Token);
-        try
-        {
-            return await Record.ExceptionAsync(() => action().WaitAsync(TestTimeouts.Default, Ct));
-        }
-        finally
-        {
-            await driving.CancelAsync();
-            await driver;
-        }
-    }
+    private static Task<Exception?> CaptureDrivenAsync(SignallingTimeProvider time, Func<Task> action) => time.CaptureDrivenAsync(action, Ct);
 
     [Theory]
     [InlineData(500)]
@@ -251,7 +238,7 @@ public sealed class RefreshFailureAgainstEmulatorTests
         try
         {
             // chmod does not bind root (CAP_DAC_OVERRIDE): there the write must simply succeed, atomically.
-            var enforced = !IsRoot() && !CanCreateFileIn(folder);
+            var enforced = !IsRoot() && !FolderProbe.CanCreateFileIn(folder);
 
             var error = await Record.ExceptionAsync(() => h.CreateSource().GetAccessTokenAsync(Ct).AsTask());
 
@@ -284,19 +271,4 @@ public sealed class RefreshFailureAgainstEmulatorTests
     }
 
     private static bool IsRoot() => Environment.UserName == "root";
-
-    private static bool CanCreateFileIn(string folder)
-    {
-        var probe = Path.Combine(folder, ".probe-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-            return true;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
 }

@@ -65,4 +65,23 @@ internal sealed class SignallingTimeProvider : FakeTimeProvider
         {
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> while every delay it asks for elapses at once, and returns what it threw (null when
+    /// it succeeded); bounded by <see cref="TestTimeouts.Default"/>.
+    /// </summary>
+    public async Task<Exception?> CaptureDrivenAsync(Func<Task> action, CancellationToken cancellationToken)
+    {
+        using var driving = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var driver = DriveAsync(driving.Token);
+        try
+        {
+            return await Record.ExceptionAsync(() => action().WaitAsync(TestTimeouts.Default, cancellationToken));
+        }
+        finally
+        {
+            await driving.CancelAsync();
+            await driver;
+        }
+    }
 }
