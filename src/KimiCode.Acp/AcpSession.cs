@@ -119,6 +119,17 @@ internal sealed class AcpSession : IPermissionPrompter
     {
         await foreach (AgentEvent agentEvent in Agent.ReplayAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (agentEvent is TurnStarted { Contents: { } recorded })
+            {
+                // The prompt as the editor sent it: text, images and embedded resources, one chunk each.
+                foreach (ContentBlock block in PromptContent.ToBlocks(recorded))
+                {
+                    await SendAsync(new UserMessageChunk { Content = block }).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
             SessionUpdate? update = agentEvent switch
             {
                 TurnStarted started => new UserMessageChunk { Content = new TextBlock { Text = started.Prompt } },
@@ -366,8 +377,9 @@ internal sealed class AcpSession : IPermissionPrompter
                 await SendAsync(ToolCallMapping.Start(started)).ConfigureAwait(false);
                 Announcement(started.CallId).TrySetResult();
                 break;
-            case PermissionResolved { Answer: PermissionAnswer.AllowOnce or PermissionAnswer.AllowForSession } resolved:
-                await SendAsync(new ToolCallProgress { ToolCallId = resolved.CallId, Status = ToolCallStatus.InProgress }).ConfigureAwait(false);
+            case ToolCallRunning running:
+                // Approved or free: the call runs now (after its checks, so a refused call goes straight to failed).
+                await SendAsync(new ToolCallProgress { ToolCallId = running.CallId, Status = ToolCallStatus.InProgress }).ConfigureAwait(false);
                 break;
             case ToolCallUpdated progress when progress.Text.StartsWith(ClientTerminalRunner.TerminalMarker, StringComparison.Ordinal):
                 string terminalId = progress.Text[ClientTerminalRunner.TerminalMarker.Length..];

@@ -1,5 +1,6 @@
 using KimiCode.Agent.Permissions;
 using KimiCode.Agent.Tools;
+using Microsoft.Extensions.AI;
 
 namespace KimiCode.Agent;
 
@@ -12,7 +13,8 @@ public abstract record AgentEvent;
 /// <summary>A turn began with the user's prompt (replays also use it for earlier prompts).</summary>
 /// <param name="TurnId">Unique per turn.</param>
 /// <param name="Prompt">The prompt's text (images are not included).</param>
-public sealed record TurnStarted(string TurnId, string Prompt) : AgentEvent;
+/// <param name="Contents">The whole prompt as recorded (text and images), set by replays; null when not given.</param>
+public sealed record TurnStarted(string TurnId, string Prompt, IReadOnlyList<AIContent>? Contents = null) : AgentEvent;
 
 /// <summary>A piece of the model's thinking.</summary>
 public sealed record ThinkingDelta(string Text) : AgentEvent;
@@ -31,6 +33,9 @@ public sealed record ToolCallStarted(
     ToolKind Kind,
     IReadOnlyList<string> Locations,
     string ArgumentsJson) : AgentEvent;
+
+/// <summary>The call passed its checks (and the user's approval, when asked) and starts running now.</summary>
+public sealed record ToolCallRunning(string CallId) : AgentEvent;
 
 /// <summary>Progress of a running call (e.g. shell output so far).</summary>
 public sealed record ToolCallUpdated(string CallId, string Text) : AgentEvent;

@@ -202,7 +202,7 @@ public sealed class AgentSession
             cancellationToken.ThrowIfCancellationRequested();
             if (HistoryContent.IsUserPrompt(message))
             {
-                yield return new TurnStarted($"{Id}/{turn++}", message.Text);
+                yield return new TurnStarted($"{Id}/{turn++}", message.Text, [.. message.Contents]);
                 continue;
             }
 

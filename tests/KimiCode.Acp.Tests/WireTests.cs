@@ -52,8 +52,8 @@ public sealed class WireTests
 
         JsonElement error = await harness.Client.ErrorAsync(method, parameters);
 
-        Assert.Equal(-32602, error.GetProperty("code").GetInt32());
         string message = error.Text("message");
+        Assert.True(error.GetProperty("code").GetInt32() == -32602, message);
         Assert.Contains(expected, message, StringComparison.Ordinal);
         Assert.DoesNotContain("KimiCode.", message, StringComparison.Ordinal);
         Assert.DoesNotContain("System.", message, StringComparison.Ordinal);

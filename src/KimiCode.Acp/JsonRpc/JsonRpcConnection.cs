@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Text.Json.Serialization.Metadata;
 
 namespace KimiCode.Acp.JsonRpc;
@@ -111,10 +112,18 @@ public sealed class JsonRpcConnection : IDisposable
 
     private async Task ProcessLineAsync(ReadOnlySequence<byte> line)
     {
+        ReadOnlyMemory<byte> bytes = line.IsSingleSegment ? line.First : line.ToArray();
+        if (!Utf8.IsValid(bytes.Span))
+        {
+            await _writer.WriteErrorAsync(null, JsonRpcErrorCodes.ParseError, "Parse error: the line is not valid UTF-8; send each message as UTF-8 encoded JSON.").ConfigureAwait(false);
+            return;
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(line);
+            // The document is disposed before this returns, so it may use the line's memory directly.
+            document = JsonDocument.Parse(LoneSurrogates.Replace(bytes));
         }
         catch (JsonException ex)
         {

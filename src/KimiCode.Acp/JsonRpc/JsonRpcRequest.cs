@@ -37,32 +37,20 @@ public sealed class JsonRpcRequest
             T? value = Params is { } element ? element.Deserialize(typeInfo) : JsonSerializer.Deserialize("{}"u8, typeInfo);
             return value ?? throw AcpException.InvalidParams($"Invalid params for {Method}: expected an object.");
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or FormatException or InvalidOperationException)
         {
-            throw AcpException.InvalidParams($"Invalid params for {Method}: {Explain(ex)}");
-        }
-        catch (NotSupportedException ex)
-        {
-            // An abstract union (a content block) without a known discriminator.
-            throw AcpException.InvalidParams($"Invalid params for {Method}: {ex.Message}");
-        }
-        catch (FormatException ex)
-        {
-            throw AcpException.InvalidParams($"Invalid params for {Method}: {ex.Message}");
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw AcpException.InvalidParams($"Invalid params for {Method}: {ex.Message}");
+            // System.Text.Json's messages name .NET types: say what is wrong in protocol terms instead.
+            JsonElement parameters = Params ?? EmptyObject();
+            string problem = ParamsProblem.Find(parameters, typeInfo)
+                ?? "the params do not match what the method takes; check them against the ACP schema";
+            throw AcpException.InvalidParams($"Invalid params for {Method}: {problem}.");
         }
     }
 
-    private static string Explain(JsonException ex)
+    private static JsonElement EmptyObject()
     {
-        // System.Text.Json names the member and the JSON path; keep that, drop the type-system noise.
-        string message = ex.Message;
-        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        string head = cut > 0 ? message[..cut] : message;
-        return ex.Path is { Length: > 0 } path && !head.Contains(path, StringComparison.Ordinal) ? $"{head} (at {path})" : head;
+        using JsonDocument document = JsonDocument.Parse("{}");
+        return document.RootElement.Clone();
     }
 
     internal static string Describe(JsonValueKind kind) => kind switch

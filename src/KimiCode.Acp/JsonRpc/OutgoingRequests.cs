@@ -56,9 +56,10 @@ internal sealed class OutgoingRequests
                 return result.Deserialize(resultType)
                     ?? throw new AcpException(JsonRpcErrorCodes.InvalidParams, $"The client answered {method} with null.");
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
             {
-                throw new AcpException(JsonRpcErrorCodes.InvalidParams, $"The client's answer to {method} does not match the protocol: {ex.Message}");
+                string problem = ParamsProblem.Find(result, resultType, "result") ?? "it does not match the ACP schema";
+                throw new AcpException(JsonRpcErrorCodes.InvalidParams, $"The client's answer to {method} does not match the protocol: {problem}.");
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

@@ -216,6 +216,7 @@ internal sealed class ToolCallBatch : IDisposable
         }
 
         var progress = new EventProgress(_runtime, call.CallId);
+        _runtime.Emit(new ToolCallRunning(call.CallId));
         try
         {
             return await prepared.ExecuteAsync(progress, token) ?? ToolResult.Error($"The {name} tool returned nothing.");
