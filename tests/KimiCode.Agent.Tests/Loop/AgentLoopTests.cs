@@ -106,6 +106,39 @@ public sealed class AgentLoopTests
     }
 
     [Fact]
+    public async Task RunTurn_ToolCallRunning_ComesAfterApprovalAndOnlyForCallsThatRun()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        h.WriteFile("a.txt", "alpha\n");
+        h.Prompter.Answer(PermissionAnswer.AllowOnce);
+        h.Policy.Denied["Bash"] = "plan mode is read-only";
+        h.Script("""
+            {"turns":[
+              {"tool_calls":[
+                {"id":"r1","name":"Read","arguments":{"path":"a.txt"}},
+                {"id":"e1","name":"Edit","arguments":{"path":"a.txt","old_string":"alpha","new_string":"omega"}},
+                {"id":"b1","name":"Bash","arguments":{"command":"rm -rf build"}}]},
+              {"text":"done"}
+            ]}
+            """);
+        AgentSession session = await h.CreateSessionAsync();
+
+        List<AgentEvent> events = await AgentHarness.RunAsync(session, "go");
+
+        Assert.Equal(["e1", "r1"], events.OfType<ToolCallRunning>().Select(e => e.CallId).Order(StringComparer.Ordinal));
+        int IndexOf(Func<AgentEvent, bool> match) => events.FindIndex(e => match(e));
+        foreach (string id in new[] { "r1", "e1" })
+        {
+            int started = IndexOf(e => e is ToolCallStarted s && s.CallId == id);
+            int running = IndexOf(e => e is ToolCallRunning r && r.CallId == id);
+            int finished = IndexOf(e => e is ToolCallFinished f && f.CallId == id);
+            Assert.True(started < running && running < finished, id);
+        }
+
+        Assert.True(IndexOf(e => e is PermissionResolved { CallId: "e1" }) < IndexOf(e => e is ToolCallRunning { CallId: "e1" }));
+    }
+
+    [Fact]
     public async Task RunTurn_PolicyDenies_ModelGetsReasonWithoutAsking()
     {
         await using AgentHarness h = await AgentHarness.StartAsync();
