@@ -216,17 +216,37 @@ public sealed class AcpServer : IDisposable
             AgentCapabilities = new AgentCapabilities
             {
                 LoadSession = true,
-                PromptCapabilities = new PromptCapabilities { Image = true, Audio = false, EmbeddedContext = true },
+                // Images only when the model a new session gets can see them; a prompt to a model that cannot is refused.
+                PromptCapabilities = new PromptCapabilities { Image = DefaultModelSeesImages(), Audio = false, EmbeddedContext = true },
                 // Not advertised until the agent can connect MCP servers: an editor would otherwise configure
                 // http/sse servers whose tools silently never appear.
                 McpCapabilities = new McpCapabilities { Http = false, Sse = false },
-                SessionCapabilities = new SessionCapabilities { List = EmptyObject.Instance, Resume = EmptyObject.Instance, Close = EmptyObject.Instance },
+                SessionCapabilities = new SessionCapabilities
+                {
+                    List = EmptyObject.Instance,
+                    Resume = EmptyObject.Instance,
+                    Close = EmptyObject.Instance,
+                    AdditionalDirectories = EmptyObject.Instance,
+                },
                 Auth = new AgentAuthCapabilities { Logout = EmptyObject.Instance },
             },
             AuthMethods = CurrentAuthMethods(),
             AgentInfo = new Implementation { Name = "kimi", Title = "Kimi Code", Version = _options.AgentVersion },
         };
         return RpcResult.Of(response, AcpJsonContext.Default.InitializeResponse);
+    }
+
+    private bool DefaultModelSeesImages()
+    {
+        try
+        {
+            return SessionSettings.SeesImages(Config, _adoptedModelAlias ?? Config.DefaultModel);
+        }
+        catch (KimiCode.Protocol.KimiCodeException)
+        {
+            // A broken config.toml is reported by session/new; until then nothing beyond text is promised.
+            return false;
+        }
     }
 
     private IReadOnlyList<AuthMethod> CurrentAuthMethods() => AuthMethods.For(_client, _options.TerminalLoginCommand);
@@ -403,6 +423,7 @@ public sealed class AcpServer : IDisposable
     private async Task<RpcResult> PromptAsync(PromptRequest request, CancellationToken cancellationToken)
     {
         AcpSession session = Find(request.SessionId);
+        session.Settings.RequireContentSupport(Config, request.Prompt);
         PromptResponse response = await session.PromptAsync(request.Prompt, cancellationToken).ConfigureAwait(false);
         return RpcResult.Of(response, AcpJsonContext.Default.PromptResponse);
     }
@@ -441,6 +462,11 @@ public sealed class AcpServer : IDisposable
         foreach (string directory in additionalDirectories ?? [])
         {
             RequireAbsolute(directory, "additionalDirectories");
+            if (!Directory.Exists(directory))
+            {
+                throw AcpException.InvalidParams($"Invalid params: additionalDirectories entry '{directory}' is not an existing directory; create it or leave it out.");
+            }
+
             additional.Add(Path.GetFullPath(directory));
         }
 

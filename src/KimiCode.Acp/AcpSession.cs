@@ -78,7 +78,8 @@ internal sealed class AcpSession : IPermissionPrompter
             AdditionalDirectories = AdditionalDirectories,
             ModelAlias = Settings.ModelAlias,
             Mode = Settings.Mode,
-            Thinking = Settings.ThinkingChosen,
+            // What the thinking option shows, never "whatever the server does": the request states it either way.
+            Thinking = Settings.Thinking,
             Prompter = this,
             Files = read || write ? new ClientFileSystem(_server.Connection, () => Id, read, write, new LocalWorkspaceFileSystem()) : null,
             Commands = client?.Terminal == true ? new ClientTerminalRunner(_server.Connection, () => Id, _server.Time) : null,
@@ -337,8 +338,17 @@ internal sealed class AcpSession : IPermissionPrompter
             }).ConfigureAwait(false);
         }
 
-        return new PromptResponse { StopReason = reason == StopReason.MaxSteps ? PromptStopReason.MaxTurnRequests : PromptStopReason.EndTurn };
+        return new PromptResponse { StopReason = PromptStopReasonFor(reason) };
     }
+
+    /// <summary>The ACP stop reason of a turn that ended without failing or being cancelled.</summary>
+    internal static PromptStopReason PromptStopReasonFor(StopReason reason) => reason switch
+    {
+        StopReason.MaxSteps => PromptStopReason.MaxTurnRequests,
+        StopReason.MaxTokens => PromptStopReason.MaxTokens,
+        StopReason.Refusal => PromptStopReason.Refusal,
+        _ => PromptStopReason.EndTurn,
+    };
 
     private async Task<PromptResponse> CompactAsync(CancellationToken cancellationToken)
     {

@@ -33,6 +33,25 @@ internal sealed record SessionSettings(string ModelAlias, PermissionMode Mode, b
 
     public bool Thinking => ThinkingChosen ?? ThinkingDefault;
 
+    /// <summary>The model capability (config.toml <c>[models.*] capabilities</c>) that lets a model see images.</summary>
+    public const string ImageCapability = "image_in";
+
+    /// <summary>Whether the model <paramref name="alias"/> takes images.</summary>
+    public static bool SeesImages(KimiConfig config, string? alias) =>
+        alias is not null
+        && config.Models.TryGetValue(alias, out ModelConfig? model)
+        && model.Capabilities.Contains(ImageCapability, StringComparer.Ordinal);
+
+    /// <summary>Refuses (-32602) a prompt with an image when this session's model cannot see images.</summary>
+    public void RequireContentSupport(KimiConfig config, IReadOnlyList<ContentBlock> prompt)
+    {
+        if (prompt.Any(b => b is ImageBlock) && !SeesImages(config, ModelAlias))
+        {
+            throw AcpException.InvalidParams(
+                $"Invalid params for session/prompt: model '{ModelAlias}' cannot see images (its capabilities in config.toml lack \"{ImageCapability}\"); send the prompt without the image, or switch to a model that has it.");
+        }
+    }
+
     /// <summary>The settings a new session starts with: the resolved model, the config's mode and thinking.</summary>
     public static SessionSettings Initial(KimiConfig config, ResolvedCredential credential)
     {

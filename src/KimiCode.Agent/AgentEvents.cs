@@ -89,4 +89,10 @@ public enum StopReason
 
     /// <summary>A model call failed (see the preceding <see cref="AgentError"/>).</summary>
     Error,
+
+    /// <summary>The model stopped at its output limit (<c>finish_reason: length</c>): the answer is cut short.</summary>
+    MaxTokens,
+
+    /// <summary>The model's answer was stopped by its content filter (<c>finish_reason: content_filter</c>).</summary>
+    Refusal,
 }

@@ -359,12 +359,14 @@ public sealed class AgentSession
         var thinking = new StringBuilder();
         var text = new StringBuilder();
         var calls = new List<FunctionCallContent>();
+        ChatFinishReason? finish = null;
         Exception? failure = null;
         bool cancelled = false;
         try
         {
             await foreach (ChatResponseUpdate update in _options.ChatClient.GetStreamingResponseAsync(messages, options, cancellationToken))
             {
+                finish = update.FinishReason ?? finish;
                 foreach (AIContent content in update.Contents)
                 {
                     switch (content)
@@ -453,6 +455,18 @@ public sealed class AgentSession
         if (guard.Stopped)
         {
             return StopReason.RepeatedToolCall;
+        }
+
+        // A cut or filtered answer ends the turn as the model said, even after its calls ran: going on would
+        // build on an answer the model did not finish.
+        if (finish == ChatFinishReason.Length)
+        {
+            return StopReason.MaxTokens;
+        }
+
+        if (finish == ChatFinishReason.ContentFilter)
+        {
+            return StopReason.Refusal;
         }
 
         return calls.Count == 0 ? StopReason.EndTurn : null;

@@ -14,6 +14,9 @@ internal sealed class ChatRequest
 
     public required IReadOnlyList<ChatMessage> Messages { get; init; }
 
+    /// <summary>The request sent <c>thinking: {type: "disabled"}</c>: the default model then answers without reasoning.</summary>
+    public bool ThinkingDisabled { get; init; }
+
     /// <summary>Raw JSON length of all messages: the emulator's stand-in for a tokenizer (about 4 characters a token).</summary>
     public required int TotalChars { get; init; }
 
@@ -79,6 +82,11 @@ internal sealed class ChatRequest
                 IncludeUsage = includeUsage,
                 Messages = list,
                 TotalChars = totalChars,
+                ThinkingDisabled = root.TryGetProperty("thinking", out var thinking)
+                    && thinking.ValueKind == JsonValueKind.Object
+                    && thinking.TryGetProperty("type", out var thinkingType)
+                    && thinkingType.ValueKind == JsonValueKind.String
+                    && thinkingType.ValueEquals("disabled"u8),
             };
         }
     }

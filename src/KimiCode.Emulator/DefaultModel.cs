@@ -6,7 +6,8 @@ namespace KimiCode.Emulator;
 
 /// <summary>
 /// The unscripted model: summarises a tool result, makes tool calls the user spelled out as
-/// <c>tool: NAME {json}</c> lines, or echoes the user. Deterministic, so demos and tests can rely on it.
+/// <c>tool: NAME {json}</c> lines, or echoes the user. Deterministic, so demos and tests can rely on it. It thinks
+/// out loud unless the request sent <c>thinking: {type: "disabled"}</c>.
 /// </summary>
 internal static class DefaultModel
 {
@@ -27,12 +28,12 @@ internal static class DefaultModel
         {
             return new ModelTurn
             {
-                Thinking = "The user asked for tool " + string.Join(", ", calls.Select(c => c.Name).Distinct(StringComparer.Ordinal)),
+                Thinking = request.ThinkingDisabled ? "" : "The user asked for tool " + string.Join(", ", calls.Select(c => c.Name).Distinct(StringComparer.Ordinal)),
                 ToolCalls = calls,
             };
         }
 
-        return new ModelTurn { Thinking = "The user said: " + text, Text = "Echo: " + text };
+        return new ModelTurn { Thinking = request.ThinkingDisabled ? "" : "The user said: " + text, Text = "Echo: " + text };
     }
 
     /// <summary>Lines <c>tool: NAME {json args}</c>; the arguments default to <c>{}</c> and must be JSON when given.</summary>

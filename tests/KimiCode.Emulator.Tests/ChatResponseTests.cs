@@ -240,4 +240,34 @@ public sealed class ChatResponseTests
         var ex = Assert.Throws<FormatException>(() => state.LoadScript(script));
         Assert.Contains(expectedFragment, ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("disabled", "")]
+    [InlineData("enabled", "The user said: hi")]
+    public async Task ChatStream_ThinkingType_DefaultModelThinksOnlyWhenNotDisabled(string type, string reasoning)
+    {
+        await using var h = await EmulatorHarness.StartAsync();
+        var body = JsonNode.Parse(UserChat("hi"))!.AsObject();
+        body["thinking"] = new JsonObject { ["type"] = type };
+
+        using var response = await h.ChatAsync(body.ToJsonString());
+
+        var sse = await SseStream.ReadAsync(response, Ct);
+        Assert.Equal(reasoning, sse.Reasoning);
+        Assert.Equal("Echo: hi", sse.Content);
+    }
+
+    [Theory]
+    [InlineData("length")]
+    [InlineData("content_filter")]
+    public async Task ChatStream_ScriptedFinishReason_SentAsGiven(string finishReason)
+    {
+        await using var h = await EmulatorHarness.StartAsync();
+        h.Emulator.State.LoadScript($$"""{"turns":[{"text":"cut","finish_reason":"{{finishReason}}"}]}""");
+
+        using var response = await h.ChatAsync(UserChat("hi"));
+
+        var sse = await SseStream.ReadAsync(response, Ct);
+        Assert.Equal(finishReason, sse.FinishReason);
+    }
 }

@@ -70,8 +70,8 @@ public static class HomeFiles
         return text.ToString();
     }
 
-    /// <summary>A model table.</summary>
-    public static string Model(string alias, string provider, string model, long maxContextSize, string? displayName = null)
+    /// <summary>A model table (<paramref name="capabilities"/> e.g. <c>image_in</c>, <c>thinking</c>).</summary>
+    public static string Model(string alias, string provider, string model, long maxContextSize, string? displayName = null, params string[] capabilities)
     {
         var text = $"""
             [models."{alias}"]
@@ -79,6 +79,11 @@ public static class HomeFiles
             model = "{model}"
             max_context_size = {maxContextSize}
             """;
+        if (capabilities.Length > 0)
+        {
+            text += $"\ncapabilities = [ {string.Join(", ", capabilities.Select(c => $"\"{c}\""))} ]";
+        }
+
         return displayName is null ? text : text + $"\ndisplay_name = \"{displayName}\"";
     }
 

@@ -118,6 +118,7 @@ public sealed record AgentCapabilities
 /// <summary>Prompt content beyond text and resource links.</summary>
 public sealed record PromptCapabilities
 {
+    /// <summary>True only when the default model sees images (<c>image_in</c> in its capabilities).</summary>
     [JsonPropertyName("image")]
     public bool Image { get; init; }
 
@@ -149,6 +150,10 @@ public sealed record SessionCapabilities
 
     [JsonPropertyName("close")]
     public EmptyObject? Close { get; init; }
+
+    /// <summary><c>additionalDirectories</c> on <c>session/new</c>, <c>load</c> and <c>resume</c> (unstable in the schema).</summary>
+    [JsonPropertyName("additionalDirectories")]
+    public EmptyObject? AdditionalDirectories { get; init; }
 }
 
 /// <summary><c>agentCapabilities.auth</c>.</summary>

@@ -96,6 +96,8 @@ internal static class PrintMode
                 {
                     StopReason.MaxSteps => "error: the turn stopped at the step limit; raise it with --max-steps or split the task. [agent.max_steps]",
                     StopReason.RepeatedToolCall => "error: the model kept repeating the same tool call, so the turn was stopped. [agent.repeated_tool_call]",
+                    StopReason.MaxTokens => "error: the answer was cut at the model's output limit (max_tokens); ask for a shorter answer or split the task. [agent.max_tokens]",
+                    StopReason.Refusal => "error: the model's content filter stopped the answer (refusal); rephrase the request. [agent.refusal]",
                     StopReason.Cancelled => "Cancelled.",
                     _ => "error: the turn failed. [agent.error]",
                 };

@@ -131,6 +131,8 @@ internal sealed class StreamJsonRenderer(TextWriter output, AgentSession session
         StopReason.MaxSteps => "max_steps",
         StopReason.Cancelled => "cancelled",
         StopReason.RepeatedToolCall => "repeated_tool_call",
+        StopReason.MaxTokens => "max_tokens",
+        StopReason.Refusal => "refusal",
         _ => "error",
     };
 

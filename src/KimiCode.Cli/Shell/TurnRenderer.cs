@@ -179,6 +179,8 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
             StopReason.Cancelled => "■ Cancelled. The conversation is kept; type your next prompt.",
             StopReason.MaxSteps => "! The turn stopped at the step limit (--max-steps or [loop_control] max_steps_per_turn); type \"go on\" to continue.",
             StopReason.RepeatedToolCall => "! The model kept repeating the same tool call, so the turn was stopped.",
+            StopReason.MaxTokens => "! The answer was cut at the model's output limit; type \"go on\" to continue, or ask for less.",
+            StopReason.Refusal => "! The model's content filter stopped the answer; rephrase the request.",
             _ => null,
         };
         if (notice is not null)

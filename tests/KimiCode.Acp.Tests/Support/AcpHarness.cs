@@ -8,7 +8,7 @@ namespace KimiCode.Acp.Tests.Support;
 /// <summary>How the test's KIMI_CODE_HOME is set up.</summary>
 public enum HomeKind
 {
-    /// <summary>config.toml with an API-key provider (and a custom header) pointing at the emulator.</summary>
+    /// <summary>config.toml with an API-key provider (and a custom header) pointing at the emulator; its default model sees images, <c>test/second</c> does not.</summary>
     ApiKey,
 
     /// <summary>No config at all; only KIMI_API_KEY in the agent's environment.</summary>
@@ -136,7 +136,7 @@ internal sealed class AcpHarness : IAsyncDisposable
                     home,
                     HomeFiles.DefaultModel(ModelAlias),
                     HomeFiles.ApiKeyProvider("test", ApiKey, emulator.CodingBaseUrl, ("X-Acp-Test", "from-config")),
-                    HomeFiles.Model(ModelAlias, "test", "kimi-for-coding", 131072, displayName: "Kimi for Coding (test)"),
+                    HomeFiles.Model(ModelAlias, "test", "kimi-for-coding", 131072, "Kimi for Coding (test)", "image_in", "thinking"),
                     HomeFiles.Model("test/second", "test", "kimi-for-coding", 65536));
                 break;
             case HomeKind.EnvironmentKey:
