@@ -30,6 +30,7 @@ public sealed class AcpServer : IDisposable
     private readonly AgentSessionFactory _factory;
     private readonly SemaphoreSlim _factoryGate = new(1, 1);
     private readonly ConcurrentDictionary<string, AcpSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<JsonRpcRequest, AcpSession.PromptTurn> _acceptedPrompts = new(ReferenceEqualityComparer.Instance);
     private readonly TextWriter _log;
     private readonly JsonRpcMethodTable _methods;
     private JsonRpcConnection? _connection;
@@ -52,7 +53,7 @@ public sealed class AcpServer : IDisposable
             .Add(AcpMethods.SessionResume, AcpJsonContext.Default.ResumeSessionRequest, ResumeSessionAsync)
             .Add(AcpMethods.SessionList, AcpJsonContext.Default.ListSessionsRequest, (request, _) => Task.FromResult(ListSessions(request)))
             .Add(AcpMethods.SessionClose, AcpJsonContext.Default.SessionIdParams, (request, _) => CloseSessionAsync(request))
-            .Add(AcpMethods.SessionPrompt, AcpJsonContext.Default.PromptRequest, PromptAsync)
+            .Add(AcpMethods.SessionPrompt, AcpJsonContext.Default.PromptRequest, (request, cancellationToken) => PromptAsync(request, null, cancellationToken))
             .Add(AcpMethods.SessionSetMode, AcpJsonContext.Default.SetModeRequest, SetModeAsync)
             .Add(AcpMethods.SessionSetConfigOption, AcpJsonContext.Default.SetConfigOptionRequest, SetConfigOptionAsync);
     }
@@ -75,11 +76,13 @@ public sealed class AcpServer : IDisposable
             throw new InvalidOperationException("An AcpServer serves one connection.");
         }
 
-        var connection = new JsonRpcConnection(input, output, _log)
+        // Reads must give up on cancellation (SIGTERM) even when the stream ignores the token, as stdin does.
+        var connection = new JsonRpcConnection(new CancellableInputStream(input), output, _log)
         {
             MaxMessageBytes = _options.MaxMessageBytes,
             OnRequest = HandleAsync,
             OnNotification = HandleNotification,
+            OnAccepted = AcceptRequest,
             IsInline = static method => method == AcpMethods.Initialize,
         };
         _connection = connection;
@@ -150,25 +153,54 @@ public sealed class AcpServer : IDisposable
                 JsonSerializer.SerializeToElement(new ErrorDetails { Code = error.Code, Retryable = error.Retryable }, AcpJsonContext.Default.ErrorDetails));
     }
 
+    /// <summary>
+    /// On the reading loop, before the request's handler starts: a prompt becomes its session's turn at once, so a
+    /// <c>session/cancel</c> read after it always reaches it (cancellation is a property of the session, not of a
+    /// handler that may not have run yet).
+    /// </summary>
+    private void AcceptRequest(JsonRpcRequest request)
+    {
+        if (request.Method == AcpMethods.SessionPrompt
+            && request.Params is { ValueKind: JsonValueKind.Object } parameters
+            && parameters.TryGetProperty("sessionId"u8, out JsonElement id)
+            && id.ValueKind == JsonValueKind.String
+            && id.GetString() is { } sessionId
+            && _sessions.TryGetValue(sessionId, out AcpSession? session))
+        {
+            _acceptedPrompts[request] = session.Accept();
+        }
+    }
+
     private async Task<RpcResult> HandleAsync(JsonRpcRequest request, CancellationToken cancellationToken)
     {
-        if (!_methods.Contains(request.Method))
-        {
-            throw JsonRpcMethodTable.MethodNotFound(request.Method);
-        }
-
-        if (!_initialized && request.Method != AcpMethods.Initialize)
-        {
-            throw AcpException.InvalidRequest($"Invalid request: {request.Method} before initialize; send initialize first.");
-        }
-
+        _acceptedPrompts.TryRemove(request, out AcpSession.PromptTurn? accepted);
         try
         {
+            if (!_methods.Contains(request.Method))
+            {
+                throw JsonRpcMethodTable.MethodNotFound(request.Method);
+            }
+
+            if (!_initialized && request.Method != AcpMethods.Initialize)
+            {
+                throw AcpException.InvalidRequest($"Invalid request: {request.Method} before initialize; send initialize first.");
+            }
+
+            if (request.Method == AcpMethods.SessionPrompt)
+            {
+                return await PromptAsync(request.ReadParams(AcpJsonContext.Default.PromptRequest), accepted, cancellationToken).ConfigureAwait(false);
+            }
+
             return await _methods.InvokeAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (KimiCodeException ex)
         {
             throw Translate(ex, null);
+        }
+        finally
+        {
+            // A prompt that never ran (bad params, unknown session) must not hold its session's turn.
+            accepted?.Abandon();
         }
     }
 
@@ -400,10 +432,21 @@ public sealed class AcpServer : IDisposable
         return RpcResult.Empty;
     }
 
-    private async Task<RpcResult> PromptAsync(PromptRequest request, CancellationToken cancellationToken)
+    private async Task<RpcResult> PromptAsync(PromptRequest request, AcpSession.PromptTurn? accepted, CancellationToken cancellationToken)
     {
         AcpSession session = Find(request.SessionId);
-        PromptResponse response = await session.PromptAsync(request.Prompt, cancellationToken).ConfigureAwait(false);
+        AcpSession.PromptTurn turn;
+        if (accepted is not null && ReferenceEquals(accepted.Session, session))
+        {
+            turn = accepted;
+        }
+        else
+        {
+            accepted?.Abandon();
+            turn = session.Accept();
+        }
+
+        PromptResponse response = await session.PromptAsync(turn, request.Prompt, cancellationToken).ConfigureAwait(false);
         return RpcResult.Of(response, AcpJsonContext.Default.PromptResponse);
     }
 
