@@ -53,6 +53,7 @@ public sealed class AcpServer : IDisposable
             .Add(AcpMethods.SessionResume, AcpJsonContext.Default.ResumeSessionRequest, ResumeSessionAsync)
             .Add(AcpMethods.SessionList, AcpJsonContext.Default.ListSessionsRequest, (request, _) => Task.FromResult(ListSessions(request)))
             .Add(AcpMethods.SessionClose, AcpJsonContext.Default.SessionIdParams, (request, _) => CloseSessionAsync(request))
+            .Add(AcpMethods.SessionDelete, AcpJsonContext.Default.SessionIdParams, (request, _) => DeleteSessionAsync(request))
             .Add(AcpMethods.SessionPrompt, AcpJsonContext.Default.PromptRequest, (request, cancellationToken) => PromptAsync(request, null, cancellationToken))
             .Add(AcpMethods.SessionSetMode, AcpJsonContext.Default.SetModeRequest, SetModeAsync)
             .Add(AcpMethods.SessionSetConfigOption, AcpJsonContext.Default.SetConfigOptionRequest, SetConfigOptionAsync);
@@ -252,7 +253,7 @@ public sealed class AcpServer : IDisposable
                 // Not advertised until the agent can connect MCP servers: an editor would otherwise configure
                 // http/sse servers whose tools silently never appear.
                 McpCapabilities = new McpCapabilities { Http = false, Sse = false },
-                SessionCapabilities = new SessionCapabilities { List = EmptyObject.Instance, Resume = EmptyObject.Instance, Close = EmptyObject.Instance },
+                SessionCapabilities = new SessionCapabilities { List = EmptyObject.Instance, Resume = EmptyObject.Instance, Close = EmptyObject.Instance, Delete = EmptyObject.Instance },
                 Auth = new AgentAuthCapabilities { Logout = EmptyObject.Instance },
             },
             AuthMethods = CurrentAuthMethods(),
@@ -429,6 +430,23 @@ public sealed class AcpServer : IDisposable
         }
 
         await session.CloseAsync().ConfigureAwait(false);
+        return RpcResult.Empty;
+    }
+
+    /// <summary><c>session/delete</c>: closes the session here if it is open (cancelling its prompt), then removes its record.</summary>
+    private async Task<RpcResult> DeleteSessionAsync(SessionIdParams request)
+    {
+        if (!SessionStore.IsSessionId(request.SessionId) || !_factory.Store.Exists(request.SessionId))
+        {
+            throw SessionNotFound(request.SessionId);
+        }
+
+        if (_sessions.TryRemove(request.SessionId, out AcpSession? open))
+        {
+            await open.CloseAsync().ConfigureAwait(false);
+        }
+
+        _factory.Store.Delete(request.SessionId);
         return RpcResult.Empty;
     }
 

@@ -123,6 +123,27 @@ public sealed class SessionLifecycleTests
     }
 
     [Fact]
+    public async Task Delete_OpenSession_RemovedFromListAndCannotBeLoaded()
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        string sessionId = await harness.NewSessionAsync();
+        Assert.Equal("end_turn", (await harness.PromptAsync(sessionId, "remember me")).Text("stopReason"));
+        string idParams = $$"""{"sessionId":{{Json.Str(sessionId)}}}""";
+
+        JsonElement deleted = await harness.Client.ResultAsync("session/delete", idParams);
+        JsonElement list = await harness.Client.ResultAsync("session/list", "{}");
+        JsonElement load = await harness.Client.ErrorAsync("session/load", $$"""{"sessionId":{{Json.Str(sessionId)}},"cwd":{{Json.Str(harness.Workspace)}},"mcpServers":[]}""");
+        JsonElement prompt = await harness.Client.ErrorAsync("session/prompt", AcpHarness.PromptParams(sessionId, "still there?"));
+        JsonElement again = await harness.Client.ErrorAsync("session/delete", idParams);
+
+        Assert.Empty(deleted.EnumerateObject());
+        Assert.DoesNotContain(list.GetProperty("sessions").EnumerateArray(), s => s.Text("sessionId") == sessionId);
+        Assert.Equal(-32002, load.GetProperty("code").GetInt32());
+        Assert.Equal(-32002, prompt.GetProperty("code").GetInt32());
+        Assert.Equal(-32002, again.GetProperty("code").GetInt32());
+    }
+
+    [Fact]
     public async Task Close_DuringPrompt_CancelsIt()
     {
         await using AcpHarness harness = await AcpHarness.StartAsync();

@@ -149,6 +149,9 @@ public sealed record SessionCapabilities
 
     [JsonPropertyName("close")]
     public EmptyObject? Close { get; init; }
+
+    [JsonPropertyName("delete")]
+    public EmptyObject? Delete { get; init; }
 }
 
 /// <summary><c>agentCapabilities.auth</c>.</summary>

@@ -69,6 +69,18 @@ public sealed class SessionStore
     /// <summary>Whether a session with this id exists (in any workspace).</summary>
     public bool Exists(string sessionId) => FindContextFile(sessionId) is not null;
 
+    /// <summary>Removes a session's folder (its record and everything beside it); false when there is no such session.</summary>
+    public bool Delete(string sessionId)
+    {
+        if (FindContextFile(sessionId) is not { } path || Path.GetDirectoryName(path) is not { } directory)
+        {
+            return false;
+        }
+
+        Directory.Delete(directory, recursive: true);
+        return true;
+    }
+
     /// <summary>The session with this id, or null.</summary>
     public SessionInfo? Get(string sessionId) =>
         FindContextFile(sessionId) is { } path && SessionReader.Read(path) is { } loaded ? Info(loaded) : null;
