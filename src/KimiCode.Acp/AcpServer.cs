@@ -53,6 +53,7 @@ public sealed class AcpServer : IDisposable
             .Add(AcpMethods.SessionResume, AcpJsonContext.Default.ResumeSessionRequest, ResumeSessionAsync)
             .Add(AcpMethods.SessionList, AcpJsonContext.Default.ListSessionsRequest, (request, _) => Task.FromResult(ListSessions(request)))
             .Add(AcpMethods.SessionClose, AcpJsonContext.Default.SessionIdParams, (request, _) => CloseSessionAsync(request))
+            .Add(AcpMethods.SessionFork, AcpJsonContext.Default.ResumeSessionRequest, ForkSessionAsync)
             .Add(AcpMethods.SessionDelete, AcpJsonContext.Default.SessionIdParams, (request, _) => DeleteSessionAsync(request))
             .Add(AcpMethods.SessionPrompt, AcpJsonContext.Default.PromptRequest, (request, cancellationToken) => PromptAsync(request, null, cancellationToken))
             .Add(AcpMethods.SessionSetMode, AcpJsonContext.Default.SetModeRequest, SetModeAsync)
@@ -253,7 +254,7 @@ public sealed class AcpServer : IDisposable
                 // Not advertised until the agent can connect MCP servers: an editor would otherwise configure
                 // http/sse servers whose tools silently never appear.
                 McpCapabilities = new McpCapabilities { Http = false, Sse = false },
-                SessionCapabilities = new SessionCapabilities { List = EmptyObject.Instance, Resume = EmptyObject.Instance, Close = EmptyObject.Instance, Delete = EmptyObject.Instance },
+                SessionCapabilities = new SessionCapabilities { List = EmptyObject.Instance, Resume = EmptyObject.Instance, Close = EmptyObject.Instance, Fork = EmptyObject.Instance, Delete = EmptyObject.Instance },
                 Auth = new AgentAuthCapabilities { Logout = EmptyObject.Instance },
             },
             AuthMethods = CurrentAuthMethods(),
@@ -431,6 +432,18 @@ public sealed class AcpServer : IDisposable
 
         await session.CloseAsync().ConfigureAwait(false);
         return RpcResult.Empty;
+    }
+
+    /// <summary><c>session/fork</c> (unstable): a new session with a copy of the history, opened in <c>cwd</c>; the original is untouched.</summary>
+    private async Task<RpcResult> ForkSessionAsync(ResumeSessionRequest request, CancellationToken cancellationToken)
+    {
+        (string cwd, _) = Workspace(request.Cwd, request.AdditionalDirectories, request.McpServers ?? []);
+        string forkId = _factory.Store.Fork(request.SessionId, cwd, Time.GetUtcNow()) ?? throw SessionNotFound(request.SessionId);
+        AcpSession session = await OpenAsync(forkId, request.Cwd, request.AdditionalDirectories, request.McpServers ?? [], cancellationToken).ConfigureAwait(false);
+        return RpcResult.Of(
+            new NewSessionResponse { SessionId = session.Id, Modes = session.Modes, ConfigOptions = session.ConfigOptions },
+            AcpJsonContext.Default.NewSessionResponse,
+            session.AnnounceAsync);
     }
 
     /// <summary><c>session/delete</c>: closes the session here if it is open (cancelling its prompt), then removes its record.</summary>

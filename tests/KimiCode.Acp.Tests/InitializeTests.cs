@@ -22,7 +22,7 @@ public sealed class InitializeTests
         Assert.False(capabilities.GetProperty("mcpCapabilities").GetProperty("http").GetBoolean());
         Assert.False(capabilities.GetProperty("mcpCapabilities").GetProperty("sse").GetBoolean());
         JsonElement sessions = capabilities.GetProperty("sessionCapabilities");
-        foreach (string name in new[] { "list", "resume", "close", "delete" })
+        foreach (string name in new[] { "list", "resume", "close", "fork", "delete" })
         {
             Assert.Equal(JsonValueKind.Object, sessions.GetProperty(name).ValueKind);
             Assert.Empty(sessions.GetProperty(name).EnumerateObject());
@@ -104,7 +104,7 @@ public sealed class InitializeTests
     }
 
     [Theory]
-    [InlineData("session/fork")]
+    [InlineData("session/fork_all")]
     [InlineData("_kimi/secret")]
     [InlineData("session/set_model")]
     [InlineData("fs/read_text_file")]

@@ -150,6 +150,9 @@ public sealed record SessionCapabilities
     [JsonPropertyName("close")]
     public EmptyObject? Close { get; init; }
 
+    [JsonPropertyName("fork")]
+    public EmptyObject? Fork { get; init; }
+
     [JsonPropertyName("delete")]
     public EmptyObject? Delete { get; init; }
 }
