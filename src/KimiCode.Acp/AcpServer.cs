@@ -30,6 +30,7 @@ public sealed class AcpServer : IDisposable
     private readonly AgentSessionFactory _factory;
     private readonly SemaphoreSlim _factoryGate = new(1, 1);
     private readonly ConcurrentDictionary<string, AcpSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<JsonRpcRequest, AcpSession.PromptTurn> _acceptedPrompts = new(ReferenceEqualityComparer.Instance);
     private readonly TextWriter _log;
     private readonly JsonRpcMethodTable _methods;
     private JsonRpcConnection? _connection;
@@ -52,7 +53,9 @@ public sealed class AcpServer : IDisposable
             .Add(AcpMethods.SessionResume, AcpJsonContext.Default.ResumeSessionRequest, ResumeSessionAsync)
             .Add(AcpMethods.SessionList, AcpJsonContext.Default.ListSessionsRequest, (request, _) => Task.FromResult(ListSessions(request)))
             .Add(AcpMethods.SessionClose, AcpJsonContext.Default.SessionIdParams, (request, _) => CloseSessionAsync(request))
-            .Add(AcpMethods.SessionPrompt, AcpJsonContext.Default.PromptRequest, PromptAsync)
+            .Add(AcpMethods.SessionFork, AcpJsonContext.Default.ResumeSessionRequest, ForkSessionAsync)
+            .Add(AcpMethods.SessionDelete, AcpJsonContext.Default.SessionIdParams, (request, _) => DeleteSessionAsync(request))
+            .Add(AcpMethods.SessionPrompt, AcpJsonContext.Default.PromptRequest, (request, cancellationToken) => PromptAsync(request, null, cancellationToken))
             .Add(AcpMethods.SessionSetMode, AcpJsonContext.Default.SetModeRequest, SetModeAsync)
             .Add(AcpMethods.SessionSetConfigOption, AcpJsonContext.Default.SetConfigOptionRequest, SetConfigOptionAsync);
     }
@@ -75,11 +78,13 @@ public sealed class AcpServer : IDisposable
             throw new InvalidOperationException("An AcpServer serves one connection.");
         }
 
-        var connection = new JsonRpcConnection(input, output, _log)
+        // Reads must give up on cancellation (SIGTERM) even when the stream ignores the token, as stdin does.
+        var connection = new JsonRpcConnection(new CancellableInputStream(input), output, _log)
         {
             MaxMessageBytes = _options.MaxMessageBytes,
             OnRequest = HandleAsync,
             OnNotification = HandleNotification,
+            OnAccepted = AcceptRequest,
             IsInline = static method => method == AcpMethods.Initialize,
         };
         _connection = connection;
@@ -150,25 +155,54 @@ public sealed class AcpServer : IDisposable
                 JsonSerializer.SerializeToElement(new ErrorDetails { Code = error.Code, Retryable = error.Retryable }, AcpJsonContext.Default.ErrorDetails));
     }
 
+    /// <summary>
+    /// On the reading loop, before the request's handler starts: a prompt becomes its session's turn at once, so a
+    /// <c>session/cancel</c> read after it always reaches it (cancellation is a property of the session, not of a
+    /// handler that may not have run yet).
+    /// </summary>
+    private void AcceptRequest(JsonRpcRequest request)
+    {
+        if (request.Method == AcpMethods.SessionPrompt
+            && request.Params is { ValueKind: JsonValueKind.Object } parameters
+            && parameters.TryGetProperty("sessionId"u8, out JsonElement id)
+            && id.ValueKind == JsonValueKind.String
+            && id.GetString() is { } sessionId
+            && _sessions.TryGetValue(sessionId, out AcpSession? session))
+        {
+            _acceptedPrompts[request] = session.Accept();
+        }
+    }
+
     private async Task<RpcResult> HandleAsync(JsonRpcRequest request, CancellationToken cancellationToken)
     {
-        if (!_methods.Contains(request.Method))
-        {
-            throw JsonRpcMethodTable.MethodNotFound(request.Method);
-        }
-
-        if (!_initialized && request.Method != AcpMethods.Initialize)
-        {
-            throw AcpException.InvalidRequest($"Invalid request: {request.Method} before initialize; send initialize first.");
-        }
-
+        _acceptedPrompts.TryRemove(request, out AcpSession.PromptTurn? accepted);
         try
         {
+            if (!_methods.Contains(request.Method))
+            {
+                throw JsonRpcMethodTable.MethodNotFound(request.Method);
+            }
+
+            if (!_initialized && request.Method != AcpMethods.Initialize)
+            {
+                throw AcpException.InvalidRequest($"Invalid request: {request.Method} before initialize; send initialize first.");
+            }
+
+            if (request.Method == AcpMethods.SessionPrompt)
+            {
+                return await PromptAsync(request.ReadParams(AcpJsonContext.Default.PromptRequest), accepted, cancellationToken).ConfigureAwait(false);
+            }
+
             return await _methods.InvokeAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (KimiCodeException ex)
         {
             throw Translate(ex, null);
+        }
+        finally
+        {
+            // A prompt that never ran (bad params, unknown session) must not hold its session's turn.
+            accepted?.Abandon();
         }
     }
 
@@ -227,6 +261,8 @@ public sealed class AcpServer : IDisposable
                     Resume = EmptyObject.Instance,
                     Close = EmptyObject.Instance,
                     AdditionalDirectories = EmptyObject.Instance,
+                    Fork = EmptyObject.Instance,
+                    Delete = EmptyObject.Instance,
                 },
                 Auth = new AgentAuthCapabilities { Logout = EmptyObject.Instance },
             },
@@ -420,11 +456,60 @@ public sealed class AcpServer : IDisposable
         return RpcResult.Empty;
     }
 
-    private async Task<RpcResult> PromptAsync(PromptRequest request, CancellationToken cancellationToken)
+    /// <summary><c>session/fork</c> (unstable): a new session with a copy of the history, opened in <c>cwd</c>; the original is untouched.</summary>
+    private async Task<RpcResult> ForkSessionAsync(ResumeSessionRequest request, CancellationToken cancellationToken)
+    {
+        (string cwd, _) = Workspace(request.Cwd, request.AdditionalDirectories, request.McpServers ?? []);
+        string forkId = _factory.Store.Fork(request.SessionId, cwd, Time.GetUtcNow()) ?? throw SessionNotFound(request.SessionId);
+        AcpSession session = await OpenAsync(forkId, request.Cwd, request.AdditionalDirectories, request.McpServers ?? [], cancellationToken).ConfigureAwait(false);
+        return RpcResult.Of(
+            new NewSessionResponse { SessionId = session.Id, Modes = session.Modes, ConfigOptions = session.ConfigOptions },
+            AcpJsonContext.Default.NewSessionResponse,
+            session.AnnounceAsync);
+    }
+
+    /// <summary><c>session/delete</c>: closes the session here if it is open (cancelling its prompt), then removes its record.</summary>
+    private async Task<RpcResult> DeleteSessionAsync(SessionIdParams request)
+    {
+        if (!SessionStore.IsSessionId(request.SessionId) || !_factory.Store.Exists(request.SessionId))
+        {
+            throw SessionNotFound(request.SessionId);
+        }
+
+        if (_sessions.TryRemove(request.SessionId, out AcpSession? open))
+        {
+            await open.CloseAsync().ConfigureAwait(false);
+        }
+
+        _factory.Store.Delete(request.SessionId);
+        return RpcResult.Empty;
+    }
+
+    private async Task<RpcResult> PromptAsync(PromptRequest request, AcpSession.PromptTurn? accepted, CancellationToken cancellationToken)
     {
         AcpSession session = Find(request.SessionId);
-        session.Settings.RequireContentSupport(Config, request.Prompt);
-        PromptResponse response = await session.PromptAsync(request.Prompt, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            session.Settings.RequireContentSupport(Config, request.Prompt);
+        }
+        catch
+        {
+            accepted?.Abandon();
+            throw;
+        }
+
+        AcpSession.PromptTurn turn;
+        if (accepted is not null && ReferenceEquals(accepted.Session, session))
+        {
+            turn = accepted;
+        }
+        else
+        {
+            accepted?.Abandon();
+            turn = session.Accept();
+        }
+
+        PromptResponse response = await session.PromptAsync(turn, request.Prompt, cancellationToken).ConfigureAwait(false);
         return RpcResult.Of(response, AcpJsonContext.Default.PromptResponse);
     }
 

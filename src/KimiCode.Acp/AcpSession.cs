@@ -39,8 +39,8 @@ internal sealed class AcpSession : IPermissionPrompter
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _announced = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, CallState> _calls = new(StringComparer.Ordinal);
-    private CancellationTokenSource? _prompt;
-    private int _prompting;
+    private readonly Lock _turnsGate = new();
+    private readonly List<PromptTurn> _turns = [];
     private volatile bool _rebuildPending;
     private bool _closed;
 
@@ -148,25 +148,60 @@ internal sealed class AcpSession : IPermissionPrompter
         }
     }
 
-    /// <summary>Runs one prompt to its end and answers with the stop reason.</summary>
-    public async Task<PromptResponse> PromptAsync(IReadOnlyList<ContentBlock> prompt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers a prompt the moment its request is accepted (on the reading loop, before anything awaits), so a
+    /// <c>session/cancel</c> that follows it on the wire always finds it. A prompt accepted while another one runs is
+    /// refused, unless that one was cancelled: then it waits for the cancelled one to answer and runs after it.
+    /// </summary>
+    public PromptTurn Accept()
     {
-        IReadOnlyList<Microsoft.Extensions.AI.AIContent> contents = PromptContent.ToAgentContent(prompt);
-        if (Interlocked.Exchange(ref _prompting, 1) != 0)
+        lock (_turnsGate)
         {
-            throw AcpException.InvalidRequest($"Session {Id} is already answering a prompt; wait for its response or send session/cancel first.");
-        }
+            bool busy = _turns.Exists(static t => !t.CancelRequested);
+            var turn = new PromptTurn(this, refused: busy);
+            if (!busy)
+            {
+                _turns.Add(turn);
+            }
 
+            return turn;
+        }
+    }
+
+    /// <summary>Runs one accepted prompt to its end and answers with the stop reason.</summary>
+    public async Task<PromptResponse> PromptAsync(PromptTurn turn, IReadOnlyList<ContentBlock> prompt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
         try
         {
-            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            Volatile.Write(ref _prompt, cancellation);
-            await _turn.WaitAsync(cancellation.Token).ConfigureAwait(false);
+            IReadOnlyList<Microsoft.Extensions.AI.AIContent> contents = PromptContent.ToAgentContent(prompt);
+            if (turn.Refused)
+            {
+                throw AcpException.InvalidRequest($"Session {Id} is already answering a prompt; wait for its response or send session/cancel first.");
+            }
+
+            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(turn.Token, cancellationToken);
+            try
+            {
+                // A cancelled predecessor still holds the turn until it has answered; this prompt runs after it.
+                await _turn.WaitAsync(cancellation.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return new PromptResponse { StopReason = PromptStopReason.Cancelled };
+            }
+
             try
             {
                 if (_closed)
                 {
                     throw SessionNotFound(Id);
+                }
+
+                if (cancellation.IsCancellationRequested)
+                {
+                    // Cancelled before the turn began: nothing ran, nothing is recorded.
+                    return new PromptResponse { StopReason = PromptStopReason.Cancelled };
                 }
 
                 string text = PromptContent.TextOf(prompt).Trim();
@@ -176,6 +211,10 @@ internal sealed class AcpSession : IPermissionPrompter
                 }
 
                 return await RunTurnAsync(contents, cancellation.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return new PromptResponse { StopReason = PromptStopReason.Cancelled };
             }
             finally
             {
@@ -193,29 +232,36 @@ internal sealed class AcpSession : IPermissionPrompter
                 _turn.Release();
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || Volatile.Read(ref _prompt)?.IsCancellationRequested == true)
-        {
-            // Cancelled before the turn began: still a normal answer.
-            return new PromptResponse { StopReason = PromptStopReason.Cancelled };
-        }
         finally
         {
-            Volatile.Write(ref _prompt, null);
-            Volatile.Write(ref _prompting, 0);
+            Finish(turn);
         }
     }
 
-    /// <summary><c>session/cancel</c>: stops the running prompt (which then answers <c>cancelled</c>).</summary>
+    /// <summary><c>session/cancel</c>: cancels every accepted prompt of this session, running or about to start (each then answers <c>cancelled</c>).</summary>
     public void Cancel()
     {
-        try
+        PromptTurn[] turns;
+        lock (_turnsGate)
         {
-            Volatile.Read(ref _prompt)?.Cancel();
+            turns = [.. _turns];
         }
-        catch (ObjectDisposedException)
+
+        foreach (PromptTurn turn in turns)
         {
-            // The prompt ended meanwhile.
+            turn.Cancel();
         }
+    }
+
+    /// <summary>Forgets a prompt that has answered (or never ran); idempotent.</summary>
+    internal void Finish(PromptTurn turn)
+    {
+        lock (_turnsGate)
+        {
+            _turns.Remove(turn);
+        }
+
+        turn.Dispose();
     }
 
     /// <summary><c>session/close</c>: cancels the prompt and waits until it has ended.</summary>
@@ -501,6 +547,52 @@ internal sealed class AcpSession : IPermissionPrompter
         JsonRpcErrorCodes.ResourceNotFound,
         $"Session {id} is closed; start a new one with session/new or load it with session/load.",
         JsonSerializer.SerializeToElement(new SessionNotFoundData { SessionId = id }, AcpJsonContext.Default.SessionNotFoundData));
+
+    /// <summary>One accepted <c>session/prompt</c>: its cancellation exists from the moment the request was read.</summary>
+    internal sealed class PromptTurn : IDisposable
+    {
+        private readonly CancellationTokenSource _cancellation = new();
+        private int _state; // 0 live, 1 disposed
+
+        public PromptTurn(AcpSession session, bool refused)
+        {
+            Session = session;
+            Refused = refused;
+            Token = _cancellation.Token;
+        }
+
+        public AcpSession Session { get; }
+
+        /// <summary>Accepted while another prompt ran: answered with -32600.</summary>
+        public bool Refused { get; }
+
+        public CancellationToken Token { get; }
+
+        public bool CancelRequested => Token.IsCancellationRequested;
+
+        public void Cancel()
+        {
+            try
+            {
+                _cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // It answered meanwhile.
+            }
+        }
+
+        /// <summary>Drops a turn whose request never reached <see cref="PromptAsync"/> (bad params, unknown session).</summary>
+        public void Abandon() => Session.Finish(this);
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _state, 1) == 0)
+            {
+                _cancellation.Dispose();
+            }
+        }
+    }
 
     private sealed class CallState
     {

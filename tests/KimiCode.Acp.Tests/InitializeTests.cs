@@ -22,13 +22,12 @@ public sealed class InitializeTests
         Assert.False(capabilities.GetProperty("mcpCapabilities").GetProperty("http").GetBoolean());
         Assert.False(capabilities.GetProperty("mcpCapabilities").GetProperty("sse").GetBoolean());
         JsonElement sessions = capabilities.GetProperty("sessionCapabilities");
-        foreach (string name in new[] { "list", "resume", "close" })
+        foreach (string name in new[] { "list", "resume", "close", "fork", "delete" })
         {
             Assert.Equal(JsonValueKind.Object, sessions.GetProperty(name).ValueKind);
             Assert.Empty(sessions.GetProperty(name).EnumerateObject());
         }
 
-        Assert.False(sessions.TryGetProperty("delete", out _));
         Assert.Equal(JsonValueKind.Object, capabilities.GetProperty("auth").GetProperty("logout").ValueKind);
         Assert.Equal("kimi", result.GetProperty("agentInfo").Text("name"));
         Assert.Equal("9.9.9-test", result.GetProperty("agentInfo").Text("version"));
@@ -105,7 +104,7 @@ public sealed class InitializeTests
     }
 
     [Theory]
-    [InlineData("session/fork")]
+    [InlineData("session/fork_all")]
     [InlineData("_kimi/secret")]
     [InlineData("session/set_model")]
     [InlineData("fs/read_text_file")]

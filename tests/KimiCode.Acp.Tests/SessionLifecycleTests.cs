@@ -123,6 +123,63 @@ public sealed class SessionLifecycleTests
     }
 
     [Fact]
+    public async Task Fork_CopiesTheHistoryUnderANewId()
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        string sessionId = await harness.NewSessionAsync();
+        Assert.Equal("end_turn", (await harness.PromptAsync(sessionId, "the original question")).Text("stopReason"));
+
+        JsonElement forked = await harness.Client.ResultAsync("session/fork", $$"""{"sessionId":{{Json.Str(sessionId)}},"cwd":{{Json.Str(harness.Workspace)}},"mcpServers":[]}""");
+        string forkId = forked.Text("sessionId");
+        Assert.NotEqual(sessionId, forkId);
+        Assert.Equal("end_turn", (await harness.PromptAsync(forkId, "a follow-up in the fork")).Text("stopReason"));
+
+        // The fork's model call carries the original history; the original session does not see the fork's turn.
+        string body = harness.Emulator.State.Requests.Last(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Body;
+        Assert.Contains("the original question", body, StringComparison.Ordinal);
+        JsonElement list = await harness.Client.ResultAsync("session/list", "{}");
+        Assert.Contains(list.GetProperty("sessions").EnumerateArray(), s => s.Text("sessionId") == forkId);
+        AcpConnection fresh = harness.Connect();
+        await AcpHarness.InitializeAsync(fresh.Client);
+        await fresh.Client.ResultAsync("session/load", $$"""{"sessionId":{{Json.Str(sessionId)}},"cwd":{{Json.Str(harness.Workspace)}},"mcpServers":[]}""");
+        string replayed = string.Concat(fresh.Client.DrainUpdates().Select(u => u.ToString()));
+        Assert.Contains("the original question", replayed, StringComparison.Ordinal);
+        Assert.DoesNotContain("a follow-up in the fork", replayed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Fork_UnknownSession_ResourceNotFound()
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        await harness.NewSessionAsync();
+
+        JsonElement error = await harness.Client.ErrorAsync("session/fork", $$"""{"sessionId":"0190c2a3-0000-7000-8000-000000000000","cwd":{{Json.Str(harness.Workspace)}},"mcpServers":[]}""");
+
+        Assert.Equal(-32002, error.GetProperty("code").GetInt32());
+    }
+
+    [Fact]
+    public async Task Delete_OpenSession_RemovedFromListAndCannotBeLoaded()
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        string sessionId = await harness.NewSessionAsync();
+        Assert.Equal("end_turn", (await harness.PromptAsync(sessionId, "remember me")).Text("stopReason"));
+        string idParams = $$"""{"sessionId":{{Json.Str(sessionId)}}}""";
+
+        JsonElement deleted = await harness.Client.ResultAsync("session/delete", idParams);
+        JsonElement list = await harness.Client.ResultAsync("session/list", "{}");
+        JsonElement load = await harness.Client.ErrorAsync("session/load", $$"""{"sessionId":{{Json.Str(sessionId)}},"cwd":{{Json.Str(harness.Workspace)}},"mcpServers":[]}""");
+        JsonElement prompt = await harness.Client.ErrorAsync("session/prompt", AcpHarness.PromptParams(sessionId, "still there?"));
+        JsonElement again = await harness.Client.ErrorAsync("session/delete", idParams);
+
+        Assert.Empty(deleted.EnumerateObject());
+        Assert.DoesNotContain(list.GetProperty("sessions").EnumerateArray(), s => s.Text("sessionId") == sessionId);
+        Assert.Equal(-32002, load.GetProperty("code").GetInt32());
+        Assert.Equal(-32002, prompt.GetProperty("code").GetInt32());
+        Assert.Equal(-32002, again.GetProperty("code").GetInt32());
+    }
+
+    [Fact]
     public async Task Close_DuringPrompt_CancelsIt()
     {
         await using AcpHarness harness = await AcpHarness.StartAsync();

@@ -57,6 +57,13 @@ public sealed class JsonRpcConnection : IDisposable
         set => _dispatcher.IsInline = value ?? throw new ArgumentNullException(nameof(value));
     }
 
+    /// <summary>Called on the reading loop as each request is accepted, before its handler starts (keep it quick).</summary>
+    public Action<JsonRpcRequest>? OnAccepted
+    {
+        get => _dispatcher.OnAccepted;
+        set => _dispatcher.OnAccepted = value;
+    }
+
     /// <summary>The longest line accepted.</summary>
     public int MaxMessageBytes
     {

@@ -34,6 +34,12 @@ internal sealed class RequestDispatcher
     /// <summary>Requests that must run in arrival order on the reading loop (e.g. <c>initialize</c>).</summary>
     public Func<string, bool> IsInline { get; set; } = static _ => false;
 
+    /// <summary>
+    /// Called on the reading loop, in arrival order, as each request is accepted and before its handler starts: what a
+    /// later notification must find (a prompt's cancellation) is registered here, so no ordering can miss it.
+    /// </summary>
+    public Action<JsonRpcRequest>? OnAccepted { get; set; }
+
     /// <summary>Starts a request: inline ones finish before this returns, the others run in the background.</summary>
     public async Task StartAsync(JsonRpcRequest request)
     {
@@ -45,6 +51,15 @@ internal sealed class RequestDispatcher
             cancellation.Dispose();
             await _writer.WriteErrorAsync(request.Id, JsonRpcErrorCodes.InvalidRequest, $"Invalid request: id {key} is already in use by a request that has not been answered.").ConfigureAwait(false);
             return;
+        }
+
+        try
+        {
+            OnAccepted?.Invoke(request);
+        }
+        catch (Exception ex)
+        {
+            _log($"accepting {request.Method} failed: {ex.Message}");
         }
 
         if (IsInline(request.Method))

@@ -12,6 +12,8 @@ public static class AcpMethods
     public const string SessionResume = "session/resume";
     public const string SessionList = "session/list";
     public const string SessionClose = "session/close";
+    public const string SessionDelete = "session/delete";
+    public const string SessionFork = "session/fork";
     public const string SessionPrompt = "session/prompt";
     public const string SessionSetMode = "session/set_mode";
     public const string SessionSetConfigOption = "session/set_config_option";

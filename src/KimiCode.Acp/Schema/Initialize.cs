@@ -154,6 +154,12 @@ public sealed record SessionCapabilities
     /// <summary><c>additionalDirectories</c> on <c>session/new</c>, <c>load</c> and <c>resume</c> (unstable in the schema).</summary>
     [JsonPropertyName("additionalDirectories")]
     public EmptyObject? AdditionalDirectories { get; init; }
+
+    [JsonPropertyName("fork")]
+    public EmptyObject? Fork { get; init; }
+
+    [JsonPropertyName("delete")]
+    public EmptyObject? Delete { get; init; }
 }
 
 /// <summary><c>agentCapabilities.auth</c>.</summary>

@@ -69,6 +69,52 @@ public sealed class SessionStore
     /// <summary>Whether a session with this id exists (in any workspace).</summary>
     public bool Exists(string sessionId) => FindContextFile(sessionId) is not null;
 
+    /// <summary>
+    /// Copies a session's record under a new id in <paramref name="workDir"/>'s workspace (the header gets the new id,
+    /// folder and creation time; the history is unchanged) and returns the new id; null when there is no such session.
+    /// </summary>
+    public string? Fork(string sessionId, string workDir, DateTimeOffset now)
+    {
+        if (FindContextFile(sessionId) is not { } source)
+        {
+            return null;
+        }
+
+        string[] lines = File.ReadAllLines(source);
+        if (lines.Length == 0 || !SessionReader.TryParse(System.Text.Encoding.UTF8.GetBytes(lines[0]), out SessionRecord? header)
+            || header is null || header.Type != SessionRecord.HeaderType)
+        {
+            throw new KimiCodeException(SessionErrorCodes.Corrupt,
+                $"The session file {source} has no readable header, so the session cannot be forked. Start a new session.");
+        }
+
+        string id = Guid.CreateVersion7(now).ToString();
+        SessionLog log = Create(id, workDir, header.Model ?? "", now);
+        using (var stream = new FileStream(log.Path, FileMode.Append, FileAccess.Write, FileShare.Read))
+        using (var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false)))
+        {
+            foreach (string line in lines.Skip(1).Where(l => l.Length > 0))
+            {
+                writer.Write(line);
+                writer.Write('\n');
+            }
+        }
+
+        return id;
+    }
+
+    /// <summary>Removes a session's folder (its record and everything beside it); false when there is no such session.</summary>
+    public bool Delete(string sessionId)
+    {
+        if (FindContextFile(sessionId) is not { } path || Path.GetDirectoryName(path) is not { } directory)
+        {
+            return false;
+        }
+
+        Directory.Delete(directory, recursive: true);
+        return true;
+    }
+
     /// <summary>The session with this id, or null.</summary>
     public SessionInfo? Get(string sessionId) =>
         FindContextFile(sessionId) is { } path && SessionReader.Read(path) is { } loaded ? Info(loaded) : null;

@@ -10,6 +10,9 @@ namespace KimiCode.Cli.Commands;
 /// </summary>
 internal static class AcpCommand
 {
+    /// <summary>How long a cancelled server gets to answer and stop before the process ends anyway (editors expect an exit within 2 s).</summary>
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromMilliseconds(1500);
+
     public static Command Create(CliEnvironment env)
     {
         var command = new Command("acp", "Run as an Agent Client Protocol (ACP) agent over stdin/stdout, for editors such as Zed and JetBrains IDEs.");
@@ -30,13 +33,17 @@ internal static class AcpCommand
         });
         await using Stream input = Console.OpenStandardInput();
         await using Stream output = Console.OpenStandardOutput();
+        Task run = server.RunAsync(input, output, cancellationToken);
         try
         {
-            await server.RunAsync(input, output, cancellationToken).ConfigureAwait(false);
+            await run.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Ctrl-C or SIGTERM: the editor is closing us; not an error.
+            // SIGTERM or Ctrl-C: the editor is closing us; not an error. The server cancels every turn (tools are
+            // killed), answers the pending prompts `cancelled` and stops; the session files are written record by
+            // record, so nothing is left to flush. It gets a bounded moment for that, so the process ends in time.
+            await Task.WhenAny(run, Task.Delay(ShutdownGrace, TimeProvider.System, CancellationToken.None)).ConfigureAwait(false);
         }
 
         return ExitCodes.Success;

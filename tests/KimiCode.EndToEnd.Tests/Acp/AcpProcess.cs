@@ -21,6 +21,16 @@ internal sealed class AcpProcess : IAsyncDisposable
 
     public AcpTestClient Client { get; }
 
+    public int Id => _process.Id;
+
+    /// <summary>Waits (stdin left open) for the agent to exit; returns its exit code and stderr.</summary>
+    public async Task<(int ExitCode, string Stderr)> WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        await _process.WaitForExitAsync(timeout.Token);
+        return (_process.ExitCode, await _stderr);
+    }
+
     public static AcpProcess Start(TestHome home)
     {
         var process = Process.Start(KimiProcess.StartInfo(home.Root, home.Environment, "acp")) ?? throw new InvalidOperationException("could not start kimi acp");
