@@ -103,6 +103,8 @@ cleanup() {
 }
 trap cleanup EXIT
 api_key="sk-acpx-conformance"
+# The runner hands its whole environment to kimi: no credential or endpoint of the caller's may reach it.
+unset KIMI_API_KEY KIMI_BASE_URL KIMI_MODEL_NAME KIMI_OAUTH_HOST
 # The runner looks for a check's text inside single update chunks; the emulator's model streams 8 characters
 # a chunk unless told otherwise, which splits the words the checks look for. Ask for one chunk per answer
 # when this emulator can (--chunk-size); without it three cases fail on chunking alone (docs/acp.md).
@@ -117,9 +119,6 @@ echo "    emulator at $EMULATOR_URL, KIMI_CODE_HOME=$KIMI_CODE_HOME"
 printf '%s\n' "$api_key" | "${kimi[@]}" login --api-key --base-url "$KIMI_CODE_BASE_URL" >"$work/login.log" 2>&1 || {
   echo "kimi login --api-key failed:" >&2; cat "$work/login.log" >&2; exit 2
 }
-# The runner hands its whole environment to the agent: keep it to what kimi needs.
-unset KIMI_API_KEY KIMI_BASE_URL KIMI_MODEL_NAME
-
 emulator_post() {
   curl -sf -X POST -H 'Content-Type: application/json' --data-binary "@$2" "$EMULATOR_URL/_emulator/$1" >/dev/null
 }
