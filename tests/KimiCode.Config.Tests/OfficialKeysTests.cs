@@ -139,13 +139,7 @@ public sealed class OfficialKeysTests
         timeout = 5
         """;
 
-    private static KimiConfig Load(string toml, Func<string, string?>? environment = null)
-    {
-        using var temp = new TempFolder("kimi-official-keys");
-        var store = new ConfigStore(new KimiHome(temp.Path), environment ?? (_ => null));
-        File.WriteAllText(store.Home.ConfigFile, toml);
-        return store.LoadEffective();
-    }
+    private static KimiConfig Load(string toml) => ToolsConfigTests.Load(toml);
 
     [Fact]
     public void Load_EveryOfficialKey_ValidatesAndMapsTheKeysWeHonour()
