@@ -98,8 +98,9 @@ public sealed class ModelClientFactory : IDisposable
             Tokens = tokens,
             EnvironmentHeaders = config.EnvHeaders,
             IdentityHeaders = kind == ProviderKind.Kimi ? IdentityHeaders() : [],
-            CustomHeaders = [.. provider.CustomHeaders],
-            UserAgent = kind == ProviderKind.Kimi ? Auth.IdentityHeaders.UserAgent(Version) : null,
+            // Other providers get the official [identity] product token; the provider's own custom_headers still win.
+            CustomHeaders = !kimi && agent.IdentitySlug is { } slug ? [new("User-Agent", $"{slug}/{Version}"), .. provider.CustomHeaders] : [.. provider.CustomHeaders],
+            UserAgent = kimi ? Auth.IdentityHeaders.UserAgent(Version) : null,
             Thinking = config.Thinking.Enabled,
             ThinkingEffort = kimi ? agent.EffortFor(modelConfig) : null,
             ThinkingKeep = kimi ? agent.ThinkingKeep : null,

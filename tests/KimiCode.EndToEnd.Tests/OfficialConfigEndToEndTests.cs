@@ -73,4 +73,25 @@ public sealed class OfficialConfigEndToEndTests
         var toolResult = Assert.Single(LastChat(home).GetProperty("messages").EnumerateArray(), m => m.GetProperty("role").GetString() == "tool");
         Assert.StartsWith("Error: There is no tool named 'Bash'", toolResult.GetProperty("content").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Print_IdentityOnAnOpenAIProvider_SlugIsTheUserAgentAndNameInThePrompt()
+    {
+        await using var home = await TestHome.StartAsync(o => o.ApiKeys.Add(Key));
+        HomeFiles.WriteConfig(
+            home.Root,
+            HomeFiles.DefaultModel("open"),
+            HomeFiles.ApiKeyProvider("platform", Key, home.Emulator.OpenPlatformBaseUrl),
+            HomeFiles.Model("open", "platform", "kimi-k2-turbo-preview", 262144),
+            "[identity]\nname = \"Acme Dev Agent\"\n");
+        File.WriteAllText(home.ConfigPath, File.ReadAllText(home.ConfigPath).Replace("type = \"kimi\"", "type = \"openai\"", StringComparison.Ordinal));
+
+        var result = await home.RunAsync("-p", "hello", "-w", home.Workspace());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var chat = home.Emulator.State.Requests.Last(r => r.Path == "/v1/chat/completions");
+        Assert.StartsWith("acme-dev-agent/", chat.Headers["User-Agent"], StringComparison.Ordinal);
+        string system = JsonDocument.Parse(chat.Body).RootElement.GetProperty("messages")[0].GetProperty("content").GetString()!;
+        Assert.StartsWith("You are Acme Dev Agent, an interactive coding agent", system, StringComparison.Ordinal);
+    }
 }
