@@ -120,4 +120,41 @@ public sealed class DoctorEndToEndTests
         Assert.StartsWith("FAIL", line, StringComparison.Ordinal);
         Assert.EndsWith("-> run `kimi login` (or `kimi login --api-key`)", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Doctor_StaleRefreshLock_WarnsWithTheRemoveCommandButPasses()
+    {
+        await using var home = await TestHome.StartAsync();
+        home.LogInDirectly();
+        string lockDir = home.CredentialPath + ".lock";
+        Directory.CreateDirectory(lockDir);
+        Directory.SetLastWriteTimeUtc(lockDir, DateTime.UtcNow.AddMinutes(-10));
+
+        var result = await home.RunAsync("doctor", "-w", home.Workspace());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string line = Assert.Single(result.Stdout.Split('\n'), l => l.Contains(" refresh lock:", StringComparison.Ordinal));
+        Assert.StartsWith("warn refresh lock: kimi-code.json.lock stale (", line, StringComparison.Ordinal);
+        Assert.Contains("-> if no kimi or kimi-code is running, remove it: rm -rf ", line, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(lockDir), "doctor only reports; it removes nothing");
+    }
+
+    [Fact]
+    public async Task Doctor_ConfigLockHeldByAnotherProcess_Warns()
+    {
+        await using var home = await TestHome.StartWithApiKeyAsync(Key);
+        string lockPath = home.ConfigPath + ".lock";
+        // FileShare.None is an exclusive flock on Unix: the same lock kimi takes to edit config.toml.
+        using (new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            var held = await home.RunAsync("doctor", "-w", home.Workspace());
+
+            Assert.True(held.ExitCode == 0, held.ToString());
+            Assert.Contains($"warn config lock: {lockPath} is held: another process is editing config.toml -> wait for it to finish, or end it", held.Stdout, StringComparison.Ordinal);
+        }
+
+        var free = await home.RunAsync("doctor", "-w", home.Workspace());
+
+        Assert.Contains("ok   config lock: free", free.Stdout, StringComparison.Ordinal);
+    }
 }
