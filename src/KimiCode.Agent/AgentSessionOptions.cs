@@ -23,7 +23,10 @@ public sealed class AgentSessionOptions
     /// Room kept free for the answer: compaction starts when less than this remains. Never more than
     /// a quarter of the window is reserved, so small windows still work.
     /// </summary>
-    public int ReservedTokens { get; init; } = 50_000;
+    public int ReservedTokens { get; init; } = DefaultReservedTokens;
+
+    /// <summary>The default of <see cref="ReservedTokens"/> (<c>[loop_control] reserved_context_size</c> changes it).</summary>
+    public const int DefaultReservedTokens = 50_000;
 
     /// <summary>The tools the model may call; every call is dispatched through this registry.</summary>
     public required ToolRegistry Tools { get; init; }

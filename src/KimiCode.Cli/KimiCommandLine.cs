@@ -47,6 +47,7 @@ internal static class KimiCommandLine
         root.Subcommands.Add(LogoutCommand.Create(env));
         root.Subcommands.Add(AuthCommand.Create(env));
         root.Subcommands.Add(AcpCommand.Create(env));
+        root.Subcommands.Add(DoctorCommand.Create(env));
         root.SetAction((parse, ct) =>
         {
             if (parse.GetResult(print) is null && !env.InputRedirected)

@@ -35,6 +35,12 @@ public sealed class KimiConfig
 
     public ToolsConfig Tools { get; init; } = new();
 
+    /// <summary><c>[identity]</c> as written; <see cref="AgentSettings.Resolve"/> applies <c>KIMI_CODE_IDENTITY_*</c>.</summary>
+    public IdentityConfig Identity { get; init; } = new();
+
+    /// <summary><c>[image]</c> as written.</summary>
+    public ImageConfig Image { get; init; } = new();
+
     /// <summary>Headers from <c>KIMI_CODE_CUSTOM_HEADERS</c> (lowest precedence), in order; empty from <see cref="ConfigStore.Load"/>.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> EnvHeaders { get; init; } = [];
 
@@ -75,15 +81,15 @@ public sealed class KimiConfig
                         MaxContextSize = table.TryGet<long>("max_context_size", out var max) ? max : null,
                         Capabilities = GetStrings(table, "capabilities"),
                         DisplayName = GetString(table, "display_name"),
+                        SupportEfforts = Overridden(table, "support_efforts", GetStrings),
+                        DefaultEffort = Overridden(table, "default_effort", GetString),
                         Line = table.Line,
                     };
                 }
             }
         }
 
-        var thinking = document.TryGet<TomlTable>("thinking", out var thinkingTable) && thinkingTable.TryGet<bool>("enabled", out var enabled)
-            ? new ThinkingConfig { Enabled = enabled }
-            : new ThinkingConfig();
+        var thinking = ThinkingConfig.Read(document);
 
         var permissions = new PermissionsConfig();
         if (document.TryGet<TomlTable>("permissions", out var permissionTable))
@@ -118,9 +124,18 @@ public sealed class KimiConfig
                     $"[loop_control] {NetworkSettings.MaxAttemptsKey} must be a whole number from 1 to {NetworkSettings.MaxAttemptsLimit} (attempts per model call, the first included), e.g. {NetworkSettings.MaxAttemptsKey} = 10; fix it"));
             }
 
+            foreach (var key in (ReadOnlySpan<string>)["max_steps_per_turn", "reserved_context_size"])
+            {
+                if (loopTable.ContainsKey(key) && !(values.TryGetValue(key, out var number) && number >= 0))
+                {
+                    loopProblems.Add((lineOfKey(["loop_control", key]), $"[loop_control] {key} must be a whole number of 0 or more, e.g. {key} = 50000; fix it"));
+                }
+            }
+
             loopControl = new LoopControlConfig
             {
-                MaxStepsPerTurn = values.TryGetValue("max_steps_per_turn", out var steps) ? steps : null,
+                MaxStepsPerTurn = values.TryGetValue("max_steps_per_turn", out var steps) && steps >= 0 ? steps : null,
+                ReservedContextSize = values.TryGetValue("reserved_context_size", out var reserved) && reserved >= 0 ? reserved : null,
                 MaxRetriesPerStep = values.TryGetValue("max_retries_per_step", out var retries) ? retries : null,
                 MaxAttemptsPerStep = attempts,
                 Values = values,
@@ -140,6 +155,8 @@ public sealed class KimiConfig
             Permissions = permissions,
             LoopControl = loopControl,
             Network = NetworkConfig.Read(document, lineOfKey),
+            Identity = IdentityConfig.Read(document),
+            Image = ImageConfig.Read(document),
             Document = document,
         };
     }
@@ -220,6 +237,8 @@ public sealed class KimiConfig
             LoopControl = LoopControl,
             Network = Network,
             Tools = Tools,
+            Identity = Identity,
+            Image = Image,
             EnvHeaders = envHeaders,
             Document = Document,
         };
@@ -263,23 +282,27 @@ public sealed class KimiConfig
 
     private static ToolsConfig ReadTools(TomlTable document, Func<string[], int> lineOfKey)
     {
-        if (!document.TryGet<TomlTable>("tools", out var tools) || !tools.TryGet<object>("pass_env", out var raw))
+        if (!document.TryGet<TomlTable>("tools", out var tools))
         {
             return new ToolsConfig();
+        }
+
+        var problems = new List<string>();
+        var enabled = ReadToolNames(tools, "enabled", problems);
+        var disabled = ReadToolNames(tools, "disabled", problems);
+        if (!tools.TryGet<object>("pass_env", out var raw))
+        {
+            return new ToolsConfig { Enabled = enabled, Disabled = disabled, Problems = problems };
         }
 
         var line = lineOfKey(["tools", "pass_env"]);
         if (raw is not TomlArray array)
         {
-            return new ToolsConfig
-            {
-                PassEnvLine = line,
-                Problems = ["[tools] pass_env must be a list of variable names, e.g. pass_env = [\"GITHUB_TOKEN\"]; fix it"],
-            };
+            problems.Add("[tools] pass_env must be a list of variable names, e.g. pass_env = [\"GITHUB_TOKEN\"]; fix it");
+            return new ToolsConfig { Enabled = enabled, Disabled = disabled, PassEnvLine = line, Problems = problems };
         }
 
         var names = new List<string>();
-        var problems = new List<string>();
         foreach (var item in array)
         {
             if (item is string name && IsVariableName(name))
@@ -292,8 +315,29 @@ public sealed class KimiConfig
             }
         }
 
-        return new ToolsConfig { PassEnv = names, PassEnvLine = line, Problems = problems };
+        return new ToolsConfig { Enabled = enabled, Disabled = disabled, PassEnv = names, PassEnvLine = line, Problems = problems };
     }
+
+    /// <summary><c>[tools] enabled</c> / <c>disabled</c>: a list of tool names; anything else is a problem to fix.</summary>
+    private static List<string> ReadToolNames(TomlTable tools, string key, List<string> problems)
+    {
+        if (!tools.TryGet<object>(key, out var raw))
+        {
+            return [];
+        }
+
+        if (raw is TomlArray array && array.All(static item => item is string))
+        {
+            return [.. array.OfType<string>()];
+        }
+
+        problems.Add($"[tools] {key} must be a list of tool names, e.g. {key} = [\"Bash\", \"mcp__github__*\"]; fix it");
+        return [];
+    }
+
+    /// <summary>A model key, taken from <c>[models."alias".overrides]</c> when set there (the official client's pinned value).</summary>
+    private static T Overridden<T>(TomlTable model, string key, Func<TomlTable, string, T> read)
+        => model.TryGet<TomlTable>("overrides", out var overrides) && overrides.ContainsKey(key) ? read(overrides, key) : read(model, key);
 
     private static bool IsVariableName(string name)
         => name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(static c => char.IsAsciiLetterOrDigit(c) || c == '_');

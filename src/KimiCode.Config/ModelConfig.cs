@@ -21,6 +21,12 @@ public sealed record ModelConfig
     /// <summary><c>display_name</c>.</summary>
     public string? DisplayName { get; init; }
 
+    /// <summary><c>support_efforts</c> (or its <c>overrides</c> value): thinking efforts the model accepts; empty = thinking is plain on/off.</summary>
+    public IReadOnlyList<string> SupportEfforts { get; init; } = [];
+
+    /// <summary><c>default_effort</c> (or its <c>overrides</c> value): the effort used when <c>[thinking] effort</c> is unset or not supported.</summary>
+    public string? DefaultEffort { get; init; }
+
     /// <summary>1-based line where the model is defined (0 when not from the file).</summary>
     public int Line { get; init; }
 }

@@ -9,6 +9,12 @@ public sealed record ToolsConfig
     /// </summary>
     public IReadOnlyList<string> PassEnv { get; init; } = [];
 
+    /// <summary><c>enabled</c>: when non-empty, only these tools are offered (exact names; <c>mcp__server__*</c> globs for MCP tools).</summary>
+    public IReadOnlyList<string> Enabled { get; init; } = [];
+
+    /// <summary><c>disabled</c>: tools never offered nor run, applied after <see cref="Enabled"/>.</summary>
+    public IReadOnlyList<string> Disabled { get; init; } = [];
+
     /// <summary>1-based line of <c>pass_env</c> (0 when absent or not from the file).</summary>
     public int PassEnvLine { get; init; }
 

@@ -1,5 +1,6 @@
 using KimiCode.Agent;
 using KimiCode.Agent.Permissions;
+using KimiCode.Agent.Prompts;
 using KimiCode.Agent.Sessions;
 using KimiCode.Agent.Tools;
 using KimiCode.Auth;
@@ -79,6 +80,11 @@ public sealed class AgentSessionFactory : IDisposable
     /// <summary>The one credential resolver: is there a usable credential for this model (default: default_model), and which.</summary>
     public ResolvedCredential Resolve(string? modelAlias = null) => _resolver.Resolve(Config, modelAlias);
 
+    /// <summary>The instruction files and <c>SYSTEM.md</c> a session in <paramref name="workingDirectory"/> reads (for <c>/status</c> and <c>kimi doctor</c>).</summary>
+    public Instructions LoadInstructions(string workingDirectory) => Instructions.Load(workingDirectory, _env.Home.Root, UserHome());
+
+    private string UserHome() => _env.GetVariable("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
     /// <summary>Creates (or resumes) a session.</summary>
     public async Task<AgentSession> CreateAsync(AgentLaunch launch, CancellationToken cancellationToken)
     {
@@ -98,7 +104,8 @@ public sealed class AgentSessionFactory : IDisposable
 
         var workingDirectory = Path.GetFullPath(launch.WorkingDirectory);
         var additional = launch.AdditionalDirectories.Select(Path.GetFullPath).ToList();
-        var userHome = _env.GetVariable("HOME") is { Length: > 0 } home ? home : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var userHome = UserHome();
+        var settings = AgentSettings.Resolve(config, _env.GetVariable);
         var policy = PermissionPolicy.FromConfig(config.Permissions, workingDirectory, additional, userHome, _env.Home.Root);
         if (launch.Mode is { } mode)
         {
@@ -106,7 +113,7 @@ public sealed class AgentSessionFactory : IDisposable
         }
 
         var todos = new TodoList();
-        var registry = ToolRegistry.CreateDefault(todos);
+        var registry = new ToolFilter(config.Tools.Enabled, config.Tools.Disabled).Apply(ToolRegistry.CreateDefault(todos));
         var chat = _clients.CreateChatClient(config, credential);
         var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);
         var options = new AgentSessionOptions
@@ -128,7 +135,9 @@ public sealed class AgentSessionFactory : IDisposable
             Permissions = policy,
             Prompter = launch.Prompter,
             Store = Store,
-            MaxStepsPerTurn = launch.MaxStepsPerTurn ?? (int)Math.Clamp(config.LoopControl.MaxStepsPerTurn ?? 100, 1, 10_000),
+            MaxStepsPerTurn = launch.MaxStepsPerTurn ?? settings.MaxStepsPerTurn ?? int.MaxValue,
+            ReservedTokens = settings.ReservedContextSize ?? AgentSessionOptions.DefaultReservedTokens,
+            SystemPrompt = SystemPrompt.ForWorkingDirectory(workingDirectory, _env.TimeProvider, _env.Home.Root, userHome, settings.IdentityName),
             Thinking = launch.Thinking ?? config.Thinking.Enabled,
             Time = _env.TimeProvider,
             Logger = _env.Logging.CreateLogger("KimiCode.Tools"),

@@ -69,10 +69,10 @@ public sealed class ModelClientFactory : IDisposable
         IAccessTokenSource tokens = credential.Kind == CredentialKind.OAuth
             ? CreateOAuthTokenSource(config, provider.OAuth?.OAuthHost ?? KimiCodeEndpoints.DefaultOAuthHost, credential.Slot!)
             : new StaticTokenSource(credential.ApiKey!);
-        return CreateChatClient(config, provider, credential.Model?.Model ?? ConfigStore.DefaultEnvModel, tokens, onRetry);
+        return CreateChatClient(config, provider, credential.Model?.Model ?? ConfigStore.DefaultEnvModel, tokens, onRetry, credential.Model);
     }
 
-    public KimiChatClient CreateChatClient(KimiConfig config, ProviderConfig provider, string model, IAccessTokenSource tokens, Action<RetryNotice>? onRetry = null)
+    public KimiChatClient CreateChatClient(KimiConfig config, ProviderConfig provider, string model, IAccessTokenSource tokens, Action<RetryNotice>? onRetry = null, ModelConfig? modelConfig = null)
     {
         var kind = provider.Type switch
         {
@@ -88,6 +88,8 @@ public sealed class ModelClientFactory : IDisposable
         }
 
         var network = NetworkSettings.Resolve(config, _env.GetVariable);
+        var agent = AgentSettings.Resolve(config, _env.GetVariable);
+        bool kimi = kind == ProviderKind.Kimi;
         var options = new KimiProviderOptions
         {
             Kind = kind,
@@ -96,9 +98,15 @@ public sealed class ModelClientFactory : IDisposable
             Tokens = tokens,
             EnvironmentHeaders = config.EnvHeaders,
             IdentityHeaders = kind == ProviderKind.Kimi ? IdentityHeaders() : [],
-            CustomHeaders = [.. provider.CustomHeaders],
-            UserAgent = kind == ProviderKind.Kimi ? Auth.IdentityHeaders.UserAgent(Version) : null,
+            // Other providers get the official [identity] product token; the provider's own custom_headers still win.
+            CustomHeaders = !kimi && agent.IdentitySlug is { } slug ? [new("User-Agent", $"{slug}/{Version}"), .. provider.CustomHeaders] : [.. provider.CustomHeaders],
+            UserAgent = kimi ? Auth.IdentityHeaders.UserAgent(Version) : null,
             Thinking = config.Thinking.Enabled,
+            ThinkingEffort = kimi ? agent.EffortFor(modelConfig) : null,
+            ThinkingKeep = kimi ? agent.ThinkingKeep : null,
+            Temperature = kimi ? agent.Temperature : null,
+            TopP = kimi ? agent.TopP : null,
+            MaxCompletionTokens = kimi ? agent.MaxCompletionTokens : null,
             OnRetry = notice =>
             {
                 var delay = notice.Delay.TotalSeconds;

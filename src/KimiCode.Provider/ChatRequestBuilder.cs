@@ -69,9 +69,9 @@ internal static class ChatRequestBuilder
             StreamOptions = stream ? new WireStreamOptions { IncludeUsage = true } : null,
             PromptCacheKey = cacheKey,
             MaxCompletionTokens = chatOptions?.MaxOutputTokens ?? options.MaxCompletionTokens,
-            Thinking = kimi && ThinkingFor(chatOptions, options) is { } thinking ? new WireThinking { Type = thinking ? "enabled" : "disabled" } : null,
-            Temperature = chatOptions?.Temperature,
-            TopP = chatOptions?.TopP,
+            Thinking = kimi ? WireThinkingFor(chatOptions, options) : null,
+            Temperature = chatOptions?.Temperature ?? options.Temperature,
+            TopP = chatOptions?.TopP ?? options.TopP,
         };
     }
 
@@ -203,5 +203,14 @@ internal static class ChatRequestBuilder
     /// effort <see cref="ReasoningEffort.None"/> turns thinking off, any other effort turns it on.
     /// </summary>
     private static bool? ThinkingFor(ChatOptions? chatOptions, KimiProviderOptions options)
-        => chatOptions?.Reasoning is { Effort: { } effort } ? effort != ReasoningEffort.None : options.Thinking;
+        => chatOptions?.Reasoning is { Effort: { } effort } ? effort != ReasoningEffort.None : options.Thinking ?? (options.ThinkingEffort is null ? null : true);
+
+    /// <summary>The <c>thinking</c> object: off is just <c>{type: disabled}</c>; on carries the effort and keep when set.</summary>
+    private static WireThinking? WireThinkingFor(ChatOptions? chatOptions, KimiProviderOptions options)
+        => ThinkingFor(chatOptions, options) switch
+        {
+            null => null,
+            false => new WireThinking { Type = "disabled" },
+            true => new WireThinking { Type = "enabled", Effort = options.ThinkingEffort, Keep = options.ThinkingKeep },
+        };
 }

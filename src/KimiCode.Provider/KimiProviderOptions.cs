@@ -36,6 +36,21 @@ public sealed class KimiProviderOptions
     /// <summary>null: send nothing; otherwise <c>thinking: {type: enabled|disabled}</c> (Kimi kind only).</summary>
     public bool? Thinking { get; set; }
 
+    /// <summary>
+    /// Sent as <c>thinking.effort</c> while thinking is on (Kimi kind only), e.g. <c>high</c>; null = plain "on".
+    /// An effort alone (thinking unset) turns thinking on, as the official client does.
+    /// </summary>
+    public string? ThinkingEffort { get; set; }
+
+    /// <summary>Default <c>temperature</c> (<c>KIMI_MODEL_TEMPERATURE</c>); <c>ChatOptions.Temperature</c> wins.</summary>
+    public float? Temperature { get; set; }
+
+    /// <summary>Default <c>top_p</c> (<c>KIMI_MODEL_TOP_P</c>); <c>ChatOptions.TopP</c> wins.</summary>
+    public float? TopP { get; set; }
+
+    /// <summary>Sent as <c>thinking.keep</c> while thinking is on (Kimi kind only), e.g. <c>all</c>; null = not sent.</summary>
+    public string? ThinkingKeep { get; set; }
+
     /// <summary>Default <c>max_completion_tokens</c>; <c>ChatOptions.MaxOutputTokens</c> wins.</summary>
     public int? MaxCompletionTokens { get; set; }
 

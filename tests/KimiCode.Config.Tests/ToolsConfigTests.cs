@@ -2,7 +2,8 @@ namespace KimiCode.Config.Tests;
 
 public sealed class ToolsConfigTests
 {
-    private static KimiConfig Load(string toml, Func<string, string?>? environment = null)
+    /// <summary>Loads <paramref name="toml"/> as config.toml of a fresh temporary home (also used by <see cref="OfficialKeysTests"/>).</summary>
+    internal static KimiConfig Load(string toml, Func<string, string?>? environment = null)
     {
         using var temp = new TempFolder("kimi-config-tests");
         var store = new ConfigStore(new KimiHome(temp.Path), environment ?? (_ => null));

@@ -128,6 +128,49 @@ public sealed class RequestShapeTests
     }
 
     [Fact]
+    public async Task Streaming_ThinkingOnWithEffortAndKeep_SendsThemInsideThinking()
+    {
+        using var h = new Harness(o => { o.Thinking = true; o.ThinkingEffort = "high"; o.ThinkingKeep = "all"; o.Temperature = 0.3f; o.TopP = 0.95f; });
+        h.Handler.EnqueueSse(Answer);
+
+        await h.StreamAsync();
+
+        JsonElement thinking = Assert.Single(h.Handler.Requests).Json.GetProperty("thinking");
+        Assert.Equal("enabled", thinking.GetProperty("type").GetString());
+        Assert.Equal("high", thinking.GetProperty("effort").GetString());
+        Assert.Equal("all", thinking.GetProperty("keep").GetString());
+        JsonElement body = h.Handler.Requests[0].Json;
+        Assert.Equal(0.3, body.GetProperty("temperature").GetDouble(), 3);
+        Assert.Equal(0.95, body.GetProperty("top_p").GetDouble(), 3);
+    }
+
+    [Fact]
+    public async Task Streaming_ThinkingOffWithEffortAndKeep_SendsOnlyDisabled()
+    {
+        using var h = new Harness(o => { o.Thinking = false; o.ThinkingEffort = "max"; o.ThinkingKeep = "all"; });
+        h.Handler.EnqueueSse(Answer);
+
+        await h.StreamAsync();
+
+        JsonElement thinking = Assert.Single(h.Handler.Requests).Json.GetProperty("thinking");
+        Assert.Equal("""{"type":"disabled"}""", thinking.GetRawText());
+    }
+
+    [Fact]
+    public async Task Streaming_EffortWithThinkingUnset_TurnsThinkingOnWithEffort()
+    {
+        using var h = new Harness(o => o.ThinkingEffort = "low");
+        h.Handler.EnqueueSse(Answer);
+
+        await h.StreamAsync();
+
+        JsonElement thinking = Assert.Single(h.Handler.Requests).Json.GetProperty("thinking");
+        Assert.Equal("enabled", thinking.GetProperty("type").GetString());
+        Assert.Equal("low", thinking.GetProperty("effort").GetString());
+        Assert.False(thinking.TryGetProperty("keep", out _));
+    }
+
+    [Fact]
     public async Task Streaming_ThinkingNull_SendsNoThinkingField()
     {
         using var h = new Harness();

@@ -1,21 +1,27 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace KimiCode.Agent.Prompts;
 
 /// <summary>The default system prompt: who the agent is, where it runs, how to use the tools, and the project's AGENTS.md files.</summary>
-public static class SystemPrompt
+public static partial class SystemPrompt
 {
+    /// <summary>The name the agent calls itself unless <c>[identity] name</c> says otherwise.</summary>
+    public const string DefaultProductName = "Kimi Code";
+
     /// <summary>Builds the prompt for <paramref name="workingDirectory"/>.</summary>
     /// <param name="platform">The OS, e.g. <c>Linux 6.1 (x64)</c>.</param>
     /// <param name="agentsFiles">Project instructions, root first (see <see cref="AgentsFile.Discover"/>).</param>
-    public static string Build(string workingDirectory, string platform, DateOnly today, IReadOnlyList<AgentsFile> agentsFiles)
+    /// <param name="productName">The name the agent calls itself (<c>[identity] name</c>); null = <see cref="DefaultProductName"/>.</param>
+    public static string Build(string workingDirectory, string platform, DateOnly today, IReadOnlyList<AgentsFile> agentsFiles, string? productName = null)
     {
         ArgumentNullException.ThrowIfNull(agentsFiles);
         var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"You are {productName ?? DefaultProductName}, ");
         text.Append("""
-            You are Kimi Code, an interactive coding agent running in the user's terminal. You help with
+            an interactive coding agent running in the user's terminal. You help with
             software engineering tasks: reading and changing code, running commands, finding and fixing bugs,
             explaining code. Be concise and direct: short answers, no filler, no repeating the question. Use
             Markdown only where it helps (code blocks, short lists). Do what was asked; nothing more, nothing less.
@@ -50,8 +56,8 @@ public static class SystemPrompt
             text.Append('\n');
             text.Append("""
                 # Project instructions (AGENTS.md)
-                The project provides these instructions, from the repository root down to the working directory.
-                Follow them; a deeper file takes precedence over a shallower one where they conflict.
+                The user and the project provide these instructions: global files first, then from the repository root
+                down to the working directory. Follow them; a later file takes precedence over an earlier one where they conflict.
                 """);
             text.Append('\n');
             foreach (AgentsFile file in agentsFiles)
@@ -65,13 +71,50 @@ public static class SystemPrompt
         return text.ToString();
     }
 
-    /// <summary>The prompt for <paramref name="workingDirectory"/> on this machine today, with its AGENTS.md files.</summary>
-    public static string ForWorkingDirectory(string workingDirectory, TimeProvider time)
+    /// <summary>The prompt for <paramref name="workingDirectory"/> on this machine today, with its instruction files.</summary>
+    /// <param name="kimiHome">The data folder, for <c>AGENTS.md</c> and <c>SYSTEM.md</c> there; null skips them.</param>
+    /// <param name="userHome">The user's home folder, for <c>~/.agents/AGENTS.md</c>; null skips it.</param>
+    /// <param name="productName">The name the agent calls itself; null = <see cref="DefaultProductName"/>.</param>
+    public static string ForWorkingDirectory(string workingDirectory, TimeProvider time, string? kimiHome = null, string? userHome = null, string? productName = null)
     {
         ArgumentNullException.ThrowIfNull(time);
-        DateOnly today = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
-        return Build(workingDirectory, Platform(), today, AgentsFile.Discover(workingDirectory));
+        return Compose(workingDirectory, Platform(), time.GetLocalNow(), Instructions.Load(workingDirectory, kimiHome, userHome), productName);
     }
+
+    /// <summary>
+    /// The system prompt: the built-in one (<see cref="Build"/>), or, when the user wrote a <c>SYSTEM.md</c>, that file in
+    /// its place, as the official client does: it replaces the prompt in full, and its <c>${name}</c> placeholders are
+    /// filled in (<c>${agents_md}</c> the instruction files, <c>${base_prompt}</c> the built-in prompt, <c>${cwd}</c>,
+    /// <c>${os}</c>, <c>${now}</c>, <c>${product_name}</c>; the official variables this client has nothing for, such as
+    /// <c>${skills}</c>, become empty; any other <c>${…}</c> stays as written). Instructions reach a <c>SYSTEM.md</c> prompt
+    /// only through <c>${agents_md}</c> or <c>${base_prompt}</c>.
+    /// </summary>
+    public static string Compose(string workingDirectory, string platform, DateTimeOffset now, Instructions instructions, string? productName = null)
+    {
+        ArgumentNullException.ThrowIfNull(instructions);
+        string basePrompt = Build(workingDirectory, platform, DateOnly.FromDateTime(now.DateTime), instructions.AgentsFiles, productName);
+        if (instructions.SystemFile is not { } system)
+        {
+            return basePrompt;
+        }
+
+        string agentsMd = string.Join("\n\n", instructions.AgentsFiles.Select(static file => $"<!-- From: {file.Path} -->\n{file.Content}"));
+        return Placeholder().Replace(system.Content, match => match.Groups[1].Value switch
+        {
+            "agents_md" => agentsMd,
+            "base_prompt" => basePrompt,
+            "cwd" => workingDirectory,
+            "os" => platform,
+            "now" => now.ToString("O", CultureInfo.InvariantCulture),
+            "product_name" => productName ?? DefaultProductName,
+            "skills" or "cwd_listing" or "shell" or "additional_dirs_info" or "plugin_sections" or "windows_notes"
+                or "additional_dirs_section" or "skills_section" => string.Empty,
+            _ => match.Value,
+        });
+    }
+
+    [GeneratedRegex(@"\$\{([a-z_]+)\}", RegexOptions.CultureInvariant)]
+    private static partial Regex Placeholder();
 
     /// <summary>e.g. <c>Linux 6.1.0-18-amd64 (X64)</c>.</summary>
     public static string Platform() =>

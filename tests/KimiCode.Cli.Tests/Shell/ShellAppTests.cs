@@ -271,16 +271,18 @@ public sealed class ShellAppTests
     public async Task Status_ShowsModelModeSessionAndCredentialKindButNoSecret()
     {
         await using var shell = await ShellHarness.CreateAsync();
+        File.WriteAllText(Path.Combine(shell.WorkDir, "AGENTS.md"), "rules");
         await shell.StartAsync();
         await shell.SendAsync("hello");
 
         var screen = await shell.SendAsync("/status");
 
-        Assert.Contains("Model      kimi-code/kimi-for-coding (kimi-for-coding)", screen);
-        Assert.Contains("Mode       default", screen);
-        Assert.Contains($"Session    {shell.App.Session!.Id}", screen);
-        Assert.Contains("Login      API key in config.toml (provider kimi-code)", screen);
-        Assert.Matches(@"Context    \d+ of 262k tokens \(\d+(\.\d)?%\)", screen);
+        Assert.Contains("Model         kimi-code/kimi-for-coding (kimi-for-coding)", screen);
+        Assert.Contains("Mode          default", screen);
+        Assert.Contains($"Session       {shell.App.Session!.Id}", screen);
+        Assert.Contains("Login         API key in config.toml (provider kimi-code)", screen);
+        Assert.Contains("Instructions  " + Path.Combine(shell.WorkDir, "AGENTS.md"), screen);
+        Assert.Matches(@"Context       \d+ of 262k tokens \(\d+(\.\d)?%\)", screen);
         Assert.DoesNotContain(ShellHarness.ApiKey, shell.Terminal.Raw);
     }
 

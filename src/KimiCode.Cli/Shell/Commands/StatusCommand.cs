@@ -27,6 +27,7 @@ internal sealed class StatusCommand : IShellCommand
         var used = context.Session?.EstimatedContextTokens ?? 0;
         Row("Context", $"{Tokens(used)} of {Tokens(window)} tokens ({Math.Round(100.0 * used / Math.Max(1, window), 1).ToString(CultureInfo.InvariantCulture)}%)");
         Row("Login", credential.IsUsable ? CredentialText(credential, context.Environment.TimeProvider) : $"not usable: {credential.Problem}");
+        Row("Instructions", context.Factory.LoadInstructions(context.WorkDir).Summary());
         Row("Thinking", context.ShowThinking ? "shown in full" : "collapsed (/thinking shows it)");
         context.Screen.Write(grid);
         return Task.FromResult(CommandResult.Continue);
