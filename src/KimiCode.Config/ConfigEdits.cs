@@ -27,28 +27,56 @@ public static class ConfigEdits
         ArgumentNullException.ThrowIfNull(editor);
         EnsureWritable(provider);
         string[] table = ["providers", name];
-        editor.Set([.. table, "type"], provider.Type ?? "kimi");
-        editor.Set([.. table, "api_key"], provider.ApiKey ?? string.Empty);
-        SetOrRemove(editor, [.. table, "base_url"], provider.BaseUrl);
-        if (provider.CustomHeaders.Count > 0)
+        ProviderConnection(editor, table, provider, writeType: true, writeOAuth: false);
+        SetOrRemoveTable(editor, [.. table, "custom_headers"], provider.CustomHeaders);
+        SetOrRemoveTable(editor, [.. table, "env"], provider.Env);
+        WriteOAuth(editor, table, provider.OAuth);
+    }
+
+    /// <summary>
+    /// Writes only how <c>[providers.X]</c> connects (<c>type</c>, <c>api_key</c>, <c>base_url</c>, and the
+    /// <c>oauth</c> sub-table, removed when <see cref="ProviderConfig.OAuth"/> is null), as a login does: the user's
+    /// <c>custom_headers</c>, <c>env</c> and any other key stay as written.
+    /// </summary>
+    public static void ProviderConnection(TomlEditor editor, string name, ProviderConfig provider)
+    {
+        ArgumentNullException.ThrowIfNull(editor);
+        EnsureWritable(provider);
+        ProviderConnection(editor, ["providers", name], provider, writeType: true);
+    }
+
+    /// <summary>The connection keys of a provider-shaped table at <paramref name="table"/> (providers and <c>[services.*]</c> share the shape).</summary>
+    public static void ProviderConnection(TomlEditor editor, string[] table, ProviderConfig provider, bool writeType, bool writeOAuth = true)
+    {
+        ArgumentNullException.ThrowIfNull(editor);
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(provider);
+        if (writeType)
         {
-            editor.Set([.. table, "custom_headers"], provider.CustomHeaders);
+            editor.Set([.. table, "type"], provider.Type ?? "kimi");
+        }
+
+        // A new services table gets base_url first, as the official client writes it; a provider gets api_key first.
+        if (writeType)
+        {
+            editor.Set([.. table, "api_key"], provider.ApiKey ?? string.Empty);
+            SetOrRemove(editor, [.. table, "base_url"], provider.BaseUrl);
         }
         else
         {
-            editor.Remove([.. table, "custom_headers"]);
+            SetOrRemove(editor, [.. table, "base_url"], provider.BaseUrl);
+            editor.Set([.. table, "api_key"], provider.ApiKey ?? string.Empty);
         }
 
-        if (provider.Env.Count > 0)
+        if (writeOAuth)
         {
-            editor.Set([.. table, "env"], provider.Env);
+            WriteOAuth(editor, table, provider.OAuth);
         }
-        else
-        {
-            editor.Remove([.. table, "env"]);
-        }
+    }
 
-        if (provider.OAuth is { } oauth)
+    private static void WriteOAuth(TomlEditor editor, string[] table, OAuthConfig? oauth)
+    {
+        if (oauth is not null)
         {
             SetOrRemove(editor, [.. table, "oauth", "storage"], oauth.Storage);
             SetOrRemove(editor, [.. table, "oauth", "key"], oauth.Key);
@@ -57,6 +85,18 @@ public static class ConfigEdits
         else
         {
             editor.RemoveTable([.. table, "oauth"]);
+        }
+    }
+
+    private static void SetOrRemoveTable<T>(TomlEditor editor, string[] path, IReadOnlyDictionary<string, T> value)
+    {
+        if (value.Count > 0)
+        {
+            editor.Set(path, value);
+        }
+        else
+        {
+            editor.Remove(path);
         }
     }
 
