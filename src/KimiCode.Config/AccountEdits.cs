@@ -146,7 +146,7 @@ public static class AccountEdits
 
         foreach (var model in models)
         {
-            ConfigEdits.Model(editor, model.Alias, model with { Provider = providerName });
+            ConfigEdits.Model(editor, model.Alias, model with { Provider = providerName }, keepDisplayName: true);
         }
 
         return aliases;

@@ -100,8 +100,12 @@ public static class ConfigEdits
         }
     }
 
-    /// <summary>Writes <c>provider</c>, <c>model</c>, <c>max_context_size</c>, <c>capabilities</c> (and <c>display_name</c> when set).</summary>
-    public static void Model(TomlEditor editor, string alias, ModelConfig model)
+    /// <summary>
+    /// Writes <c>provider</c>, <c>model</c>, <c>max_context_size</c>, <c>capabilities</c> and <c>display_name</c>; other keys
+    /// in the table stay. A null display name removes the key, unless <paramref name="keepDisplayName"/> (a login whose
+    /// service names no display name keeps the user's, as the official client does).
+    /// </summary>
+    public static void Model(TomlEditor editor, string alias, ModelConfig model, bool keepDisplayName = false)
     {
         ArgumentNullException.ThrowIfNull(editor);
         ArgumentNullException.ThrowIfNull(model);
@@ -126,7 +130,10 @@ public static class ConfigEdits
             editor.Remove([.. table, "capabilities"]);
         }
 
-        SetOrRemove(editor, [.. table, "display_name"], model.DisplayName);
+        if (model.DisplayName is not null || !keepDisplayName)
+        {
+            SetOrRemove(editor, [.. table, "display_name"], model.DisplayName);
+        }
     }
 
     /// <summary>Removes every <c>[models.*]</c> whose provider is <paramref name="providerName"/>; returns the aliases removed.</summary>
