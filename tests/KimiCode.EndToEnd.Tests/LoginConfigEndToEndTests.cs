@@ -127,3 +127,29 @@ public sealed class LoginConfigEndToEndTests
         Secrets.AssertAbsent(apiKey, key);
     }
 }
+
+/// <summary>docs/config.md's provider <c>env</c> example, run by the real executable against the emulator.</summary>
+public sealed class ProviderEnvDocsEndToEndTests
+{
+    [Fact]
+    public async Task ConfigDoc_ProviderEnvExample_SuppliesKeyAndBaseUrl()
+    {
+        const string key = "sk-e2e-docs-env";
+        await using var home = await TestHome.StartAsync(o => o.ApiKeys.Add(key));
+        var markdown = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "config.md"));
+        var section = markdown.IndexOf("## Provider `env`", StringComparison.Ordinal);
+        var start = markdown.IndexOf("```toml\n", section, StringComparison.Ordinal) + "```toml\n".Length;
+        var example = markdown[start..markdown.IndexOf("```", start, StringComparison.Ordinal)];
+        Assert.Contains("KIMI_BASE_URL = \"https://api.moonshot.ai/v1\"", example);
+        File.WriteAllText(home.ConfigPath, "default_model = \"moonshot/kimi-k2-turbo-preview\"\n\n" + example
+            .Replace("sk-your-key", key, StringComparison.Ordinal)
+            .Replace("https://api.moonshot.ai/v1", home.Emulator.OpenPlatformBaseUrl, StringComparison.Ordinal));
+
+        var print = await home.RunAsync("-p", "from the docs");
+
+        Assert.True(print.ExitCode == 0, print.ToString());
+        Assert.Equal("Echo: from the docs", print.Stdout.Trim());
+        Assert.Contains(home.Emulator.State.Requests, r => r.Path == "/v1/chat/completions");
+        Secrets.AssertAbsent(print, key);
+    }
+}
