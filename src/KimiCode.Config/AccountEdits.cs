@@ -53,7 +53,7 @@ public static class AccountEdits
                 BaseUrl = provider.BaseUrl?.TrimEnd('/') + suffix,
                 ApiKey = string.Empty,
                 OAuth = provider.OAuth,
-            }, writeType: false);
+            }, isService: true);
         }
 
         return defaultAlias;

@@ -27,7 +27,7 @@ public static class ConfigEdits
         ArgumentNullException.ThrowIfNull(editor);
         EnsureWritable(provider);
         string[] table = ["providers", name];
-        ProviderConnection(editor, table, provider, writeType: true, writeOAuth: false);
+        ProviderConnection(editor, table, provider, isService: false, writeOAuth: false);
         SetOrRemoveTable(editor, [.. table, "custom_headers"], provider.CustomHeaders);
         SetOrRemoveTable(editor, [.. table, "env"], provider.Env);
         WriteOAuth(editor, table, provider.OAuth);
@@ -42,30 +42,29 @@ public static class ConfigEdits
     {
         ArgumentNullException.ThrowIfNull(editor);
         EnsureWritable(provider);
-        ProviderConnection(editor, ["providers", name], provider, writeType: true);
+        ProviderConnection(editor, ["providers", name], provider, isService: false);
     }
 
-    /// <summary>The connection keys of a provider-shaped table at <paramref name="table"/> (providers and <c>[services.*]</c> share the shape).</summary>
-    public static void ProviderConnection(TomlEditor editor, string[] table, ProviderConfig provider, bool writeType, bool writeOAuth = true)
+    /// <summary>
+    /// The connection keys of a provider-shaped table at <paramref name="table"/> (providers and <c>[services.*]</c> share
+    /// the shape). New keys come in the official client's order: a provider's <c>type</c>, <c>api_key</c>,
+    /// <c>base_url</c>; a service's (<paramref name="isService"/>, no <c>type</c>) <c>base_url</c>, <c>api_key</c>.
+    /// </summary>
+    public static void ProviderConnection(TomlEditor editor, string[] table, ProviderConfig provider, bool isService, bool writeOAuth = true)
     {
         ArgumentNullException.ThrowIfNull(editor);
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(provider);
-        if (writeType)
+        if (isService)
         {
-            editor.Set([.. table, "type"], provider.Type ?? "kimi");
-        }
-
-        // A new services table gets base_url first, as the official client writes it; a provider gets api_key first.
-        if (writeType)
-        {
-            editor.Set([.. table, "api_key"], provider.ApiKey ?? string.Empty);
             SetOrRemove(editor, [.. table, "base_url"], provider.BaseUrl);
+            editor.Set([.. table, "api_key"], provider.ApiKey ?? string.Empty);
         }
         else
         {
-            SetOrRemove(editor, [.. table, "base_url"], provider.BaseUrl);
+            editor.Set([.. table, "type"], provider.Type ?? "kimi");
             editor.Set([.. table, "api_key"], provider.ApiKey ?? string.Empty);
+            SetOrRemove(editor, [.. table, "base_url"], provider.BaseUrl);
         }
 
         if (writeOAuth)
