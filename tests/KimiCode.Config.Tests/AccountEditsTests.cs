@@ -10,111 +10,9 @@ namespace KimiCode.Config.Tests;
 /// </summary>
 public sealed class AccountEditsTests
 {
-    /// <summary>What the official client writes after an OAuth login on an empty home.</summary>
-    internal const string OfficialAfterLogin = """
-        default_model = "kimi-code/kimi-for-coding"
+    private static readonly string OfficialAfterLogin = OfficialConfig.AfterOAuthLogin("https://api.kimi.com/coding/v1", "kimi-code", oauthHost: null);
 
-        [providers."managed:kimi-code"]
-        type = "kimi"
-        api_key = ""
-        base_url = "https://api.kimi.com/coding/v1"
-
-        [providers."managed:kimi-code".oauth]
-        storage = "file"
-        key = "oauth/kimi-code"
-
-        [models."kimi-code/kimi-for-coding"]
-        provider = "managed:kimi-code"
-        model = "kimi-for-coding"
-        max_context_size = 262144
-        capabilities = [ "thinking", "image_in", "tool_use" ]
-        display_name = "Kimi For Coding"
-
-        [thinking]
-        enabled = true
-
-        [services.moonshot_search]
-        base_url = "https://api.kimi.com/coding/v1/search"
-        api_key = ""
-
-        [services.moonshot_search.oauth]
-        storage = "file"
-        key = "oauth/kimi-code"
-
-        [services.moonshot_fetch]
-        base_url = "https://api.kimi.com/coding/v1/fetch"
-        api_key = ""
-
-        [services.moonshot_fetch.oauth]
-        storage = "file"
-        key = "oauth/kimi-code"
-
-        """;
-
-    /// <summary><see cref="OfficialAfterLogin"/> extended by hand: comments, user keys, an inline table, another provider, rules.</summary>
-    internal const string HandExtended = """
-        # My kimi setup: keep this note
-        default_model = "kimi-code/kimi-for-coding"
-        default_permission_mode = "manual"
-
-        [providers."managed:kimi-code"]
-        type = "kimi"
-        api_key = ""
-        base_url = "https://api.kimi.com/coding/v1"
-        custom_headers = { 'X-Team' = 'core',   "X-Trace" = "on" }
-
-        [providers."managed:kimi-code".oauth]
-        storage = "file"
-        key = "oauth/kimi-code"
-
-        # The work model: keep my output cap
-        [models."kimi-code/kimi-for-coding"]
-        provider = "managed:kimi-code"
-        model = 'kimi-for-coding'
-        max_context_size = 262144
-        capabilities = ["thinking","image_in","tool_use"]
-        display_name = "Kimi For Coding"
-        max_output_size = 32000  # my cap
-
-        [providers.openrouter]
-        type = "openai"
-        api_key = "sk-or-user"
-        base_url = "https://openrouter.ai/api/v1"
-
-        [models."or/qwen"]
-        provider = "openrouter"
-        model = "qwen/qwen3-coder"
-        max_context_size = 131072
-
-        [thinking]
-        enabled = true
-        effort = "high" # mine
-
-        [services.moonshot_search]
-        base_url = "https://api.kimi.com/coding/v1/search"
-        api_key = ""
-
-        [services.moonshot_search.oauth]
-        storage = "file"
-        key = "oauth/kimi-code"
-
-        [services.moonshot_fetch]
-        base_url = "https://api.kimi.com/coding/v1/fetch"
-        api_key = ""
-
-        [services.moonshot_fetch.oauth]
-        storage = "file"
-        key = "oauth/kimi-code"
-
-        [[permission.rules]]
-        decision = "deny"
-        pattern = "Bash(rm -rf*)"
-
-        [[permission.rules]]
-        decision = "allow"
-        pattern = "Read"
-
-        """;
+    private static readonly string HandExtended = OfficialConfig.ExtendByHand(OfficialAfterLogin);
 
     private static readonly ProviderConfig Managed = new()
     {
@@ -190,7 +88,7 @@ public sealed class AccountEditsTests
         Assert.Equal("kimi-code/k3", defaultModel);
         Assert.DoesNotContain("kimi-code/kimi-for-coding", editor.Text);
         Assert.Contains("[models.\"or/qwen\"]", editor.Text);
-        Assert.Contains("# My kimi setup: keep this note\ndefault_model = \"kimi-code/k3\"\n", editor.Text);
+        Assert.Contains("# my setup, keep it\ndefault_model = \"kimi-code/k3\"\n", editor.Text);
     }
 
     [Fact]
@@ -244,7 +142,7 @@ public sealed class AccountEditsTests
             Assert.Equal("http://127.0.0.1:4000", oauth["oauth_host"]);
         }
 
-        Assert.Contains("custom_headers = { 'X-Team' = 'core',   \"X-Trace\" = \"on\" }\n", editor.Text);
+        Assert.Contains("custom_headers = { 'X-Team' = 'core',  \"X-Trace\" = \"on\" }\n", editor.Text);
     }
 
     [Fact]
@@ -255,35 +153,7 @@ public sealed class AccountEditsTests
         var changed = AccountEdits.ManagedLogout(editor, ConfigStore.ManagedProviderName, ["oauth/kimi-code"]);
 
         Assert.True(changed);
-        Assert.Equal(
-            """
-            # My kimi setup: keep this note
-            default_permission_mode = "manual"
-
-            [providers.openrouter]
-            type = "openai"
-            api_key = "sk-or-user"
-            base_url = "https://openrouter.ai/api/v1"
-
-            [models."or/qwen"]
-            provider = "openrouter"
-            model = "qwen/qwen3-coder"
-            max_context_size = 131072
-
-            [thinking]
-            enabled = true
-            effort = "high" # mine
-
-            [[permission.rules]]
-            decision = "deny"
-            pattern = "Bash(rm -rf*)"
-
-            [[permission.rules]]
-            decision = "allow"
-            pattern = "Read"
-
-            """,
-            editor.Text);
+        Assert.Equal(OfficialConfig.AfterLogout(), editor.Text);
     }
 
     [Fact]

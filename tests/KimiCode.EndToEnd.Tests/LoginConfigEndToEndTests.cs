@@ -6,58 +6,6 @@ namespace KimiCode.EndToEnd.Tests;
 /// </summary>
 public sealed class LoginConfigEndToEndTests
 {
-    /// <summary>The official client's config after an OAuth login against <paramref name="home"/>'s emulator.</summary>
-    private static string OfficialAfterLogin(TestHome home, string slot) => $"""
-        default_model = "kimi-code/kimi-for-coding"
-
-        [providers."managed:kimi-code"]
-        type = "kimi"
-        api_key = ""
-        base_url = "{home.Emulator.CodingBaseUrl}"
-
-        [providers."managed:kimi-code".oauth]
-        storage = "file"
-        key = "oauth/{slot}"
-        oauth_host = "{home.Emulator.BaseUrl}"
-
-        [models."kimi-code/kimi-for-coding"]
-        provider = "managed:kimi-code"
-        model = "kimi-for-coding"
-        max_context_size = 262144
-        capabilities = [ "thinking", "image_in", "tool_use" ]
-        display_name = "Kimi For Coding"
-
-        [thinking]
-        enabled = true
-
-        [services.moonshot_search]
-        base_url = "{home.Emulator.CodingBaseUrl}/search"
-        api_key = ""
-
-        [services.moonshot_search.oauth]
-        storage = "file"
-        key = "oauth/{slot}"
-        oauth_host = "{home.Emulator.BaseUrl}"
-
-        [services.moonshot_fetch]
-        base_url = "{home.Emulator.CodingBaseUrl}/fetch"
-        api_key = ""
-
-        [services.moonshot_fetch.oauth]
-        storage = "file"
-        key = "oauth/{slot}"
-        oauth_host = "{home.Emulator.BaseUrl}"
-
-        """;
-
-    /// <summary>What a user adds by hand: comments, their keys in the managed tables, an inline table, another provider, rules.</summary>
-    private static string ExtendByHand(string official) => "# my setup, keep it\n" + official
-        .Replace("\n[models.", "\n# my work model\n[models.", StringComparison.Ordinal)
-        .Replace("display_name = \"Kimi For Coding\"\n", "display_name = \"Kimi For Coding\"\nmax_output_size = 32000 # my cap\n", StringComparison.Ordinal)
-        .Replace("api_key = \"\"\nbase_url", "api_key = \"\"\ncustom_headers = { 'X-Team' = 'core',  \"X-Trace\" = \"on\" }\nbase_url", StringComparison.Ordinal)
-        .Replace("[thinking]\nenabled = true\n", "[providers.openrouter]\ntype = \"openai\"\napi_key = \"sk-or-user\"\nbase_url = \"https://openrouter.ai/api/v1\"\n\n[models.\"or/qwen\"]\nprovider = \"openrouter\"\nmodel = 'qwen/qwen3-coder'\nmax_context_size = 131072\n\n[thinking]\nenabled = true\neffort = \"high\"\n", StringComparison.Ordinal)
-        + "\n[[permission.rules]]\ndecision = \"deny\"\npattern = \"Bash(rm -rf*)\"\n";
-
     [Fact]
     public async Task LoginReloginLogout_OfficialFileExtendedByHand_KeepsEverythingTheUserWrote()
     {
@@ -66,10 +14,10 @@ public sealed class LoginConfigEndToEndTests
         var first = await home.RunAsync("login", "--no-browser");
         Assert.True(first.ExitCode == 0, first.ToString());
         var slot = Path.GetFileNameWithoutExtension(Assert.Single(Directory.GetFiles(Path.Combine(home.Root, "credentials"), "*.json")));
-        var official = OfficialAfterLogin(home, slot);
+        var official = OfficialConfig.AfterOAuthLogin(home.Emulator.CodingBaseUrl, slot, home.Emulator.BaseUrl);
         Assert.Equal(official, File.ReadAllText(home.ConfigPath));
 
-        var extended = ExtendByHand(official);
+        var extended = OfficialConfig.ExtendByHand(official);
         File.WriteAllText(home.ConfigPath, extended);
         var relogin = await home.RunAsync("login", "--no-browser");
         Assert.True(relogin.ExitCode == 0, relogin.ToString());
@@ -77,30 +25,7 @@ public sealed class LoginConfigEndToEndTests
 
         var logout = await home.RunAsync("logout");
         Assert.True(logout.ExitCode == 0, logout.ToString());
-        Assert.Equal(
-            """
-            # my setup, keep it
-
-            [providers.openrouter]
-            type = "openai"
-            api_key = "sk-or-user"
-            base_url = "https://openrouter.ai/api/v1"
-
-            [models."or/qwen"]
-            provider = "openrouter"
-            model = 'qwen/qwen3-coder'
-            max_context_size = 131072
-
-            [thinking]
-            enabled = true
-            effort = "high"
-
-            [[permission.rules]]
-            decision = "deny"
-            pattern = "Bash(rm -rf*)"
-
-            """,
-            File.ReadAllText(home.ConfigPath));
+        Assert.Equal(OfficialConfig.AfterLogout(), File.ReadAllText(home.ConfigPath));
     }
 
     [Fact]
