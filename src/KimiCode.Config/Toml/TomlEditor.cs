@@ -50,14 +50,15 @@ public sealed class TomlEditor
         ArgumentOutOfRangeException.ThrowIfZero(keyPath.Count);
         var formatted = TomlWriter.FormatValue(value);
 
+        if (Resolve(keyPath, out var current) == ResolveResult.Found && TomlValues.Same(current, TomlValues.Parse(formatted)))
+        {
+            // Already so, wherever it is written (even inside an inline table, which could not be edited).
+            return;
+        }
+
         var existing = FindKeyValue(keyPath);
         if (existing is not null)
         {
-            if (Resolve(keyPath, out var current) == ResolveResult.Found && TomlValues.Same(current, TomlValues.Parse(formatted)))
-            {
-                return;
-            }
-
             Splice(existing.ValueStart, existing.ValueEnd, formatted);
             return;
         }

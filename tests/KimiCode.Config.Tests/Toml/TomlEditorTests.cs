@@ -335,4 +335,16 @@ public sealed class TomlEditorTests
 
         Assert.Equal("[thinking]\nenabled = true\n", editor.Text);
     }
+
+    [Fact]
+    public void Set_EqualValueInsideInlineTable_IsANoOpInsteadOfAnError()
+    {
+        const string text = "thinking = { enabled = true }\n";
+        var editor = new TomlEditor(text);
+
+        editor.Set(["thinking", "enabled"], true);
+
+        Assert.Equal(text, editor.Text);
+        Assert.Throws<KimiCodeException>(() => editor.Set(["thinking", "enabled"], false));
+    }
 }
