@@ -126,6 +126,36 @@ public static class AccountEdits
     }
 
     /// <summary>
+    /// A model's <c>capabilities</c> as the official client derives them from <c>/models</c>, in its order:
+    /// <c>supports_thinking_type</c> (<paramref name="thinkingType"/>) wins over the older <c>supports_reasoning</c>
+    /// (<c>only</c> also adds <c>always_thinking</c>), then <c>image_in</c>, <c>video_in</c>, <c>tool_use</c>.
+    /// </summary>
+    public static IReadOnlyList<string> Capabilities(string? thinkingType, bool reasoning, bool imageIn, bool videoIn, bool toolUse)
+    {
+        var thinking = thinkingType switch
+        {
+            "only" or "both" => true,
+            "no" => false,
+            _ => reasoning,
+        };
+        var capabilities = new List<string>();
+        AddIf(capabilities, thinking, "thinking");
+        AddIf(capabilities, thinkingType == "only", "always_thinking");
+        AddIf(capabilities, imageIn, "image_in");
+        AddIf(capabilities, videoIn, "video_in");
+        AddIf(capabilities, toolUse, "tool_use");
+        return capabilities;
+    }
+
+    private static void AddIf(List<string> list, bool condition, string item)
+    {
+        if (condition)
+        {
+            list.Add(item);
+        }
+    }
+
+    /// <summary>
     /// Writes the upstream-owned keys of each model into its table (created when missing, merged in place when present)
     /// and removes this provider's models that are no longer listed. Returns the aliases in listed order.
     /// </summary>

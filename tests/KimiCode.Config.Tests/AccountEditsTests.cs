@@ -216,4 +216,15 @@ public sealed class AccountEditsTests
         Assert.StartsWith("default_model = \"moonshot-cn/kimi-k2\"\n\n[providers.moonshot-cn]\n", editor.Text);
         Assert.DoesNotContain("thinking", editor.Text.Replace("\"thinking\"", string.Empty, StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("only", false, true, true, true, "thinking,always_thinking,image_in,video_in,tool_use")]
+    [InlineData("both", false, false, false, true, "thinking,tool_use")]
+    [InlineData("no", true, false, false, true, "tool_use")]
+    [InlineData(null, true, false, false, true, "thinking,tool_use")]
+    [InlineData(null, false, false, false, false, "")]
+    public void Capabilities_ServiceDeclarations_MatchTheOfficialClient(string? thinkingType, bool reasoning, bool image, bool video, bool tools, string expected)
+    {
+        Assert.Equal(expected, string.Join(',', AccountEdits.Capabilities(thinkingType, reasoning, image, video, tools)));
+    }
 }

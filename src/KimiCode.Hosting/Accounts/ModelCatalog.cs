@@ -70,52 +70,10 @@ internal static class ModelCatalog
                 Provider = provider.Name,
                 Model = m.Id,
                 MaxContextSize = m.ContextLength,
-                Capabilities = Capabilities(m),
+                Capabilities = AccountEdits.Capabilities(m.SupportsThinkingType, m.SupportsReasoning, m.SupportsImageIn, m.SupportsVideoIn, m.SupportsToolUse),
                 DisplayName = m.DisplayName is { Length: > 0 } name ? name : null,
             },
             ThinkingDefault: m.SupportsReasoning,
             ThinkingForced: m.SupportsThinkingType switch { "only" => true, "no" => false, _ => null }))];
-    }
-
-    /// <summary>
-    /// Capabilities as the official client derives them, in its order: <c>supports_thinking_type</c> wins over the older
-    /// <c>supports_reasoning</c> (<c>only</c> adds <c>always_thinking</c>), and tool use is assumed unless the service
-    /// says otherwise.
-    /// </summary>
-    public static IReadOnlyList<string> Capabilities(KimiModelInfo model)
-    {
-        var capabilities = new List<string>();
-        var thinking = model.SupportsThinkingType switch
-        {
-            "only" or "both" => true,
-            "no" => false,
-            _ => model.SupportsReasoning,
-        };
-        if (thinking)
-        {
-            capabilities.Add("thinking");
-        }
-
-        if (model.SupportsThinkingType == "only")
-        {
-            capabilities.Add("always_thinking");
-        }
-
-        if (model.SupportsImageIn)
-        {
-            capabilities.Add("image_in");
-        }
-
-        if (model.SupportsVideoIn)
-        {
-            capabilities.Add("video_in");
-        }
-
-        if (model.SupportsToolUse)
-        {
-            capabilities.Add("tool_use");
-        }
-
-        return capabilities;
     }
 }
