@@ -2,20 +2,24 @@ using KimiCode.Config;
 
 namespace KimiCode.Auth;
 
-/// <summary>The persistent random device id sent as <c>X-Msh-Device-Id</c>: 32 lowercase hex digits in <c>{home}/device_id</c>.</summary>
+/// <summary>
+/// The persistent random device id sent as <c>X-Msh-Device-Id</c>, kept in <c>{home}/device_id</c>.
+/// Like the official Node client: any non-empty existing value is kept as is (the official client logged in with it,
+/// so replacing it would change the device the service sees); a new one is a dashed lowercase UUID.
+/// </summary>
 public static class DeviceId
 {
     public static string GetOrCreate(KimiHome home)
     {
         ArgumentNullException.ThrowIfNull(home);
         var path = home.DeviceIdFile;
-        if (TryReadValid(path) is { } existing)
+        if (TryReadExisting(path) is { } existing)
         {
             return existing;
         }
 
         KimiHome.EnsureSecretDirectory(home.Root);
-        var id = Guid.NewGuid().ToString("N");
+        var id = Guid.NewGuid().ToString("D");
         if (!File.Exists(path))
         {
             // Create-if-absent without overwriting: two processes starting together must agree on one id.
@@ -24,25 +28,23 @@ public static class DeviceId
                 return id;
             }
 
-            if (TryReadValid(path) is { } winner)
+            if (TryReadExisting(path) is { } winner)
             {
                 return winner;
             }
         }
 
-        // Present but garbage: replace it.
+        // Present but empty (or whitespace only): the official client treats it as absent and writes a new one.
         AtomicFile.WriteAllText(path, id);
         return id;
     }
 
-    internal static bool IsValid(string value) => value.Length == 32 && value.All(static c => char.IsAsciiHexDigitLower(c) || char.IsAsciiDigit(c));
-
-    private static string? TryReadValid(string path)
+    private static string? TryReadExisting(string path)
     {
         try
         {
             var text = File.ReadAllText(path).Trim();
-            return IsValid(text) ? text : null;
+            return text.Length > 0 ? text : null;
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -27,28 +27,55 @@ public static class ConfigEdits
         ArgumentNullException.ThrowIfNull(editor);
         EnsureWritable(provider);
         string[] table = ["providers", name];
-        editor.Set([.. table, "type"], provider.Type ?? "kimi");
-        editor.Set([.. table, "api_key"], provider.ApiKey ?? string.Empty);
-        SetOrRemove(editor, [.. table, "base_url"], provider.BaseUrl);
-        if (provider.CustomHeaders.Count > 0)
+        ProviderConnection(editor, table, provider, isService: false, writeOAuth: false);
+        SetOrRemoveTable(editor, [.. table, "custom_headers"], provider.CustomHeaders);
+        SetOrRemoveTable(editor, [.. table, "env"], provider.Env);
+        WriteOAuth(editor, table, provider.OAuth);
+    }
+
+    /// <summary>
+    /// Writes only how <c>[providers.X]</c> connects (<c>type</c>, <c>api_key</c>, <c>base_url</c>, and the
+    /// <c>oauth</c> sub-table, removed when <see cref="ProviderConfig.OAuth"/> is null), as a login does: the user's
+    /// <c>custom_headers</c>, <c>env</c> and any other key stay as written.
+    /// </summary>
+    public static void ProviderConnection(TomlEditor editor, string name, ProviderConfig provider)
+    {
+        ArgumentNullException.ThrowIfNull(editor);
+        EnsureWritable(provider);
+        ProviderConnection(editor, ["providers", name], provider, isService: false);
+    }
+
+    /// <summary>
+    /// The connection keys of a provider-shaped table at <paramref name="table"/> (providers and <c>[services.*]</c> share
+    /// the shape). New keys come in the official client's order: a provider's <c>type</c>, <c>api_key</c>,
+    /// <c>base_url</c>; a service's (<paramref name="isService"/>, no <c>type</c>) <c>base_url</c>, <c>api_key</c>.
+    /// </summary>
+    public static void ProviderConnection(TomlEditor editor, string[] table, ProviderConfig provider, bool isService, bool writeOAuth = true)
+    {
+        ArgumentNullException.ThrowIfNull(editor);
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(provider);
+        if (isService)
         {
-            editor.Set([.. table, "custom_headers"], provider.CustomHeaders);
+            SetOrRemove(editor, [.. table, "base_url"], provider.BaseUrl);
+            editor.Set([.. table, "api_key"], provider.ApiKey ?? string.Empty);
         }
         else
         {
-            editor.Remove([.. table, "custom_headers"]);
+            editor.Set([.. table, "type"], provider.Type ?? "kimi");
+            editor.Set([.. table, "api_key"], provider.ApiKey ?? string.Empty);
+            SetOrRemove(editor, [.. table, "base_url"], provider.BaseUrl);
         }
 
-        if (provider.Env.Count > 0)
+        if (writeOAuth)
         {
-            editor.Set([.. table, "env"], provider.Env);
+            WriteOAuth(editor, table, provider.OAuth);
         }
-        else
-        {
-            editor.Remove([.. table, "env"]);
-        }
+    }
 
-        if (provider.OAuth is { } oauth)
+    private static void WriteOAuth(TomlEditor editor, string[] table, OAuthConfig? oauth)
+    {
+        if (oauth is not null)
         {
             SetOrRemove(editor, [.. table, "oauth", "storage"], oauth.Storage);
             SetOrRemove(editor, [.. table, "oauth", "key"], oauth.Key);
@@ -60,8 +87,24 @@ public static class ConfigEdits
         }
     }
 
-    /// <summary>Writes <c>provider</c>, <c>model</c>, <c>max_context_size</c>, <c>capabilities</c> (and <c>display_name</c> when set).</summary>
-    public static void Model(TomlEditor editor, string alias, ModelConfig model)
+    private static void SetOrRemoveTable<T>(TomlEditor editor, string[] path, IReadOnlyDictionary<string, T> value)
+    {
+        if (value.Count > 0)
+        {
+            editor.Set(path, value);
+        }
+        else
+        {
+            editor.Remove(path);
+        }
+    }
+
+    /// <summary>
+    /// Writes <c>provider</c>, <c>model</c>, <c>max_context_size</c>, <c>capabilities</c> and <c>display_name</c>; other keys
+    /// in the table stay. A null display name removes the key, unless <paramref name="keepDisplayName"/> (a login whose
+    /// service names no display name keeps the user's, as the official client does).
+    /// </summary>
+    public static void Model(TomlEditor editor, string alias, ModelConfig model, bool keepDisplayName = false)
     {
         ArgumentNullException.ThrowIfNull(editor);
         ArgumentNullException.ThrowIfNull(model);
@@ -86,7 +129,10 @@ public static class ConfigEdits
             editor.Remove([.. table, "capabilities"]);
         }
 
-        SetOrRemove(editor, [.. table, "display_name"], model.DisplayName);
+        if (model.DisplayName is not null || !keepDisplayName)
+        {
+            SetOrRemove(editor, [.. table, "display_name"], model.DisplayName);
+        }
     }
 
     /// <summary>Removes every <c>[models.*]</c> whose provider is <paramref name="providerName"/>; returns the aliases removed.</summary>

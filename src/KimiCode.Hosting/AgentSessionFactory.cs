@@ -147,7 +147,7 @@ public sealed class AgentSessionFactory : IDisposable
         {
             if (!Store.Exists(id))
             {
-                throw new KimiCodeException(SessionErrorCodes.NotFound, $"No session {id} in {Store.Home.SessionsDir}; list them with `kimi sessions` or start a new one.");
+                throw new KimiCodeException(SessionErrorCodes.NotFound, $"No session {id} in {Store.Home.SessionsDir}; pick one with /sessions and /resume in the shell, continue the latest with `kimi --continue`, or start a new one.");
             }
 
             return await AgentSession.ResumeAsync(options, id, cancellationToken).ConfigureAwait(false);

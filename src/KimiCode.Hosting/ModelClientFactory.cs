@@ -81,7 +81,10 @@ public sealed class ModelClientFactory : IDisposable
             _ => throw new KimiCodeException(ConfigErrorCodes.UnsupportedProvider,
                 $"Provider \"{provider.Name}\" has type \"{provider.Type}\", which kimi for .NET does not support yet; use type \"kimi\" or \"openai\"."),
         };
-        var baseUrl = string.IsNullOrEmpty(provider.BaseUrl) ? ConfigStore.DefaultCodingBaseUrl : provider.BaseUrl;
+        // As in the official client, the provider's env table is a fallback for an empty base_url (docs/config.md, "Provider env").
+        var baseUrl = !string.IsNullOrEmpty(provider.BaseUrl) ? provider.BaseUrl
+            : provider.Env.FirstOrDefault(e => e.Key.EndsWith("_BASE_URL", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(e.Value)).Value?.Trim()
+            ?? ConfigStore.DefaultCodingBaseUrl;
         if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var baseUri))
         {
             throw new KimiCodeException(ConfigErrorCodes.Invalid, $"Provider \"{provider.Name}\" has base_url \"{baseUrl}\", which is not an absolute URL; fix it in config.toml.");

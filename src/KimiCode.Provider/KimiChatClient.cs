@@ -155,7 +155,7 @@ public sealed class KimiChatClient : IChatClient
                     m.SupportsReasoning ?? false,
                     m.SupportsImageIn ?? false,
                     m.SupportsVideoIn ?? false,
-                    m.SupportsToolUse ?? false,
+                    m.SupportsToolUse ?? true,
                     m.SupportsThinkingType))
                 .ToList();
         }, cancellationToken).ConfigureAwait(false);

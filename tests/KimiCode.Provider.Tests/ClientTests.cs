@@ -48,9 +48,20 @@ public sealed class ClientTests
         Assert.Equal(
             [
                 new KimiModelInfo("kimi-for-coding", 262144, "Kimi For Coding", true, true, false, true, "both"),
-                new KimiModelInfo("plain", null, null, false, false, false, false, null),
+                new KimiModelInfo("plain", null, null, false, false, false, true, null),
             ],
             models);
+    }
+
+    [Fact]
+    public async Task ListModelsAsync_ToolUseAbsentOrFalse_AssumedOnlyWhenAbsentLikeTheOfficialClient()
+    {
+        using var h = new Harness();
+        h.Handler.EnqueueJson(200, """{"data":[{"id":"a","context_length":1},{"id":"b","context_length":1,"supports_tool_use":false}]}""");
+
+        IReadOnlyList<KimiModelInfo> models = await h.Client.ListModelsAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal([true, false], models.Select(m => m.SupportsToolUse).ToArray());
     }
 
     [Fact]

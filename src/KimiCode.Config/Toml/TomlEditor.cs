@@ -41,13 +41,20 @@ public sealed class TomlEditor
 
     /// <summary>
     /// Sets <paramref name="keyPath"/> to <paramref name="value"/>: replaces just the value text of an existing key,
-    /// appends the key after the last key of its table, or adds the table.
+    /// appends the key after the last key of its table, or adds the table. A key that already holds an equal value is
+    /// left exactly as written (its quoting, spacing and inline-table layout stay byte for byte).
     /// </summary>
     public void Set(IReadOnlyList<string> keyPath, object value)
     {
         ArgumentNullException.ThrowIfNull(keyPath);
         ArgumentOutOfRangeException.ThrowIfZero(keyPath.Count);
         var formatted = TomlWriter.FormatValue(value);
+
+        if (Resolve(keyPath, out var current) == ResolveResult.Found && TomlValues.Same(current, TomlValues.Parse(formatted)))
+        {
+            // Already so, wherever it is written (even inside an inline table, which could not be edited).
+            return;
+        }
 
         var existing = FindKeyValue(keyPath);
         if (existing is not null)
@@ -102,7 +109,7 @@ public sealed class TomlEditor
             return false;
         }
 
-        Splice(existing.LineStart, existing.LineEnd, string.Empty);
+        Reparse(RemoveSpan(Text, existing.LineStart, existing.LineEnd));
         return true;
     }
 
@@ -165,18 +172,50 @@ public sealed class TomlEditor
         var text = Text;
         for (var i = merged.Count - 1; i >= 0; i--)
         {
-            var (start, end) = merged[i];
-            if (end >= text.Length)
-            {
-                // Removing the tail of the file: drop the blank lines that separated it too.
-                start = BlankLinesStart(text, start);
-            }
-
-            text = string.Concat(text.AsSpan(0, start), text.AsSpan(end));
+            text = RemoveSpan(text, merged[i].Start, merged[i].End);
         }
 
         Reparse(text);
         return true;
+    }
+
+    /// <summary>
+    /// Removes whole lines [<paramref name="start"/>, <paramref name="end"/>) without leaving stray blank lines at either
+    /// end of the file: at the tail the blank lines that separated the removed part go too; at the head (after a
+    /// byte-order mark) the blank lines that followed it do.
+    /// </summary>
+    private static string RemoveSpan(string text, int start, int end)
+    {
+        if (end >= text.Length)
+        {
+            start = BlankLinesStart(text, start);
+        }
+
+        var head = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
+        if (start <= head)
+        {
+            end = BlankLinesEnd(text, end);
+        }
+
+        return string.Concat(text.AsSpan(0, start), text.AsSpan(end));
+    }
+
+    /// <summary>End of the run of blank lines starting at line start <paramref name="end"/>.</summary>
+    private static int BlankLinesEnd(string text, int end)
+    {
+        while (end < text.Length)
+        {
+            var lf = text.IndexOf('\n', end);
+            var lineEnd = lf < 0 ? text.Length : lf + 1;
+            if (!text.AsSpan(end, lineEnd - end).Trim(" \t\r\n").IsEmpty)
+            {
+                break;
+            }
+
+            end = lineEnd;
+        }
+
+        return end;
     }
 
     /// <summary>Adds an empty <c>[table]</c> section unless the table already exists.</summary>

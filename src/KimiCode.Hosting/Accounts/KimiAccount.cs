@@ -42,8 +42,9 @@ public sealed class KimiAccount
         var credential = await login.RunAsync(onEvent, cancellationToken).ConfigureAwait(false);
 
         var store = new CredentialStore(_host.Home);
+        var relogin = HasLogin(store, endpoints.Slot);
         store.Write(endpoints.Slot, credential);
-        return await ModelCatalog.RecordManagedAsync(factory, configStore, config, endpoints, store.PathFor(endpoints.Slot), cancellationToken).ConfigureAwait(false);
+        return await ModelCatalog.RecordManagedAsync(factory, configStore, config, endpoints, store.PathFor(endpoints.Slot), relogin, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -75,6 +76,7 @@ public sealed class KimiAccount
 
         var key = CheckKey(await readKey(cancellationToken).ConfigureAwait(false));
         config.Providers.TryGetValue(platform, out var existing);
+        // Only the connection is written; the user's custom_headers and env stay in the file and apply to the check.
         var provider = new ProviderConfig
         {
             Name = platform,
@@ -88,7 +90,7 @@ public sealed class KimiAccount
         var chat = factory.CreateChatClient(config, provider, ConfigStore.DefaultEnvModel, new StaticTokenSource(key));
         try
         {
-            return await ModelCatalog.RecordProviderAsync(configStore, platform, provider, platform + "/", chat, _host.Home.ConfigFile, cancellationToken).ConfigureAwait(false);
+            return await ModelCatalog.RecordApiKeyProviderAsync(configStore, provider, chat, _host.Home.ConfigFile, cancellationToken).ConfigureAwait(false);
         }
         catch (ProviderException ex) when (ex.Code == ProviderErrorCodes.Auth)
         {
@@ -106,16 +108,19 @@ public sealed class KimiAccount
         var config = configStore.LoadEffective();
         var pythonHome = from ?? Path.Combine(_host.GetVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kimi");
         var endpoints = Endpoints(region: null);
-        var imported = PythonCredentialImport.Import(pythonHome, new CredentialStore(_host.Home), endpoints.Slot, TimeSpan.FromSeconds(30));
+        var store = new CredentialStore(_host.Home);
+        var relogin = HasLogin(store, endpoints.Slot);
+        var imported = PythonCredentialImport.Import(pythonHome, store, endpoints.Slot, TimeSpan.FromSeconds(30));
         using var factory = new ModelClientFactory(_host);
-        var login = await ModelCatalog.RecordManagedAsync(factory, configStore, config, endpoints, imported.DestinationPath, cancellationToken).ConfigureAwait(false);
+        var login = await ModelCatalog.RecordManagedAsync(factory, configStore, config, endpoints, imported.DestinationPath, relogin, cancellationToken).ConfigureAwait(false);
         return new ImportOutcome(imported, login);
     }
 
     /// <summary>
     /// Logs out of the Kimi account: deletes the OAuth credential of <paramref name="region"/>'s endpoints and of the
-    /// managed provider, removes the managed provider and its models, and <c>default_model</c> when it named one of
-    /// them. API-key providers are left alone (they are not a login); so is everything else in config.toml.
+    /// managed provider, and removes exactly what the login wrote (<see cref="AccountEdits.ManagedLogout"/>: the managed
+    /// provider, its models, <c>default_model</c> when it named one of them, the web services using the deleted
+    /// credential). API-key providers are left alone (they are not a login); so is everything else in config.toml.
     /// </summary>
     public LogoutOutcome LogOut(string? region)
     {
@@ -129,21 +134,10 @@ public sealed class KimiAccount
 
         var store = new CredentialStore(_host.Home);
         var deleted = slots.Count(store.Delete);
-        var removedProvider = false;
-        if (managed is not null)
-        {
-            configStore.Update(editor =>
-            {
-                removedProvider = editor.RemoveTable(["providers", ConfigStore.ManagedProviderName]);
-                var removedModels = ConfigEdits.RemoveModelsOf(editor, ConfigStore.ManagedProviderName);
-                if (editor.Document.TryGet<string>("default_model", out var defaultModel) && removedModels.Contains(defaultModel))
-                {
-                    editor.Remove(["default_model"]);
-                }
-            });
-        }
-
-        return new LogoutOutcome(deleted > 0 || removedProvider);
+        var keys = slots.Select(slot => "oauth/" + slot).ToArray();
+        var edited = false;
+        configStore.Update(editor => edited = AccountEdits.ManagedLogout(editor, ConfigStore.ManagedProviderName, keys));
+        return new LogoutOutcome(deleted > 0 || edited);
     }
 
     /// <summary>Every provider (environment ones included), how it authenticates and whether it is usable; reads only.</summary>
@@ -157,6 +151,9 @@ public sealed class KimiAccount
             .ToArray();
         return new AccountStatus(_host.Home.Root, config.DefaultModel, forDefault, providers);
     }
+
+    /// <summary>Whether <paramref name="slot"/> already holds a login (not a tombstone) before this one replaces it.</summary>
+    private static bool HasLogin(CredentialStore store, string slot) => store.Read(slot) is { RefreshToken.Length: > 0 };
 
     private static string CheckKey(string? key)
     {

@@ -1,46 +1,60 @@
 using KimiCode.Auth;
 using KimiCode.Config;
-using KimiCode.Config.Toml;
 using KimiCode.Provider;
 
 namespace KimiCode.Hosting.Accounts;
 
 /// <summary>
 /// What every login ends with: ask the service which models the credential may use, then write the provider
-/// and its models into config.toml the way the official Node client does, keeping everything else in the file.
+/// and its models into config.toml the way the official Node client does (<see cref="AccountEdits"/>), keeping
+/// everything else in the file.
 /// </summary>
 internal static class ModelCatalog
 {
     public const string ManagedModelPrefix = "kimi-code/";
 
-    /// <summary>Records the managed OAuth provider for <paramref name="endpoints"/> (credential already stored) and its models.</summary>
-    public static async Task<LoginOutcome> RecordManagedAsync(ModelClientFactory factory, ConfigStore configStore, KimiConfig config, ServiceEndpoints endpoints, string savedTo, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the managed OAuth provider for <paramref name="endpoints"/> (credential already stored), its models and
+    /// web services. <paramref name="relogin"/>: a credential was already stored before this login, so the user's
+    /// default model is kept (the official client does the same).
+    /// </summary>
+    public static async Task<LoginOutcome> RecordManagedAsync(
+        ModelClientFactory factory, ConfigStore configStore, KimiConfig config, ServiceEndpoints endpoints, string savedTo, bool relogin, CancellationToken cancellationToken)
     {
-        // Keep what the user put in the managed provider (custom_headers, env) across logins.
-        config.Providers.TryGetValue(ConfigStore.ManagedProviderName, out var existing);
         var provider = new ProviderConfig
         {
             Name = ConfigStore.ManagedProviderName,
             Type = "kimi",
             ApiKey = string.Empty,
             BaseUrl = endpoints.CodingBaseUrl,
-            OAuth = new OAuthConfig { Storage = "file", Key = "oauth/" + endpoints.Slot, OAuthHost = endpoints.OAuthHost },
-            CustomHeaders = existing?.CustomHeaders ?? new(StringComparer.Ordinal),
-            Env = existing?.Env ?? new(StringComparer.Ordinal),
+            OAuth = new OAuthConfig { Storage = "file", Key = "oauth/" + endpoints.Slot, OAuthHost = PersistedOAuthHost(endpoints) },
         };
         var chat = factory.CreateChatClient(config, provider, ConfigStore.DefaultEnvModel, factory.CreateOAuthTokenSource(config, endpoints.OAuthHost, endpoints.Slot));
-        return await RecordProviderAsync(configStore, ConfigStore.ManagedProviderName, provider, ManagedModelPrefix, chat, savedTo, cancellationToken).ConfigureAwait(false);
+        var models = await ListAsync(chat, provider, ManagedModelPrefix, cancellationToken).ConfigureAwait(false);
+        var defaultAlias = string.Empty;
+        configStore.Update(editor => defaultAlias = AccountEdits.ManagedLogin(editor, provider, models, preserveDefault: relogin));
+        return new LoginOutcome(provider.Name, [.. models.Select(m => m.Model.Alias)], defaultAlias, savedTo);
     }
 
-    /// <summary>Lists models through <paramref name="chat"/> and records them under <paramref name="providerName"/>.</summary>
-    public static async Task<LoginOutcome> RecordProviderAsync(
-        ConfigStore configStore,
-        string providerName,
-        ProviderConfig provider,
-        string modelPrefix,
-        KimiChatClient chat,
-        string savedTo,
-        CancellationToken cancellationToken)
+    /// <summary>Lists models through <paramref name="chat"/> and records the API-key provider and its models.</summary>
+    public static async Task<LoginOutcome> RecordApiKeyProviderAsync(
+        ConfigStore configStore, ProviderConfig provider, KimiChatClient chat, string savedTo, CancellationToken cancellationToken)
+    {
+        var models = await ListAsync(chat, provider, provider.Name + "/", cancellationToken).ConfigureAwait(false);
+        var defaultAlias = string.Empty;
+        configStore.Update(editor => defaultAlias = AccountEdits.ApiKeyLogin(editor, provider, models));
+        var aliases = configStore.Load().Models.Values.Where(m => m.Provider == provider.Name).Select(m => m.Alias).ToArray();
+        return new LoginOutcome(provider.Name, aliases, defaultAlias, savedTo);
+    }
+
+    /// <summary>
+    /// The official client leaves <c>oauth_host</c> out for the default credential slot on the default host (it is
+    /// implied), and writes it for every other login.
+    /// </summary>
+    private static string? PersistedOAuthHost(ServiceEndpoints endpoints)
+        => endpoints.Slot == CredentialSlot.DefaultName && endpoints.OAuthHost == KimiCodeEndpoints.DefaultOAuthHost ? null : endpoints.OAuthHost;
+
+    private static async Task<IReadOnlyList<CatalogModel>> ListAsync(KimiChatClient chat, ProviderConfig provider, string prefix, CancellationToken cancellationToken)
     {
         var models = await chat.ListModelsAsync(cancellationToken).ConfigureAwait(false);
         if (models.Count == 0)
@@ -49,63 +63,17 @@ internal static class ModelCatalog
                 $"The service at {provider.BaseUrl} lists no models for this account; check your Kimi Code subscription, then run `kimi login` again.");
         }
 
-        var aliases = new List<string>();
-        var defaultAlias = modelPrefix + (models.FirstOrDefault(m => m.Id == ConfigStore.DefaultEnvModel) ?? models[0]).Id;
-        configStore.Update(editor =>
-        {
-            // One atomic write: provider, its models, the default model and thinking together.
-            aliases.Clear();
-            ConfigEdits.Provider(editor, providerName, provider);
-            ConfigEdits.RemoveModelsOf(editor, providerName);
-            foreach (var model in models)
+        return [.. models.Select(m => new CatalogModel(
+            new ModelConfig
             {
-                var alias = modelPrefix + model.Id;
-                aliases.Add(alias);
-                ConfigEdits.Model(editor, alias, new ModelConfig
-                {
-                    Provider = providerName,
-                    Model = model.Id,
-                    MaxContextSize = model.ContextLength,
-                    Capabilities = Capabilities(model),
-                    DisplayName = model.DisplayName is { Length: > 0 } name && name != model.Id ? name : null,
-                });
-            }
-
-            editor.Set(["default_model"], defaultAlias);
-            var chosen = models.First(m => modelPrefix + m.Id == defaultAlias);
-            var supportsThinking = chosen.SupportsReasoning || chosen.SupportsThinkingType is "only" or "both";
-            if (supportsThinking && !editor.Document.TryGet<TomlTable>("thinking", out _))
-            {
-                editor.Set(["thinking", "enabled"], true);
-            }
-        });
-        return new LoginOutcome(providerName, aliases, defaultAlias, savedTo);
-    }
-
-    /// <summary>Capabilities in the order the official client writes them.</summary>
-    public static IReadOnlyList<string> Capabilities(KimiModelInfo model)
-    {
-        var capabilities = new List<string>();
-        if (model.SupportsReasoning || model.SupportsThinkingType is "only" or "both")
-        {
-            capabilities.Add("thinking");
-        }
-
-        if (model.SupportsImageIn)
-        {
-            capabilities.Add("image_in");
-        }
-
-        if (model.SupportsVideoIn)
-        {
-            capabilities.Add("video_in");
-        }
-
-        if (model.SupportsToolUse)
-        {
-            capabilities.Add("tool_use");
-        }
-
-        return capabilities;
+                Alias = prefix + m.Id,
+                Provider = provider.Name,
+                Model = m.Id,
+                MaxContextSize = m.ContextLength,
+                Capabilities = AccountEdits.Capabilities(m.SupportsThinkingType, m.SupportsReasoning, m.SupportsImageIn, m.SupportsVideoIn, m.SupportsToolUse),
+                DisplayName = m.DisplayName is { Length: > 0 } name ? name : null,
+            },
+            ThinkingDefault: m.SupportsReasoning,
+            ThinkingForced: m.SupportsThinkingType switch { "only" => true, "no" => false, _ => null }))];
     }
 }

@@ -247,7 +247,7 @@ public sealed class DeviceLoginAgainstEmulatorTests
         Assert.Equal(1, h.State.RefreshCount);
         Assert.Equal(refreshed, h.Store.Read(h.Slot)!.AccessToken);
         var deviceId = File.ReadAllText(h.Home.Home.DeviceIdFile);
-        Assert.Matches("^[0-9a-f]{32}$", deviceId);
+        Assert.True(Guid.TryParseExact(deviceId, "D", out _), deviceId);
         Assert.Equal(OwnerReadWrite, File.GetUnixFileMode(h.Home.Home.DeviceIdFile));
         var requests = h.State.Requests;
         Assert.Equal(["/api/oauth/device_authorization", "/api/oauth/token", "/api/oauth/token"], requests.Select(r => r.Path).ToArray());

@@ -301,4 +301,50 @@ public sealed class TomlEditorTests
 
         Assert.Equal("[providers]\nz.type = \"kimi\"\n", editor.Text);
     }
+
+    [Fact]
+    public void Set_EqualValueSpelledDifferently_LeavesTheTextByteForByte()
+    {
+        const string text = "model = 'kimi'\nheaders = { 'X-A' = 'a',   \"X-B\" = \"b\" }\ncaps = [\"thinking\",\"tool_use\"]\nn = 0x10\n";
+        var editor = new TomlEditor(text);
+
+        editor.Set(["model"], "kimi");
+        editor.Set(["headers"], new OrderedDictionary<string, string> { ["X-A"] = "a", ["X-B"] = "b" });
+        editor.Set(["caps"], new[] { "thinking", "tool_use" });
+        editor.Set(["n"], 16L);
+
+        Assert.Equal(text, editor.Text);
+    }
+
+    [Fact]
+    public void Set_ChangedInlineTable_RewritesOnlyThatValue()
+    {
+        var editor = new TomlEditor("a = 'x'\nheaders = { 'X-A' = 'a' }\n");
+
+        editor.Set(["headers"], new OrderedDictionary<string, string> { ["X-A"] = "b" });
+
+        Assert.Equal("a = 'x'\nheaders = { X-A = \"b\" }\n", editor.Text);
+    }
+
+    [Fact]
+    public void Remove_FirstLineBeforeBlankLine_LeavesNoBlankLineAtTheTop()
+    {
+        var editor = new TomlEditor("default_model = \"a\"\n\n[thinking]\nenabled = true\n");
+
+        editor.Remove(["default_model"]);
+
+        Assert.Equal("[thinking]\nenabled = true\n", editor.Text);
+    }
+
+    [Fact]
+    public void Set_EqualValueInsideInlineTable_IsANoOpInsteadOfAnError()
+    {
+        const string text = "thinking = { enabled = true }\n";
+        var editor = new TomlEditor(text);
+
+        editor.Set(["thinking", "enabled"], true);
+
+        Assert.Equal(text, editor.Text);
+        Assert.Throws<KimiCodeException>(() => editor.Set(["thinking", "enabled"], false));
+    }
 }
