@@ -13,11 +13,13 @@ namespace KimiCode.Agent.Permissions;
 /// <item>in <see cref="PermissionMode.Plan"/>, edits and commands are denied ("plan mode is read-only"), whatever the
 /// allow rules and session grants say;</item>
 /// <item>a path whose symbolic links cannot be resolved (a loop) asks, in every mode;</item>
+/// <item>a command line that cannot be fully classified (a computed program name, <c>eval</c>, control flow) asks
+/// when a deny or ask command rule exists for the tool, since the rule cannot be shown not to match;</item>
 /// <item>a write to a sensitive path (<see cref="SensitivePaths"/>: <c>.git/</c>, shell startup files, <c>~/.ssh/</c>,
 /// the kimi data folder, ...) asks, in every mode but Yolo and whatever the allow rules and session grants say;</item>
 /// <item>a write outside the working directory and the additional directories asks, in every mode and whatever
 /// the allow rules and session grants say;</item>
-/// <item>(in Auto, which never asks, these three safety steps deny instead)</item>
+/// <item>(in Auto, which never asks, these safety steps deny instead; an unclassifiable command under an ask rule only is allowed)</item>
 /// <item>a matching ask rule asks (in Auto: allows);</item>
 /// <item>a matching allow rule, or a session grant, allows;</item>
 /// <item>otherwise the mode decides: <c>None</c> and <c>Read</c> actions are allowed (a read outside the workspace
@@ -236,6 +238,11 @@ public sealed class PermissionPolicy : IPermissionPolicy
             return Safety(mode, $"the symbolic links in {Display(unresolvable)} cannot be resolved (a link loop?): check the path before allowing");
         }
 
+        if (call.Action == PermissionAction.Execute && UncheckableCommand(toolName, call, mode) is { } uncheckable)
+        {
+            return uncheckable;
+        }
+
         if (call.Action == PermissionAction.Edit && mode != PermissionMode.Yolo && SensitiveLocation(paths) is { } sensitive)
         {
             return Safety(mode, $"edits {Display(sensitive.Path)}: {sensitive.Why}");
@@ -273,6 +280,24 @@ public sealed class PermissionPolicy : IPermissionPolicy
             _ when mode is PermissionMode.Yolo or PermissionMode.Auto => new PermissionVerdict(PermissionDecision.Allow),
             _ => new PermissionVerdict(PermissionDecision.Ask, "shell commands need approval"),
         };
+    }
+
+    /// <summary>
+    /// A command line that cannot be fully classified (<c>$(echo rm) -rf x</c>, <c>eval</c>, control flow) while a deny
+    /// or ask command rule exists for the tool: a rule cannot be shown not to match, so it asks (a deny rule: denies in
+    /// Auto), whatever the allow rules, session grants and mode say. Null when there is no such rule or the line parsed.
+    /// </summary>
+    private PermissionVerdict? UncheckableCommand(string toolName, PreparedToolCall call, PermissionMode mode)
+    {
+        var deny = _deny.FirstOrDefault(rule => rule.IsCommandRule && rule.AppliesTo(toolName));
+        var rule = deny ?? (mode == PermissionMode.Auto ? null : _ask.FirstOrDefault(rule => rule.IsCommandRule && rule.AppliesTo(toolName)));
+        if (rule is null || ShellParser.Parse(call.Subject) is not { Complete: false } parsed)
+        {
+            return null;
+        }
+
+        var why = $"the command cannot be checked against the permission rule '{rule.Text}' ({parsed.Problem}): check it before allowing";
+        return deny is not null ? Safety(mode, why) : new PermissionVerdict(PermissionDecision.Ask, why);
     }
 
     /// <summary>A safety step's verdict: ask, or in Auto (nobody is asked) deny, telling the model why.</summary>

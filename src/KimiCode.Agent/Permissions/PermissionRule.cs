@@ -46,6 +46,7 @@ public sealed class PermissionRule
     private readonly bool _absolute;
     private readonly bool _negated;
     private readonly Regex? _toolGlob;
+    private readonly OptionSet? _options;
 
     private PermissionRule(string text, string toolName, string? pattern, PermissionDecision decision, Regex? commandPattern, GlobPattern? pathPattern, bool absolute, bool negated)
     {
@@ -58,6 +59,7 @@ public sealed class PermissionRule
         _absolute = absolute;
         _negated = negated;
         _toolGlob = toolName.AsSpan().IndexOfAny('*', '?') >= 0 ? new Regex("^" + GlobToRegex(toolName) + "$", RegexOptions.CultureInvariant, MatchTimeout) : null;
+        _options = commandPattern is not null && decision != PermissionDecision.Allow && !negated ? OptionSet.Of(pattern!) : null;
     }
 
     /// <summary>Why the rule exists (<c>reason</c> of a <c>[[permission.rules]]</c> entry), shown when it denies; null if none.</summary>
@@ -283,6 +285,9 @@ public sealed class PermissionRule
     /// <summary>True for a rule that matches commands by pattern.</summary>
     internal bool IsCommandRule => _commandPattern is not null;
 
+    /// <summary>True when the rule is about calls of <paramref name="toolName"/> (its name, a glob over names, or an alias).</summary>
+    internal bool AppliesTo(string toolName) => CoversTool(toolName);
+
     private bool IsCommandMatch(string part) => IsMatch(_commandPattern!, part);
 
     private static bool IsMatch(Regex regex, string text)
@@ -310,7 +315,7 @@ public sealed class PermissionRule
         bool CatchesLine() => parsed.Truncated
             || IsCommandMatch(command.Trim())
             || CommandLine.Split(command).Any(IsCommandMatch)
-            || parsed.Commands.Any(c => c.Views.Any(IsCommandMatch));
+            || parsed.Commands.Any(c => c.Views.Any(v => IsCommandMatch(v) || _options?.Matches(v) == true));
 
         if (_negated)
         {
@@ -430,6 +435,74 @@ public sealed class PermissionRule
         var start = open + 1 < glob.Length && glob[open + 1] is '!' or '^' ? open + 2 : open + 1;
         var close = start < glob.Length ? glob.IndexOf(']', start) : -1;
         return close > start ? close : -1;
+    }
+
+    /// <summary>
+    /// A deny or ask pattern of the form <c>prog -letters</c> (optionally followed by <c>*</c>), e.g. <c>rm -rf*</c>, also
+    /// matches the same short options written in another order or split (<c>rm -fr</c>, <c>rm -r -f</c>, <c>rm x -rf</c>),
+    /// and for <c>rm</c> the aliases <c>-R</c>, <c>--recursive</c>, <c>--force</c>: the letters are a set, not a spelling.
+    /// Without the <c>*</c>, the command must have exactly those options and nothing else.
+    /// </summary>
+    private sealed record OptionSet(string Program, IReadOnlySet<char> Letters, bool Open)
+    {
+        private static readonly Regex Shape = new(@"^([A-Za-z0-9_.+\-]+) -([A-Za-z]+)( ?\*)?$", RegexOptions.CultureInvariant, MatchTimeout);
+
+        public static OptionSet? Of(string pattern)
+        {
+            var match = Shape.Match(pattern);
+            if (!match.Success)
+            {
+                return null;
+            }
+
+            var program = match.Groups[1].Value;
+            return new OptionSet(program, match.Groups[2].Value.Select(c => Canonical(program, c)).ToHashSet(), match.Groups[3].Success);
+        }
+
+        public bool Matches(string view)
+        {
+            var words = view.Split(' ');
+            if (words[0] != Program)
+            {
+                return false;
+            }
+
+            var letters = new HashSet<char>();
+            var others = 0;
+            for (var i = 1; i < words.Length; i++)
+            {
+                var word = words[i];
+                if (word == "--")
+                {
+                    others += words.Length - i - 1;
+                    break;
+                }
+
+                if (word.StartsWith("--", StringComparison.Ordinal) && LongAlias(Program, word[2..]) is { } alias)
+                {
+                    letters.Add(alias);
+                }
+                else if (word.Length > 1 && word[0] == '-' && word[1] != '-' && word.Skip(1).All(char.IsAsciiLetter))
+                {
+                    letters.UnionWith(word.Skip(1).Select(c => Canonical(Program, c)));
+                }
+                else
+                {
+                    others++;
+                }
+            }
+
+            return Letters.IsSubsetOf(letters) && (Open || (others == 0 && Letters.SetEquals(letters)));
+        }
+
+        private static char Canonical(string program, char letter) => program == "rm" && letter == 'R' ? 'r' : letter;
+
+        private static char? LongAlias(string program, string name) => (program, name) switch
+        {
+            ("rm", "recursive") => 'r',
+            ("rm", "force") => 'f',
+            _ => null,
+        };
     }
 
     private static KimiCodeException Invalid(string text, string problem)
