@@ -117,15 +117,15 @@ public sealed class OfficialPermissionRuleTests
     [InlineData("echo q | xargs rm -rf")]
     public void DenyRmRf_HostileRewrite_DeniedInEveryMode(string command)
     {
-        foreach (var mode in (string[])["manual", "yolo", "auto"])
+        foreach (var (mode, verdict) in UnderAllowBashDenyRmRf(command))
         {
-            var policy = FromToml($"default_permission_mode = \"{mode}\"\n" + AllowBashDenyRmRf);
-
-            var verdict = policy.Evaluate("Bash", Command(command));
-
             Assert.True(verdict.Decision == PermissionDecision.Deny, $"{mode}: '{command}' was {verdict.Decision} ({verdict.Reason})");
         }
     }
+
+    /// <summary>The verdict on <paramref name="command"/> with <see cref="AllowBashDenyRmRf"/> in each official mode.</summary>
+    private static IEnumerable<(string Mode, PermissionVerdict Verdict)> UnderAllowBashDenyRmRf(string command)
+        => ((string[])["manual", "yolo", "auto"]).Select(mode => (mode, FromToml($"default_permission_mode = \"{mode}\"\n" + AllowBashDenyRmRf).Evaluate("Bash", Command(command))));
 
     /// <summary>Lines that cannot be classified cannot be shown to miss the deny rule: never allowed, denied in auto.</summary>
     [Theory]
@@ -137,12 +137,8 @@ public sealed class OfficialPermissionRuleTests
     [InlineData("if true; then rm -rf g; fi")]
     public void DenyRmRf_UnclassifiableLine_NeverAllowed(string command)
     {
-        foreach (var mode in (string[])["manual", "yolo", "auto"])
+        foreach (var (mode, verdict) in UnderAllowBashDenyRmRf(command))
         {
-            var policy = FromToml($"default_permission_mode = \"{mode}\"\n" + AllowBashDenyRmRf);
-
-            var verdict = policy.Evaluate("Bash", Command(command));
-
             Assert.NotEqual(PermissionDecision.Allow, verdict.Decision);
             if (mode == "auto")
             {
