@@ -7,6 +7,7 @@ internal static class PermissionsConfigReader
 {
     private static readonly string[] Decisions = ["allow", "deny", "ask"];
     private static readonly string[] Scopes = ["turn-override", "session-runtime", "project", "user"];
+    private static readonly string[] OurModes = ["default", "manual", "accept-edits", "yolo", "auto", "plan"];
 
     public static PermissionsConfig Read(TomlTable document, string? sourcePath, Func<string[], int> lineOfKey)
     {
@@ -62,12 +63,26 @@ internal static class PermissionsConfigReader
         var hasOurs = document.TryGet<TomlTable>("permissions", out var permissionTable);
         if (hasOurs)
         {
+            string? mode = null;
+            if (permissionTable!.TryGetValue("mode", out var rawOurMode))
+            {
+                if (rawOurMode is string text && OurModes.Contains(text.Trim().ToLowerInvariant()))
+                {
+                    mode = text;
+                }
+                else
+                {
+                    problems.Add((lineOfKey(["permissions", "mode"]),
+                        $"[permissions] mode is {Describe(rawOurMode)}; use \"default\", \"accept-edits\", \"yolo\", \"auto\" or \"plan\" (or set default_permission_mode = \"manual\", \"yolo\" or \"auto\" instead)"));
+                }
+            }
+
             ours = new PermissionsConfig
             {
-                Mode = permissionTable!.TryGet<string>("mode", out var text) ? text : null,
-                Allow = Strings(permissionTable, "allow"),
-                Deny = Strings(permissionTable, "deny"),
-                Ask = Strings(permissionTable, "ask"),
+                Mode = mode,
+                Allow = Strings(permissionTable, "allow", problems, lineOfKey),
+                Deny = Strings(permissionTable, "deny", problems, lineOfKey),
+                Ask = Strings(permissionTable, "ask", problems, lineOfKey),
             };
         }
 
@@ -186,8 +201,22 @@ internal static class PermissionsConfigReader
 
     private static string? Text(TomlTable table, string key) => table.TryGet<string>(key, out var value) ? value : null;
 
-    private static List<string> Strings(TomlTable table, string key)
-        => table.TryGet<TomlArray>(key, out var array) ? [.. array.OfType<string>()] : [];
+    /// <summary>Our <c>[permissions]</c> list <paramref name="key"/>; anything but a list of strings is a problem (a rule must never be dropped silently).</summary>
+    private static List<string> Strings(TomlTable table, string key, List<(int, string)> problems, Func<string[], int> lineOfKey)
+    {
+        if (!table.TryGetValue(key, out var raw))
+        {
+            return [];
+        }
+
+        if (raw is TomlArray array && array.All(static item => item is string))
+        {
+            return [.. array.OfType<string>()];
+        }
+
+        problems.Add((lineOfKey(["permissions", key]), $"[permissions] {key} must be a list of rules as strings, e.g. {key} = [ \"Bash(git status*)\" ]; fix it"));
+        return [];
+    }
 
     private static string Describe(object? value) => value switch
     {

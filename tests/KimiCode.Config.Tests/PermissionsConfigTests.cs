@@ -69,6 +69,9 @@ public sealed class PermissionsConfigTests
     [InlineData("[[permission.rules]]\ndecision = \"deny\"\npattern = \"Read\"\nreason = 3\n", "[[permission.rules]] reason is the number 3; use a string or leave it out")]
     [InlineData("permission = 3\n", "config.toml:1: permission must be a table of [[permission.rules]] entries")]
     [InlineData("[permission]\nrules = [ \"Read\" ]\n", "config.toml:1: [[permission.rules]] has \"Read\" where a rule table belongs")]
+    [InlineData("[permissions]\nmode = \"ask\"\n", "config.toml:2: [permissions] mode is \"ask\"; use \"default\", \"accept-edits\", \"yolo\", \"auto\" or \"plan\"")]
+    [InlineData("[permissions]\n\ndeny = [ \"Read(.env)\", 3 ]\n", "config.toml:3: [permissions] deny must be a list of rules as strings")]
+    [InlineData("[permissions]\nallow = \"Read\"\n", "config.toml:2: [permissions] allow must be a list of rules as strings")]
     public void Validate_BadPermissionValue_OneLineNamingKeyLineAndAllowedValues(string toml, string expected)
     {
         var config = Load(toml);
