@@ -30,7 +30,8 @@ namespace KimiCode.Agent.Permissions;
 /// with the opposite strictness, so a rewrite cannot slip between the two: a negated deny or ask rule matches unless
 /// the rest would allow the call as an allow rule (every command of a fully parsed line, every path form); a negated
 /// allow rule matches only when the rest would match nothing as a deny rule.</item>
-/// <item>A path pattern starting with <c>~/</c> is in the user's home folder.</item>
+/// <item>A path pattern starting with <c>~/</c> is in the user's home folder. Deny and ask path patterns ignore case
+/// (<c>Read(.env)</c> also catches <c>.ENV</c>, the same file on a case-insensitive file system); allow patterns do not.</item>
 /// </list>
 /// </summary>
 public sealed class PermissionRule
@@ -194,7 +195,10 @@ public sealed class PermissionRule
 
         // An absolute pattern is anchored at the file-system root; a relative one floats when it has no slash.
         var glob = absolute ? path.TrimStart('/') : path;
-        if (!GlobPattern.TryParse(glob, floating: !absolute, out var compiled, out var error))
+        // Case is ignored where that makes the rule catch more (deny and ask; the rest of a negated allow), as the
+        // official client ignores it everywhere: on a case-insensitive file system .ENV is .env. Allow rules stay exact.
+        var ignoreCase = decision != PermissionDecision.Allow != negated;
+        if (!GlobPattern.TryParse(glob, floating: !absolute, out var compiled, out var error, ignoreCase))
         {
             throw Invalid(text, error!);
         }

@@ -211,6 +211,18 @@ public sealed class OfficialPermissionRuleTests
     }
 
     [Fact]
+    public void Evaluate_PathRuleCase_DenyIgnoresItAllowDoesNot()
+    {
+        var policy = FromToml(Rules(("deny", "Read(.env)"), ("allow", "Edit(src/**)"), ("deny", "Read(!docs/**)")));
+
+        Assert.Equal(PermissionDecision.Deny, policy.Evaluate("Read", Call(PermissionAction.Read, "app/.ENV", Work + "/app/.ENV")).Decision);
+        Assert.Equal(PermissionDecision.Allow, policy.Evaluate("Edit", Call(PermissionAction.Edit, "src/a.cs", Work + "/src/a.cs")).Decision);
+        Assert.Equal(PermissionDecision.Ask, policy.Evaluate("Edit", Call(PermissionAction.Edit, "SRC/a.cs", Work + "/SRC/a.cs")).Decision);
+        Assert.Equal(PermissionDecision.Deny, policy.Evaluate("Read", Call(PermissionAction.Read, "DOCS/a.md", Work + "/DOCS/a.md")).Decision);
+        Assert.Equal(PermissionDecision.Allow, policy.Evaluate("Read", Call(PermissionAction.Read, "docs/a.md", Work + "/docs/a.md")).Decision);
+    }
+
+    [Fact]
     public void Evaluate_NegatedDenyBash_DeniesEverythingButTheRest()
     {
         var policy = FromToml("default_permission_mode = \"yolo\"\n" + Rules(("deny", "Bash(!git *)")));
