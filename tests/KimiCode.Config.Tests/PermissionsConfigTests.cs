@@ -101,6 +101,32 @@ public sealed class PermissionsConfigTests
     }
 
     [Fact]
+    public void Edit_FileWithHandWrittenRules_RulesAndCommentsKeptByteForByte()
+    {
+        const string rules = """
+            # my rules, in the order I want them
+            [[permission.rules]]
+            decision = "deny"   # never
+            pattern = 'Bash(rm -rf*)'
+
+            [[permission.rules]]
+            decision = "allow"
+            pattern = "Read"
+            """;
+        using var temp = new TempFolder("kimi-config-tests");
+        var store = new ConfigStore(new KimiHome(temp.Path), _ => null);
+        File.WriteAllText(store.Home.ConfigFile, "default_permission_mode = \"auto\"\n\n[thinking]\nenabled = true\n\n" + rules + "\n");
+
+        store.SetThinking(false);
+        store.SetDefaultModel("kimi-code/kimi-for-coding");
+
+        var text = File.ReadAllText(store.Home.ConfigFile);
+        Assert.Contains(rules + "\n", text, StringComparison.Ordinal);
+        Assert.StartsWith("default_permission_mode = \"auto\"\n", text, StringComparison.Ordinal);
+        Assert.Equal(["deny Bash(rm -rf*)", "allow Read"], store.Load().Permissions.Rules.Select(r => $"{r.Decision} {r.Pattern}"));
+    }
+
+    [Fact]
     public void Load_OnlyOurTable_NoNotice()
     {
         var config = Load("[permissions]\nmode = \"yolo\"\n");
