@@ -29,6 +29,7 @@ internal sealed record SessionSettings(string ModelAlias, PermissionMode Mode, b
         (PermissionMode.AcceptEdits, "Accept edits", "File edits in the workspace run without asking; shell commands ask."),
         (PermissionMode.Plan, "Plan", "Read-only: file edits and shell commands are refused."),
         (PermissionMode.Yolo, "YOLO", "Nothing asks (deny rules in config.toml still apply); edits outside the workspace still ask."),
+        (PermissionMode.Auto, "Auto", "Never asks: deny rules still deny, and edits outside the workspace or to sensitive files are refused."),
     ];
 
     public bool Thinking => ThinkingChosen ?? ThinkingDefault;
@@ -55,7 +56,7 @@ internal sealed record SessionSettings(string ModelAlias, PermissionMode Mode, b
     /// <summary>The settings a new session starts with: the resolved model, the config's mode and thinking.</summary>
     public static SessionSettings Initial(KimiConfig config, ResolvedCredential credential)
     {
-        PermissionMode mode = PermissionPolicy.ParseMode(config.Permissions.Mode);
+        PermissionMode mode = PermissionPolicy.ConfiguredMode(config.Permissions);
         return new SessionSettings(
             credential.ModelAlias ?? config.DefaultModel ?? "",
             mode,

@@ -30,7 +30,20 @@ internal sealed class CliEnvironment
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>The same outside world, as the shared composition code sees it.</summary>
-    public HostEnvironment Host => host ??= new HostEnvironment { GetVariable = GetVariable, TimeProvider = TimeProvider, Logging = (ILoggerFactory?)Log ?? NullLoggerFactory.Instance };
+    public HostEnvironment Host => host ??= new HostEnvironment { GetVariable = GetVariable, TimeProvider = TimeProvider, Logging = (ILoggerFactory?)Log ?? NullLoggerFactory.Instance, Notice = WriteNotice };
+
+    private void WriteNotice(string line)
+    {
+        try
+        {
+            Error.WriteLine("kimi: " + line);
+            Error.Flush();
+        }
+        catch (IOException)
+        {
+            // stderr closed: nothing to do.
+        }
+    }
 
     /// <summary>The process log (<c>{home}/logs/kimi.log</c>; stderr too with <c>--debug</c>); null: no logging (tests).</summary>
     public KimiLog? Log { get; init; }

@@ -91,17 +91,7 @@ public sealed class KimiConfig
 
         var thinking = ThinkingConfig.Read(document);
 
-        var permissions = new PermissionsConfig();
-        if (document.TryGet<TomlTable>("permissions", out var permissionTable))
-        {
-            permissions = new PermissionsConfig
-            {
-                Mode = GetString(permissionTable, "mode"),
-                Allow = GetStrings(permissionTable, "allow"),
-                Deny = GetStrings(permissionTable, "deny"),
-                Ask = GetStrings(permissionTable, "ask"),
-            };
-        }
+        var permissions = PermissionsConfigReader.Read(document, sourcePath, lineOfKey);
 
         var loopControl = new LoopControlConfig();
         if (document.TryGet<TomlTable>("loop_control", out var loopTable))
@@ -212,7 +202,7 @@ public sealed class KimiConfig
             problems.Add($"{Where(Tools.PassEnvLine, false)}: {problem}");
         }
 
-        foreach (var (line, problem) in Network.Problems.Concat(LoopControl.Problems))
+        foreach (var (line, problem) in Network.Problems.Concat(LoopControl.Problems).Concat(Permissions.Problems))
         {
             problems.Add(Located(line, problem));
         }

@@ -23,7 +23,7 @@ public sealed record AgentLaunch
     /// <summary>Model alias from config.toml; null = <c>default_model</c>.</summary>
     public string? ModelAlias { get; init; }
 
-    /// <summary>Approval mode; null = the config's <c>[permissions] mode</c>.</summary>
+    /// <summary>Approval mode; null = the config's (<see cref="PermissionPolicy.ConfiguredMode"/>).</summary>
     public PermissionMode? Mode { get; init; }
 
     /// <summary>Who answers permission requests (print mode: always reject).</summary>
@@ -57,6 +57,7 @@ public sealed class AgentSessionFactory : IDisposable
     private readonly CredentialResolver _resolver;
     private readonly ILogger _log;
     private KimiConfig? _config;
+    private bool _noticeGiven;
 
     public AgentSessionFactory(HostEnvironment env)
     {
@@ -166,6 +167,13 @@ public sealed class AgentSessionFactory : IDisposable
         }
 
         HostingLog.ConfigLoaded(_log, config.SourcePath ?? _env.Home.ConfigFile, config.Providers.Count, config.Models.Count, config.DefaultModel ?? "(none)");
+        if (config.Permissions.Notice is { } notice && !_noticeGiven)
+        {
+            // Once per process: a reload (after a login) must not repeat it.
+            _noticeGiven = true;
+            HostingLog.ConfigNotice(_log, notice);
+            _env.Notice?.Invoke(notice);
+        }
 
         return config;
     }

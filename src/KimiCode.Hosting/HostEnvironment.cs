@@ -29,6 +29,9 @@ public sealed class HostEnvironment
     /// <summary>Where every library logs (the CLI: <c>{home}/logs/kimi.log</c>, stderr with <c>--debug</c>); none by default.</summary>
     public ILoggerFactory Logging { get; init; } = NullLoggerFactory.Instance;
 
+    /// <summary>Where one-line notices for the user go (the CLI: stderr, never stdout); none by default.</summary>
+    public Action<string>? Notice { get; init; }
+
     /// <summary>The data folder (<c>KIMI_CODE_HOME</c> or <c>~/.kimi-code</c>).</summary>
     public KimiHome Home => _home ??= KimiHome.Resolve(GetVariable);
 

@@ -220,7 +220,7 @@ public sealed class SessionLifecycleTests
 
         JsonElement modes = result.GetProperty("modes");
         Assert.Equal("default", modes.Text("currentModeId"));
-        Assert.Equal(["default", "accept-edits", "plan", "yolo"], modes.GetProperty("availableModes").EnumerateArray().Select(m => m.Text("id")));
+        Assert.Equal(["default", "accept-edits", "plan", "yolo", "auto"], modes.GetProperty("availableModes").EnumerateArray().Select(m => m.Text("id")));
         JsonElement[] options = [.. result.GetProperty("configOptions").EnumerateArray()];
         Assert.Equal(["model", "mode", "thinking"], options.Select(o => o.Text("id")));
         Assert.Equal(["model", "mode", "thought_level"], options.Select(o => o.Text("category")));

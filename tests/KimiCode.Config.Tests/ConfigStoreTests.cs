@@ -111,7 +111,7 @@ public sealed class ConfigStoreTests
             env = { HTTPS_PROXY = "http://proxy:3128" }
 
             [permissions]
-            mode = "ask"
+            mode = "accept-edits"
             allow = ["read", "grep"]
             deny = ["rm -rf"]
             ask = []
@@ -128,7 +128,7 @@ public sealed class ConfigStoreTests
         Assert.Equal(["X-B", "X-A"], provider.CustomHeaders.Keys);
         Assert.Equal("http://proxy:3128", provider.Env["HTTPS_PROXY"]);
         Assert.DoesNotContain("sk-secret-value", provider.ToString(), StringComparison.Ordinal);
-        Assert.Equal("ask", config.Permissions.Mode);
+        Assert.Equal("accept-edits", config.Permissions.Mode);
         Assert.Equal(["read", "grep"], config.Permissions.Allow);
         Assert.Equal(["rm -rf"], config.Permissions.Deny);
         Assert.Empty(config.Permissions.Ask);

@@ -16,6 +16,12 @@ public enum PermissionMode
 
     /// <summary>Read-only: edits and shell are refused.</summary>
     Plan,
+
+    /// <summary>
+    /// Never asks (the official <c>auto</c>): what Yolo allows is allowed, ask rules allow too, and what would still
+    /// ask for safety (a write outside the workspace or to a sensitive path, links that cannot be resolved) is denied.
+    /// </summary>
+    Auto,
 }
 
 /// <summary>What to do with a call.</summary>

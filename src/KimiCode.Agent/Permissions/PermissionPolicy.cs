@@ -8,19 +8,23 @@ namespace KimiCode.Agent.Permissions;
 /// <summary>
 /// The permission policy of one session. For each call, in order:
 /// <list type="number">
-/// <item>a matching deny rule denies;</item>
+/// <item>a matching deny rule denies (deny beats ask beats allow whatever the order of the rules, as in the official
+/// client; among rules of one decision the first in file order is the one reported);</item>
 /// <item>in <see cref="PermissionMode.Plan"/>, edits and commands are denied ("plan mode is read-only"), whatever the
 /// allow rules and session grants say;</item>
 /// <item>a path whose symbolic links cannot be resolved (a loop) asks, in every mode;</item>
+/// <item>a command line that cannot be fully classified (a computed program name, <c>eval</c>, control flow) asks
+/// when a deny or ask command rule exists for the tool, since the rule cannot be shown not to match;</item>
 /// <item>a write to a sensitive path (<see cref="SensitivePaths"/>: <c>.git/</c>, shell startup files, <c>~/.ssh/</c>,
 /// the kimi data folder, ...) asks, in every mode but Yolo and whatever the allow rules and session grants say;</item>
 /// <item>a write outside the working directory and the additional directories asks, in every mode and whatever
 /// the allow rules and session grants say;</item>
-/// <item>a matching ask rule asks;</item>
+/// <item>(in Auto, which never asks, these safety steps deny instead; an unclassifiable command under an ask rule only is allowed)</item>
+/// <item>a matching ask rule asks (in Auto: allows);</item>
 /// <item>a matching allow rule, or a session grant, allows;</item>
 /// <item>otherwise the mode decides: <c>None</c> and <c>Read</c> actions are allowed (a read outside the workspace
-/// asks, except in Yolo); <c>Edit</c> asks in Default and is allowed in AcceptEdits and Yolo; <c>Execute</c> asks
-/// except in Yolo.</item>
+/// asks, except in Yolo and Auto); <c>Edit</c> asks in Default and is allowed in AcceptEdits, Yolo and Auto;
+/// <c>Execute</c> asks except in Yolo and Auto.</item>
 /// </list>
 /// Paths are judged twice: as written (<see cref="PreparedToolCall.Subject"/>, <see cref="PreparedToolCall.Locations"/>)
 /// and as resolved, with every symbolic link and <c>..</c> followed (<see cref="WorkspacePaths.RealPath"/>, computed
@@ -107,10 +111,12 @@ public sealed class PermissionPolicy : IPermissionPolicy
     public IReadOnlyList<string> AdditionalDirectories { get; }
 
     /// <summary>
-    /// Builds a policy from the <c>[permissions]</c> table. Throws <see cref="KimiCodeException"/> with code
-    /// <see cref="ConfigErrorCodes.InvalidPermissionRule"/> for an unknown mode or a malformed rule.
+    /// Builds a policy from config.toml's permission keys: the <c>[[permission.rules]]</c> in file order, then the
+    /// <c>[permissions]</c> deny, ask and allow lists; the mode is <see cref="ConfiguredMode"/>. Throws
+    /// <see cref="KimiCodeException"/> with code <see cref="ConfigErrorCodes.InvalidPermissionRule"/> for an unknown
+    /// mode or a malformed rule (an official rule's message starts with its <c>file:line</c>).
     /// </summary>
-    /// <param name="config">The <c>[permissions]</c> table.</param>
+    /// <param name="config">The permission keys.</param>
     /// <param name="workingDirectory">The working directory.</param>
     /// <param name="additionalDirectories">Further workspace folders.</param>
     /// <param name="userHome">The user's home folder (see the constructor).</param>
@@ -119,24 +125,56 @@ public sealed class PermissionPolicy : IPermissionPolicy
         PermissionsConfig config, string workingDirectory, IReadOnlyList<string> additionalDirectories, string? userHome = null, string? kimiHome = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var mode = ParseMode(config.Mode);
+        var mode = ConfiguredMode(config);
+        userHome = string.IsNullOrWhiteSpace(userHome) ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) : userHome;
         var rules = new List<PermissionRule>();
-        rules.AddRange(config.Deny.Select(static text => PermissionRule.Parse(text, PermissionDecision.Deny)));
-        rules.AddRange(config.Ask.Select(static text => PermissionRule.Parse(text, PermissionDecision.Ask)));
-        rules.AddRange(config.Allow.Select(static text => PermissionRule.Parse(text, PermissionDecision.Allow)));
+        foreach (var rule in config.Rules)
+        {
+            try
+            {
+                rules.Add(PermissionRule.Parse(rule.Pattern, ParseDecision(rule.Decision), userHome, rule.Reason));
+            }
+            catch (KimiCodeException ex) when (ex.Code == ConfigErrorCodes.InvalidPermissionRule)
+            {
+                throw new KimiCodeException(ex.Code, $"{rule.Location}: {ex.Message}");
+            }
+        }
+
+        rules.AddRange(config.Deny.Select(text => PermissionRule.Parse(text, PermissionDecision.Deny, userHome)));
+        rules.AddRange(config.Ask.Select(text => PermissionRule.Parse(text, PermissionDecision.Ask, userHome)));
+        rules.AddRange(config.Allow.Select(text => PermissionRule.Parse(text, PermissionDecision.Allow, userHome)));
         return new PermissionPolicy(mode, rules, workingDirectory, additionalDirectories, userHome, kimiHome);
     }
 
-    /// <summary>Parses <c>default</c>, <c>accept-edits</c>, <c>yolo</c> or <c>plan</c> (null or empty: default).</summary>
+    /// <summary>
+    /// The mode new sessions start in: plan when <c>default_plan_mode = true</c>; else <c>default_permission_mode</c>
+    /// (<c>manual</c> = Default, <c>yolo</c>, <c>auto</c>), which wins over our <c>[permissions] mode</c>; else that.
+    /// </summary>
+    public static PermissionMode ConfiguredMode(PermissionsConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.DefaultPlanMode == true ? PermissionMode.Plan : BaseMode(config);
+    }
+
+    /// <summary>The mode of <paramref name="config"/> without plan mode: what leaving plan mode goes back to.</summary>
+    public static PermissionMode BaseMode(PermissionsConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var mode = ParseMode(config.DefaultPermissionMode ?? config.Mode);
+        return mode == PermissionMode.Plan ? PermissionMode.Default : mode;
+    }
+
+    /// <summary>Parses <c>default</c> (or <c>manual</c>), <c>accept-edits</c>, <c>yolo</c>, <c>auto</c> or <c>plan</c> (null or empty: default).</summary>
     public static PermissionMode ParseMode(string? text) => text?.Trim().ToLowerInvariant() switch
     {
-        null or "" or "default" => PermissionMode.Default,
+        null or "" or "default" or "manual" => PermissionMode.Default,
         "accept-edits" => PermissionMode.AcceptEdits,
         "yolo" => PermissionMode.Yolo,
+        "auto" => PermissionMode.Auto,
         "plan" => PermissionMode.Plan,
         _ => throw new KimiCodeException(
             ConfigErrorCodes.InvalidPermissionRule,
-            $"Invalid permission mode '{text}' in [permissions] mode: use \"default\", \"accept-edits\", \"yolo\" or \"plan\"."),
+            $"Invalid permission mode '{text}' in [permissions] mode: use \"default\", \"accept-edits\", \"yolo\", \"auto\" or \"plan\"."),
     };
 
     /// <summary>The configuration name of <paramref name="mode"/>.</summary>
@@ -144,8 +182,16 @@ public sealed class PermissionPolicy : IPermissionPolicy
     {
         PermissionMode.AcceptEdits => "accept-edits",
         PermissionMode.Yolo => "yolo",
+        PermissionMode.Auto => "auto",
         PermissionMode.Plan => "plan",
         _ => "default",
+    };
+
+    private static PermissionDecision ParseDecision(string decision) => decision switch
+    {
+        "allow" => PermissionDecision.Allow,
+        "ask" => PermissionDecision.Ask,
+        _ => PermissionDecision.Deny,
     };
 
     /// <summary>
@@ -178,7 +224,8 @@ public sealed class PermissionPolicy : IPermissionPolicy
         if (_deny.FirstOrDefault(rule => Matches(rule, toolName, call, paths)) is { } deny)
         {
             var link = deny.Matches(toolName, call) ? "" : LinkNote(call, paths);
-            return new PermissionVerdict(PermissionDecision.Deny, $"denied by the permission rule '{deny.Text}'{link}");
+            var because = string.IsNullOrWhiteSpace(deny.Reason) ? "" : $" (reason: {deny.Reason.Trim()})";
+            return new PermissionVerdict(PermissionDecision.Deny, $"denied by the permission rule '{deny.Text}'{because}{link}");
         }
 
         if (mode == PermissionMode.Plan && call.Action is PermissionAction.Edit or PermissionAction.Execute)
@@ -188,22 +235,32 @@ public sealed class PermissionPolicy : IPermissionPolicy
 
         if (paths.Unresolvable is { } unresolvable)
         {
-            return new PermissionVerdict(PermissionDecision.Ask, $"the symbolic links in {Display(unresolvable)} cannot be resolved (a link loop?): check the path before allowing");
+            return Safety(mode, $"the symbolic links in {Display(unresolvable)} cannot be resolved (a link loop?): check the path before allowing");
+        }
+
+        if (call.Action == PermissionAction.Execute && UncheckableCommand(toolName, call, mode) is { } uncheckable)
+        {
+            return uncheckable;
         }
 
         if (call.Action == PermissionAction.Edit && mode != PermissionMode.Yolo && SensitiveLocation(paths) is { } sensitive)
         {
-            return new PermissionVerdict(PermissionDecision.Ask, $"edits {Display(sensitive.Path)}: {sensitive.Why}");
+            return Safety(mode, $"edits {Display(sensitive.Path)}: {sensitive.Why}");
         }
 
         var outside = OutsideLocation(paths);
         if (call.Action == PermissionAction.Edit && outside is not null)
         {
-            return new PermissionVerdict(PermissionDecision.Ask, $"writes outside the workspace: {outside}");
+            return Safety(mode, $"writes outside the workspace: {outside}");
         }
 
         if (_ask.FirstOrDefault(rule => Matches(rule, toolName, call, paths)) is { } ask)
         {
+            if (mode == PermissionMode.Auto)
+            {
+                return new PermissionVerdict(PermissionDecision.Allow); // auto never asks; the official client allows too
+            }
+
             var link = ask.Matches(toolName, call) ? "" : LinkNote(call, paths);
             return new PermissionVerdict(PermissionDecision.Ask, $"the permission rule '{ask.Text}' asks{link}");
         }
@@ -216,14 +273,38 @@ public sealed class PermissionPolicy : IPermissionPolicy
         return call.Action switch
         {
             PermissionAction.None => new PermissionVerdict(PermissionDecision.Allow),
-            PermissionAction.Read when outside is null || mode == PermissionMode.Yolo => new PermissionVerdict(PermissionDecision.Allow),
+            PermissionAction.Read when outside is null || mode is PermissionMode.Yolo or PermissionMode.Auto => new PermissionVerdict(PermissionDecision.Allow),
             PermissionAction.Read => new PermissionVerdict(PermissionDecision.Ask, $"reads outside the workspace: {outside}"),
-            PermissionAction.Edit when mode is PermissionMode.AcceptEdits or PermissionMode.Yolo => new PermissionVerdict(PermissionDecision.Allow),
+            PermissionAction.Edit when mode is PermissionMode.AcceptEdits or PermissionMode.Yolo or PermissionMode.Auto => new PermissionVerdict(PermissionDecision.Allow),
             PermissionAction.Edit => new PermissionVerdict(PermissionDecision.Ask, "edits need approval in default mode"),
-            _ when mode == PermissionMode.Yolo => new PermissionVerdict(PermissionDecision.Allow),
+            _ when mode is PermissionMode.Yolo or PermissionMode.Auto => new PermissionVerdict(PermissionDecision.Allow),
             _ => new PermissionVerdict(PermissionDecision.Ask, "shell commands need approval"),
         };
     }
+
+    /// <summary>
+    /// A command line that cannot be fully classified (<c>$(echo rm) -rf x</c>, <c>eval</c>, control flow) while a deny
+    /// or ask command rule exists for the tool: a rule cannot be shown not to match, so it asks (a deny rule: denies in
+    /// Auto), whatever the allow rules, session grants and mode say. Null when there is no such rule or the line parsed.
+    /// </summary>
+    private PermissionVerdict? UncheckableCommand(string toolName, PreparedToolCall call, PermissionMode mode)
+    {
+        var deny = _deny.FirstOrDefault(rule => rule.IsCommandRule && rule.AppliesTo(toolName));
+        var rule = deny ?? (mode == PermissionMode.Auto ? null : _ask.FirstOrDefault(rule => rule.IsCommandRule && rule.AppliesTo(toolName)));
+        if (rule is null || ShellParser.Parse(call.Subject) is not { Complete: false } parsed)
+        {
+            return null;
+        }
+
+        var why = $"the command cannot be checked against the permission rule '{rule.Text}' ({parsed.Problem}): check it before allowing";
+        return deny is not null ? Safety(mode, why) : new PermissionVerdict(PermissionDecision.Ask, why);
+    }
+
+    /// <summary>A safety step's verdict: ask, or in Auto (nobody is asked) deny, telling the model why.</summary>
+    private static PermissionVerdict Safety(PermissionMode mode, string reason)
+        => mode == PermissionMode.Auto
+            ? new PermissionVerdict(PermissionDecision.Deny, $"{reason}; auto mode never asks, and this needs a person to approve it")
+            : new PermissionVerdict(PermissionDecision.Ask, reason);
 
     /// <inheritdoc />
     public void GrantForSession(string toolName, PreparedToolCall call)

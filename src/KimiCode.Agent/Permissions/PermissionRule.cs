@@ -23,7 +23,15 @@ namespace KimiCode.Agent.Permissions;
 /// spans any depth, a pattern without <c>/</c> matches a file name at any depth, a pattern with <c>/</c> is relative
 /// to the working directory, a pattern starting with <c>/</c> (or <c>//</c>) is an absolute path, and a pattern that
 /// matches a folder matches everything in it.</item>
-/// <item><c>Edit</c> rules also cover <c>Write</c>; <c>Read</c> rules also cover <c>Grep</c> and <c>Glob</c>.</item>
+/// <item><c>Edit</c> rules also cover <c>Write</c>; <c>Read</c> rules also cover <c>Grep</c> and <c>Glob</c>; the official
+/// <c>TodoList</c>/<c>SetTodoList</c> name our <c>TodoWrite</c>.</item>
+/// <item>The tool name may be a glob (<c>mcp__github__*</c>, <c>*</c>), without an argument pattern.</item>
+/// <item>An argument pattern starting with <c>!</c> matches what the rest does not match. The complement is taken
+/// with the opposite strictness, so a rewrite cannot slip between the two: a negated deny or ask rule matches unless
+/// the rest would allow the call as an allow rule (every command of a fully parsed line, every path form); a negated
+/// allow rule matches only when the rest would match nothing as a deny rule.</item>
+/// <item>A path pattern starting with <c>~/</c> is in the user's home folder. Deny and ask path patterns ignore case
+/// (<c>Read(.env)</c> also catches <c>.ENV</c>, the same file on a case-insensitive file system); allow patterns do not.</item>
 /// </list>
 /// </summary>
 public sealed class PermissionRule
@@ -37,8 +45,11 @@ public sealed class PermissionRule
     private readonly Regex? _commandPattern;
     private readonly GlobPattern? _pathPattern;
     private readonly bool _absolute;
+    private readonly bool _negated;
+    private readonly Regex? _toolGlob;
+    private readonly OptionSet? _options;
 
-    private PermissionRule(string text, string toolName, string? pattern, PermissionDecision decision, Regex? commandPattern, GlobPattern? pathPattern, bool absolute)
+    private PermissionRule(string text, string toolName, string? pattern, PermissionDecision decision, Regex? commandPattern, GlobPattern? pathPattern, bool absolute, bool negated)
     {
         Text = text;
         ToolName = toolName;
@@ -47,7 +58,13 @@ public sealed class PermissionRule
         _commandPattern = commandPattern;
         _pathPattern = pathPattern;
         _absolute = absolute;
+        _negated = negated;
+        _toolGlob = toolName.AsSpan().IndexOfAny('*', '?') >= 0 ? new Regex("^" + GlobToRegex(toolName) + "$", RegexOptions.CultureInvariant, MatchTimeout) : null;
+        _options = commandPattern is not null && decision != PermissionDecision.Allow && !negated ? OptionSet.Of(pattern!) : null;
     }
+
+    /// <summary>Why the rule exists (<c>reason</c> of a <c>[[permission.rules]]</c> entry), shown when it denies; null if none.</summary>
+    public string? Reason { get; private set; }
 
     /// <summary>The rule as written.</summary>
     public string Text { get; }
@@ -68,7 +85,18 @@ public sealed class PermissionRule
     /// Parses <c>Tool</c> or <c>Tool(pattern)</c>. Throws <see cref="KimiCodeException"/> with code
     /// <see cref="ConfigErrorCodes.InvalidPermissionRule"/> and a one-line message when the rule is malformed.
     /// </summary>
-    public static PermissionRule Parse(string text, PermissionDecision decision)
+    /// <param name="text">The rule.</param>
+    /// <param name="decision">What it decides.</param>
+    /// <param name="userHome">The home folder a <c>~/</c> path pattern starts in (null: such a pattern names a folder <c>~</c>).</param>
+    /// <param name="reason">Why the rule exists (see <see cref="Reason"/>).</param>
+    public static PermissionRule Parse(string text, PermissionDecision decision, string? userHome = null, string? reason = null)
+    {
+        var rule = ParseRule(text, decision, userHome);
+        rule.Reason = reason;
+        return rule;
+    }
+
+    private static PermissionRule ParseRule(string text, PermissionDecision decision, string? userHome)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -78,6 +106,7 @@ public sealed class PermissionRule
         var trimmed = text.Trim();
         string toolName;
         string? pattern = null;
+        var negated = false;
         var open = trimmed.IndexOf('(', StringComparison.Ordinal);
         if (open < 0)
         {
@@ -97,6 +126,16 @@ public sealed class PermissionRule
 
             toolName = trimmed[..open].Trim();
             pattern = trimmed[(open + 1)..^1].Trim();
+            if (pattern.StartsWith('!'))
+            {
+                negated = true;
+                pattern = pattern[1..].Trim();
+                if (pattern.Length == 0 || pattern is "*" or "**")
+                {
+                    throw Invalid(text, "'!' must be followed by what the rule does not cover, and '!*' would cover nothing");
+                }
+            }
+
             if (pattern.Length == 0 || pattern is "*" or "**")
             {
                 pattern = null; // Tool() and Tool(*) mean every call
@@ -110,23 +149,33 @@ public sealed class PermissionRule
 
         foreach (var c in toolName)
         {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '*' or '?'))
             {
-                throw Invalid(text, $"'{toolName}' is not a tool name (letters, digits, '_', '-' and '.' only)");
+                throw Invalid(text, $"'{toolName}' is not a tool name (letters, digits, '_', '-', '.', and '*' or '?' as wildcards)");
             }
         }
 
         if (pattern is null)
         {
-            return new PermissionRule(trimmed, toolName, null, decision, null, null, false);
+            return new PermissionRule(trimmed, toolName, null, decision, null, null, false, false);
+        }
+
+        if (toolName.AsSpan().IndexOfAny('*', '?') >= 0)
+        {
+            throw Invalid(text, $"a tool name with wildcards ('{toolName}') takes no argument pattern; name one tool, e.g. Bash(rm -rf*), or drop the parentheses");
         }
 
         if (toolName == "Bash")
         {
-            return new PermissionRule(trimmed, toolName, pattern, decision, CompileCommandPattern(pattern), null, false);
+            return new PermissionRule(trimmed, toolName, pattern, decision, CompileCommandPattern(pattern), null, false, negated);
         }
 
         var path = pattern;
+        if (userHome is { Length: > 0 } && (path == "~" || path.StartsWith("~/", StringComparison.Ordinal)))
+        {
+            path = userHome.TrimEnd('/') + "/" + path[1..].TrimStart('/');
+        }
+
         if (path.StartsWith("./", StringComparison.Ordinal))
         {
             path = path[2..];
@@ -146,12 +195,15 @@ public sealed class PermissionRule
 
         // An absolute pattern is anchored at the file-system root; a relative one floats when it has no slash.
         var glob = absolute ? path.TrimStart('/') : path;
-        if (!GlobPattern.TryParse(glob, floating: !absolute, out var compiled, out var error))
+        // Case is ignored where that makes the rule catch more (deny and ask; the rest of a negated allow), as the
+        // official client ignores it everywhere: on a case-insensitive file system .ENV is .env. Allow rules stay exact.
+        var ignoreCase = decision != PermissionDecision.Allow != negated;
+        if (!GlobPattern.TryParse(glob, floating: !absolute, out var compiled, out var error, ignoreCase))
         {
             throw Invalid(text, error!);
         }
 
-        return new PermissionRule(trimmed, toolName, pattern, decision, null, compiled, absolute);
+        return new PermissionRule(trimmed, toolName, pattern, decision, null, compiled, absolute, negated);
     }
 
     /// <summary>True when the rule applies to a call of <paramref name="toolName"/>.</summary>
@@ -196,9 +248,11 @@ public sealed class PermissionRule
 
     private bool CoversTool(string toolName) => ToolName switch
     {
+        _ when _toolGlob is not null => IsMatch(_toolGlob, toolName),
         _ when string.Equals(ToolName, toolName, StringComparison.Ordinal) => true,
         "Edit" => toolName is "Write" or "MultiEdit" or "NotebookEdit",
         "Read" => toolName is "Grep" or "Glob",
+        "TodoList" or "SetTodoList" => toolName is "TodoWrite",
         _ => false,
     };
 
@@ -219,7 +273,13 @@ public sealed class PermissionRule
             return true;
         }
 
-        return _commandPattern is not null && MatchesAllowText(command);
+        if (_commandPattern is null)
+        {
+            return false;
+        }
+
+        // Negated: the command must be one the rest would not catch in any form (a deny rule's view).
+        return _negated ? !command.Views.Any(IsCommandMatch) && !IsCommandMatch(command.AllowText) : MatchesAllowText(command);
     }
 
     /// <summary>True when the pattern matches what an allow rule sees of <paramref name="command"/> (with a stand-in for arguments added at run time).</summary>
@@ -229,11 +289,16 @@ public sealed class PermissionRule
     /// <summary>True for a rule that matches commands by pattern.</summary>
     internal bool IsCommandRule => _commandPattern is not null;
 
-    private bool IsCommandMatch(string part)
+    /// <summary>True when the rule is about calls of <paramref name="toolName"/> (its name, a glob over names, or an alias).</summary>
+    internal bool AppliesTo(string toolName) => CoversTool(toolName);
+
+    private bool IsCommandMatch(string part) => IsMatch(_commandPattern!, part);
+
+    private static bool IsMatch(Regex regex, string text)
     {
         try
         {
-            return _commandPattern!.IsMatch(part);
+            return regex.IsMatch(text);
         }
         catch (RegexMatchTimeoutException)
         {
@@ -244,28 +309,41 @@ public sealed class PermissionRule
     private bool MatchesCommand(string command)
     {
         var parsed = ShellParser.Parse(command);
-        if (Decision == PermissionDecision.Allow)
-        {
-            // Allowing "git status*" must not allow "git status && rm -rf ~", nor anything the parser cannot classify.
-            return parsed.Complete && parsed.Commands.Count > 0 && parsed.Commands.All(MatchesAllowText);
-        }
+
+        // Allowing "git status*" must not allow "git status && rm -rf ~", nor anything the parser cannot classify.
+        bool AllowsLine() => parsed.Complete && parsed.Commands.Count > 0 && parsed.Commands.All(MatchesAllowText);
 
         // Deny and ask: the line as written, its naively split parts (what matched before still matches), and every
         // simple command after normalisation and unwrapping, nested ones included. A line too long or too deep to
         // examine fully matches: padding must not hide a denied command.
-        return parsed.Truncated
+        bool CatchesLine() => parsed.Truncated
             || IsCommandMatch(command.Trim())
             || CommandLine.Split(command).Any(IsCommandMatch)
-            || parsed.Commands.Any(c => c.Views.Any(IsCommandMatch));
+            || parsed.Commands.Any(c => c.Views.Any(v => IsCommandMatch(v) || _options?.Matches(v) == true));
+
+        if (_negated)
+        {
+            // The complement, taken with the opposite strictness (see the class comment).
+            return Decision == PermissionDecision.Allow ? parsed.Complete && parsed.Commands.Count > 0 && !CatchesLine() : !AllowsLine();
+        }
+
+        return Decision == PermissionDecision.Allow ? AllowsLine() : CatchesLine();
     }
 
     private bool MatchesPath(string subject)
     {
         if (string.IsNullOrEmpty(subject))
         {
-            return false;
+            return _negated && Decision != PermissionDecision.Allow;
         }
 
+        // Deny and ask rules match when either path form does, allow rules only when both do (the policy), so the
+        // complement per form keeps that: a negated deny catches a call when either form is outside the rest.
+        return MatchesPositivePath(subject) != _negated;
+    }
+
+    private bool MatchesPositivePath(string subject)
+    {
         var isAbsolute = subject.StartsWith('/');
         if (_absolute != isAbsolute)
         {
@@ -303,14 +381,132 @@ public sealed class PermissionRule
             pattern = pattern[..^2] + "*";
         }
 
-        var regex = new StringBuilder("^");
-        foreach (var c in pattern)
+        return new Regex("^" + GlobToRegex(pattern) + "$", RegexOptions.CultureInvariant | RegexOptions.Singleline, MatchTimeout);
+    }
+
+    /// <summary>
+    /// A command or tool-name glob as a regular expression: <c>*</c> is any text (slashes included, unlike the
+    /// official client, so <c>Bash(rm -rf*)</c> also catches <c>rm -rf /</c>), <c>?</c> one character, <c>[abc]</c> and
+    /// <c>[!abc]</c> classes, <c>{a,b}</c> alternatives, <c>\x</c> a literal x (as the official client escapes them).
+    /// </summary>
+    private static string GlobToRegex(string glob)
+    {
+        var regex = new StringBuilder();
+        var braces = 0;
+        for (var i = 0; i < glob.Length; i++)
         {
-            regex.Append(c == '*' ? ".*" : Regex.Escape(c.ToString()));
+            var c = glob[i];
+            switch (c)
+            {
+                case '\\' when i + 1 < glob.Length:
+                    regex.Append(Regex.Escape(glob[++i].ToString()));
+                    break;
+                case '*':
+                    regex.Append(".*");
+                    break;
+                case '?':
+                    regex.Append('.');
+                    break;
+                case '[' when ClassEnd(glob, i) is var close and > 0:
+                    var negate = glob[i + 1] is '!' or '^';
+                    var body = glob[(i + (negate ? 2 : 1))..close];
+                    regex.Append('[').Append(negate ? "^" : "").Append(body.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("[", "\\[", StringComparison.Ordinal)).Append(']');
+                    i = close;
+                    break;
+                case '{' when glob.IndexOf('}', i + 1) > 0:
+                    braces++;
+                    regex.Append("(?:");
+                    break;
+                case ',' when braces > 0:
+                    regex.Append('|');
+                    break;
+                case '}' when braces > 0:
+                    braces--;
+                    regex.Append(')');
+                    break;
+                default:
+                    regex.Append(Regex.Escape(c.ToString()));
+                    break;
+            }
         }
 
-        regex.Append('$');
-        return new Regex(regex.ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline, MatchTimeout);
+        return regex.ToString();
+    }
+
+    /// <summary>The index of the <c>]</c> closing a non-empty class opened at <paramref name="open"/>, or -1 (then the <c>[</c> is literal).</summary>
+    private static int ClassEnd(string glob, int open)
+    {
+        var start = open + 1 < glob.Length && glob[open + 1] is '!' or '^' ? open + 2 : open + 1;
+        var close = start < glob.Length ? glob.IndexOf(']', start) : -1;
+        return close > start ? close : -1;
+    }
+
+    /// <summary>
+    /// A deny or ask pattern of the form <c>prog -letters</c> (optionally followed by <c>*</c>), e.g. <c>rm -rf*</c>, also
+    /// matches the same short options written in another order or split (<c>rm -fr</c>, <c>rm -r -f</c>, <c>rm x -rf</c>),
+    /// and for <c>rm</c> the aliases <c>-R</c>, <c>--recursive</c>, <c>--force</c>: the letters are a set, not a spelling.
+    /// Without the <c>*</c>, the command must have exactly those options and nothing else.
+    /// </summary>
+    private sealed record OptionSet(string Program, IReadOnlySet<char> Letters, bool Open)
+    {
+        private static readonly Regex Shape = new(@"^([A-Za-z0-9_.+\-]+) -([A-Za-z]+)( ?\*)?$", RegexOptions.CultureInvariant, MatchTimeout);
+
+        public static OptionSet? Of(string pattern)
+        {
+            var match = Shape.Match(pattern);
+            if (!match.Success)
+            {
+                return null;
+            }
+
+            var program = match.Groups[1].Value;
+            return new OptionSet(program, match.Groups[2].Value.Select(c => Canonical(program, c)).ToHashSet(), match.Groups[3].Success);
+        }
+
+        public bool Matches(string view)
+        {
+            var words = view.Split(' ');
+            if (words[0] != Program)
+            {
+                return false;
+            }
+
+            var letters = new HashSet<char>();
+            var others = 0;
+            for (var i = 1; i < words.Length; i++)
+            {
+                var word = words[i];
+                if (word == "--")
+                {
+                    others += words.Length - i - 1;
+                    break;
+                }
+
+                if (word.StartsWith("--", StringComparison.Ordinal) && LongAlias(Program, word[2..]) is { } alias)
+                {
+                    letters.Add(alias);
+                }
+                else if (word.Length > 1 && word[0] == '-' && word[1] != '-' && word.Skip(1).All(char.IsAsciiLetter))
+                {
+                    letters.UnionWith(word.Skip(1).Select(c => Canonical(Program, c)));
+                }
+                else
+                {
+                    others++;
+                }
+            }
+
+            return Letters.IsSubsetOf(letters) && (Open || (others == 0 && Letters.SetEquals(letters)));
+        }
+
+        private static char Canonical(string program, char letter) => program == "rm" && letter == 'R' ? 'r' : letter;
+
+        private static char? LongAlias(string program, string name) => (program, name) switch
+        {
+            ("rm", "recursive") => 'r',
+            ("rm", "force") => 'f',
+            _ => null,
+        };
     }
 
     private static KimiCodeException Invalid(string text, string problem)

@@ -35,25 +35,26 @@ internal sealed class GlobPattern
     }
 
     /// <summary>Compiles a glob that must match the whole path.</summary>
-    public static GlobPattern Parse(string glob) => new(glob, Build(Translate(glob)));
+    public static GlobPattern Parse(string glob, bool ignoreCase = false) => new(glob, Build(Translate(glob), ignoreCase));
 
     /// <summary>Compiles a glob where a pattern without a slash matches the last segment at any depth (as in .gitignore).</summary>
-    public static GlobPattern ParseFloating(string glob)
+    public static GlobPattern ParseFloating(string glob, bool ignoreCase = false)
     {
         var anchored = glob.Contains('/', StringComparison.Ordinal);
         var body = anchored ? Translate(glob.TrimStart('/')) : "(?:.*/)?" + Translate(glob);
-        return new GlobPattern(glob, Build(body));
+        return new GlobPattern(glob, Build(body, ignoreCase));
     }
 
     /// <summary>True when <paramref name="text"/> has glob metacharacters.</summary>
     public static bool HasWildcards(string text) => text.AsSpan().IndexOfAny("*?[{\\") >= 0;
 
     /// <summary>Tries to compile; returns the problem otherwise.</summary>
-    public static bool TryParse(string glob, bool floating, out GlobPattern? pattern, out string? error)
+    /// <param name="ignoreCase">Letters match either case (ordinal, culture-invariant).</param>
+    public static bool TryParse(string glob, bool floating, out GlobPattern? pattern, out string? error, bool ignoreCase = false)
     {
         try
         {
-            pattern = floating ? ParseFloating(glob) : Parse(glob);
+            pattern = floating ? ParseFloating(glob, ignoreCase) : Parse(glob, ignoreCase);
             error = null;
             return true;
         }
@@ -65,8 +66,8 @@ internal sealed class GlobPattern
         }
     }
 
-    private static Regex Build(string body)
-        => new("^" + body + "$", RegexOptions.CultureInvariant | RegexOptions.Singleline, MatchTimeout);
+    private static Regex Build(string body, bool ignoreCase = false)
+        => new("^" + body + "$", RegexOptions.CultureInvariant | RegexOptions.Singleline | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None), MatchTimeout);
 
     /// <summary>Translates a glob into a regular expression body (no anchors). Throws <see cref="FormatException"/> on an unclosed class or brace.</summary>
     internal static string Translate(string glob)

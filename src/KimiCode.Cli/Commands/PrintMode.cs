@@ -117,7 +117,7 @@ internal static class PrintMode
         }
 
         env.Error.WriteLine(
-            $"kimi: not run: {request.ToolName} ({title}) needs approval, and nobody can approve tool calls in print mode. Allow it with --yolo, or with an allow rule in config.toml ([permissions] allow = [\"{request.ToolName}(...)\"]).");
+            $"kimi: not run: {request.ToolName} ({title}) needs approval, and nobody can approve tool calls in print mode. Allow it with --yolo, or with an allow rule in config.toml ([[permission.rules]] decision = \"allow\", pattern = \"{request.ToolName}(...)\").");
         env.Error.Flush();
     }
 }

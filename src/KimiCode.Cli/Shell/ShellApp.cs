@@ -63,7 +63,8 @@ internal sealed class ShellApp : IDisposable
         }
 
         var config = _factory.Config; // a malformed config.toml fails here with its one-line message
-        _context.Start(workDir, PermissionPolicy.FromConfig(config.Permissions, workDir, []).Mode);
+        var configured = PermissionPolicy.FromConfig(config.Permissions, workDir, []).Mode; // a bad rule fails here too
+        _context.Start(workDir, configured, configured == PermissionMode.Plan ? PermissionPolicy.BaseMode(config.Permissions) : null);
         var resume = _options.SessionId;
         if (resume is null && _options.Continue)
         {

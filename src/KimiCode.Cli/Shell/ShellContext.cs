@@ -48,11 +48,12 @@ internal sealed class ShellContext(
     public IReadOnlyList<SessionInfo> LastListing { get; set; } = [];
 
     /// <summary>Sets the working folder, the modes and the model the shell starts with.</summary>
-    public void Start(string workDir, PermissionMode configured)
+    /// <param name="baseMode">What <c>/plan</c> goes back to when the config starts in plan mode (<c>default_plan_mode</c>); null: default.</param>
+    public void Start(string workDir, PermissionMode configured, PermissionMode? baseMode = null)
     {
         WorkDir = workDir;
         renderer.WorkingDirectory = workDir;
-        BaseMode = configured is PermissionMode.Yolo or PermissionMode.Plan ? PermissionMode.Default : configured;
+        BaseMode = baseMode ?? (configured is PermissionMode.Yolo or PermissionMode.Plan ? PermissionMode.Default : configured);
         Mode = options.Yolo ? PermissionMode.Yolo : configured;
         ModelAlias = options.Model;
     }
@@ -60,6 +61,7 @@ internal sealed class ShellContext(
     public static string ModeName(PermissionMode mode) => mode switch
     {
         PermissionMode.Yolo => "yolo",
+        PermissionMode.Auto => "auto",
         PermissionMode.Plan => "plan",
         PermissionMode.AcceptEdits => "accept-edits",
         _ => "default",
@@ -103,6 +105,7 @@ internal sealed class ShellContext(
         {
             PermissionMode.Yolo => "Yolo mode: every tool call runs without asking (deny rules still apply). /yolo again to go back.",
             PermissionMode.Plan => "Plan mode: read-only; edits and commands are refused. /plan again to go back.",
+            PermissionMode.Auto => "Auto mode: nothing asks; deny rules still deny, and edits outside the workspace or to sensitive files are refused.",
             _ => $"{char.ToUpperInvariant(ModeName(mode)[0])}{ModeName(mode)[1..]} mode: edits and commands ask first.",
         }, mode == PermissionMode.Yolo ? ShellStyles.Warn : Style.Plain);
     }

@@ -14,6 +14,9 @@ internal static partial class HostingLog
     [LoggerMessage(Level = LogLevel.Information, Message = "model {Alias} not usable: {Problem}")]
     public static partial void CredentialUnusable(ILogger logger, string alias, string problem);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "config: {Notice}")]
+    public static partial void ConfigNotice(ILogger logger, string notice);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "retrying (attempt {Attempt}) after {Code} in {DelaySeconds:0.###} s")]
     public static partial void Retrying(ILogger logger, int attempt, string code, double delaySeconds);
 }

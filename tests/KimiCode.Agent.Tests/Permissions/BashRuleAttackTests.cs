@@ -229,7 +229,19 @@ public sealed class BashRuleAttackTests
     {
         var policy = Policy(PermissionMode.Default, Allow("Bash"), Deny("Bash(rm -rf*)"));
 
-        Assert.Equal(PermissionDecision.Allow, policy.Evaluate("Bash", Command("ls > /tmp/x; $(foo)")).Decision);
+        Assert.Equal(PermissionDecision.Allow, policy.Evaluate("Bash", Command("ls > /tmp/x; foo $(bar)")).Decision);
         Assert.Equal(PermissionDecision.Deny, policy.Evaluate("Bash", Command("env rm -rf /x")).Decision);
+    }
+
+    /// <summary>A computed program name could be the denied command: with a deny rule for Bash, the bare allow rule no longer covers it.</summary>
+    [Fact]
+    public void AllowRuleWithoutPattern_ComputedProgramUnderDenyRule_Asks()
+    {
+        var policy = Policy(PermissionMode.Default, Allow("Bash"), Deny("Bash(rm -rf*)"));
+
+        var verdict = policy.Evaluate("Bash", Command("ls > /tmp/x; $(foo)"));
+
+        Assert.Equal(PermissionDecision.Ask, verdict.Decision);
+        Assert.StartsWith("the command cannot be checked against the permission rule 'Bash(rm -rf*)'", verdict.Reason, StringComparison.Ordinal);
     }
 }
