@@ -61,9 +61,9 @@ public static class AccountEdits
 
     /// <summary>
     /// An API-key login: the provider (in place) and its models, merged like <see cref="ManagedLogin"/>. Never takes over
-    /// another provider's model alias (a colliding one is recorded as <c>{provider}-api-key/{model}</c>) and keeps a
-    /// non-empty <c>default_model</c> that still names a model; sets it only when there is none. <c>[thinking]</c> is
-    /// left alone. Returns the default model.
+    /// another provider's model alias (a colliding one is recorded as <c>{provider}-api-key/{model}</c>); its first model
+    /// becomes <c>default_model</c>, as the official client's API-key login does (so the login just made is the one used,
+    /// and the OAuth login's logout leaves a usable default). <c>[thinking]</c> is left alone. Returns the default model.
     /// </summary>
     public static string ApiKeyLogin(TomlEditor editor, ProviderConfig provider, IReadOnlyList<CatalogModel> models)
     {
@@ -78,12 +78,6 @@ public static class AccountEdits
             return owner is null || owner == provider.Name ? m.Model : m.Model with { Alias = provider.Name + "-api-key/" + m.Model.Model };
         }).ToList();
         var aliases = MergeModels(editor, provider.Name, owned);
-
-        if (editor.Document.TryGet<string>("default_model", out var current) && current.Length > 0 && OwnerOf(editor, current) is not null)
-        {
-            return current;
-        }
-
         editor.Set(["default_model"], aliases[0]);
         return aliases[0];
     }

@@ -182,7 +182,7 @@ public sealed class AccountEditsTests
     }
 
     [Fact]
-    public void ApiKeyLogin_HandExtendedFile_AddsProviderWithoutTakingTheOAuthAliasOrDefault()
+    public void ApiKeyLogin_HandExtendedFile_AddsProviderAndMakesItTheDefaultWithoutTakingTheOAuthAlias()
     {
         var editor = new TomlEditor(HandExtended);
         var provider = new ProviderConfig { Name = "kimi-code", Type = "kimi", ApiKey = "sk-kimi-user", BaseUrl = "https://api.kimi.com/coding/v1" };
@@ -190,8 +190,9 @@ public sealed class AccountEditsTests
 
         var defaultModel = AccountEdits.ApiKeyLogin(editor, provider, [model with { Model = model.Model with { Provider = "kimi-code" } }]);
 
-        Assert.Equal("kimi-code/kimi-for-coding", defaultModel);
+        Assert.Equal("kimi-code-api-key/kimi-for-coding", defaultModel);
         var expected = HandExtended
+            .Replace("default_model = \"kimi-code/kimi-for-coding\"", "default_model = \"kimi-code-api-key/kimi-for-coding\"", StringComparison.Ordinal)
             .Replace(
                 "base_url = \"https://openrouter.ai/api/v1\"\n",
                 "base_url = \"https://openrouter.ai/api/v1\"\n\n[providers.kimi-code]\ntype = \"kimi\"\napi_key = \"sk-kimi-user\"\nbase_url = \"https://api.kimi.com/coding/v1\"\n",

@@ -29,7 +29,7 @@ public sealed class LoginConfigEndToEndTests
     }
 
     [Fact]
-    public async Task LoginApiKey_AfterOAuthLogin_KeepsTheOAuthModelAndDefault()
+    public async Task LoginApiKey_AfterOAuthLogin_KeepsTheOAuthModelAndBecomesTheDefault()
     {
         const string key = "sk-e2e-alias-key";
         await using var home = await TestHome.StartAsync(o =>
@@ -47,7 +47,7 @@ public sealed class LoginConfigEndToEndTests
         var after = File.ReadAllText(home.ConfigPath);
         var managedModel = before[before.IndexOf("[models.", StringComparison.Ordinal)..before.IndexOf("[thinking]", StringComparison.Ordinal)];
         Assert.Contains(managedModel, after);
-        Assert.StartsWith("default_model = \"kimi-code/kimi-for-coding\"\n", after);
+        Assert.StartsWith("default_model = \"kimi-code-api-key/kimi-for-coding\"\n", after);
         Assert.Contains("[models.\"kimi-code-api-key/kimi-for-coding\"]\nprovider = \"kimi-code\"\n", after);
         Secrets.AssertAbsent(apiKey, key);
     }

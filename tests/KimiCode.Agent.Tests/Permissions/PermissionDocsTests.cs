@@ -63,7 +63,7 @@ public sealed class PermissionDocsTests
     [Fact]
     public void ConfigDoc_PermissionsSectionExample_BehavesAsDocumented()
     {
-        var (config, policy) = Load(TomlBlocks("config.md").Single(b => b.Contains("mcp__github__*", StringComparison.Ordinal)));
+        var (config, policy) = Load(TomlBlocks("config.md").Single(b => b.Contains("no GitHub writes from the agent", StringComparison.Ordinal)));
 
         Assert.Equal(PermissionMode.Default, policy.Mode);
         Assert.Equal(PermissionDecision.Allow, policy.Evaluate("Bash", Command("git status")).Decision);
