@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test of the solution, then the native kimi's end-to-end smoke. Besides the .NET SDK the tests
 # drive tmux (the shell's pseudo-terminal tests) and python3 (the Python client's flock interop in the auth
-# tests), and the Native AOT publish links with clang: installed when missing (scripts/prerequisites.sh).
+# tests), npm installs the official Node client and its Node 22 for the interop tests (docs/interop.md), and
+# the Native AOT publish links with clang: installed when missing (scripts/prerequisites.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 source scripts/prerequisites.sh
 
-install_missing tmux=tmux python3=python3
+install_missing tmux=tmux python3=python3 npm=npm
 dotnet test KimiCode.slnx "$@"
 
 # The native kimi, installed the way a user installs it (into a throwaway prefix), then the offline tour

@@ -7,7 +7,9 @@ namespace KimiCode.Emulator;
 /// <summary>
 /// The unscripted model: summarises a tool result, makes tool calls the user spelled out as
 /// <c>tool: NAME {json}</c> lines, or echoes the user. Deterministic, so demos and tests can rely on it. It thinks
-/// out loud unless the request sent <c>thinking: {type: "disabled"}</c>.
+/// out loud unless the request sent <c>thinking: {type: "disabled"}</c>. The user's text is the last user message that
+/// is not only a <c>&lt;system-reminder&gt;</c> block: the official Node client sends its reminders (date, permission
+/// mode) as user messages after the prompt, and the echo should still be the prompt.
 /// </summary>
 internal static class DefaultModel
 {
@@ -21,7 +23,8 @@ internal static class DefaultModel
             return new ModelTurn { Text = $"Tool {name} returned:\n" + string.Join('\n', lines) };
         }
 
-        var user = request.Messages.LastOrDefault(m => m.Role == "user");
+        var user = request.Messages.LastOrDefault(m => m.Role == "user" && !IsSystemReminder(m.Text))
+            ?? request.Messages.LastOrDefault(m => m.Role == "user");
         var text = user?.Text ?? "";
         var calls = ParseToolRequests(text);
         if (calls.Count > 0)
@@ -70,6 +73,12 @@ internal static class DefaultModel
         }
 
         return calls;
+    }
+
+    private static bool IsSystemReminder(string text)
+    {
+        var trimmed = text.Trim();
+        return trimmed.StartsWith("<system-reminder>", StringComparison.Ordinal) && trimmed.EndsWith("</system-reminder>", StringComparison.Ordinal);
     }
 
     private static string? FindToolName(ChatRequest request, string? toolCallId)

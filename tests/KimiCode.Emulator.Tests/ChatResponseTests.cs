@@ -159,6 +159,38 @@ public sealed class ChatResponseTests
     }
 
     [Fact]
+    public async Task Chat_PromptFollowedBySystemReminders_EchoesThePrompt()
+    {
+        // The official Node client sends the date and permission-mode reminders as user messages after the prompt.
+        await using var h = await EmulatorHarness.StartAsync();
+        var body = new JsonObject
+        {
+            ["model"] = "kimi-for-coding",
+            ["messages"] = new JsonArray(
+                new JsonObject { ["role"] = "user", ["content"] = "hello there" },
+                new JsonObject { ["role"] = "user", ["content"] = "<system-reminder>\nToday's date is 2026-12-05.\n</system-reminder>" },
+                new JsonObject { ["role"] = "user", ["content"] = "\n<system-reminder>\nAuto permission mode is active.\n</system-reminder>\n" }),
+        }.ToJsonString();
+
+        using var response = await h.ChatAsync(body);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        using var json = await ReadJsonAsync(response);
+        Assert.Equal("Echo: hello there", json.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task Chat_OnlySystemReminders_EchoesTheLastOne()
+    {
+        await using var h = await EmulatorHarness.StartAsync();
+
+        using var response = await h.ChatAsync(UserChat("<system-reminder>x</system-reminder>", stream: false));
+
+        using var json = await ReadJsonAsync(response);
+        Assert.Equal("Echo: <system-reminder>x</system-reminder>", json.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+    }
+
+    [Fact]
     public async Task Chat_UserAsksForToolLines_DefaultModelCallsThem()
     {
         await using var h = await EmulatorHarness.StartAsync();

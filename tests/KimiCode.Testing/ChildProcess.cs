@@ -30,7 +30,22 @@ public static class ChildProcess
     /// </summary>
     public static ProcessStartInfo DotnetExec(string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo(Dotnet)
+        var all = new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            all[name] = value;
+        }
+
+        return Program(Dotnet, ["exec", assembly, .. args], all);
+    }
+
+    /// <summary>
+    /// <paramref name="fileName"/> <paramref name="args"/> with every stream redirected (UTF-8), without the inherited
+    /// KIMI_* variables, <paramref name="environment"/> added.
+    /// </summary>
+    public static ProcessStartInfo Program(string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(fileName)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -39,8 +54,6 @@ public static class ChildProcess
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(assembly);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -51,8 +64,6 @@ public static class ChildProcess
             start.Environment.Remove(name);
         }
 
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

@@ -31,9 +31,12 @@ internal sealed class AcpProcess : IAsyncDisposable
         return (_process.ExitCode, await _stderr);
     }
 
-    public static AcpProcess Start(TestHome home)
+    public static AcpProcess Start(TestHome home) => Start(KimiProcess.StartInfo(home.Root, home.Environment, "acp"));
+
+    /// <summary>Any ACP agent (e.g. the official client's `kimi acp`), every stream redirected.</summary>
+    public static AcpProcess Start(ProcessStartInfo start)
     {
-        var process = Process.Start(KimiProcess.StartInfo(home.Root, home.Environment, "acp")) ?? throw new InvalidOperationException("could not start kimi acp");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + start.FileName);
         return new AcpProcess(process);
     }
 
