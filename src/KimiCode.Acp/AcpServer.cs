@@ -453,6 +453,7 @@ public sealed class AcpServer : IDisposable
         }
 
         await session.CloseAsync().ConfigureAwait(false);
+        _factory.Store.Release(request.SessionId);
         return RpcResult.Empty;
     }
 

@@ -111,8 +111,27 @@ public sealed class SessionStore
             return false;
         }
 
+        if (SessionLocks.HeldElsewhere(path))
+        {
+            throw new KimiCodeException(SessionErrorCodes.InUse,
+                $"Session {sessionId} is open in another kimi process, so it was not deleted; close it there first.");
+        }
+
+        SessionLocks.Release(path);
         Directory.Delete(directory, recursive: true);
         return true;
+    }
+
+    /// <summary>
+    /// Lets another process open the session: this process's lock on it (taken when it was created or resumed) is
+    /// released. Front ends call it when they close a session; process exit releases every lock anyway.
+    /// </summary>
+    public void Release(string sessionId)
+    {
+        if (FindContextFile(sessionId) is { } path)
+        {
+            SessionLocks.Release(path);
+        }
     }
 
     /// <summary>The session with this id, or null.</summary>
@@ -131,6 +150,7 @@ public sealed class SessionStore
         KimiHome.EnsureSecretDirectory(Home.SessionsDir);
         KimiHome.EnsureSecretDirectory(workspace);
         KimiHome.EnsureSecretDirectory(directory);
+        SessionLocks.Acquire(Path.Combine(directory, ContextFileName), sessionId);
         var log = new SessionLog(Path.Combine(directory, ContextFileName));
         log.Append(new SessionRecord
         {
@@ -151,6 +171,7 @@ public sealed class SessionStore
         string path = FindContextFile(sessionId)
             ?? throw new KimiCodeException(SessionErrorCodes.NotFound,
                 $"No session '{sessionId}' in {Home.SessionsDir}. List the sessions of this folder and pick an id from the list, or start a new session.");
+        SessionLocks.Acquire(path, sessionId); // before the repair: a live writer's half-written line is not a torn tail
         var log = new SessionLog(path);
         log.RepairTail();
         LoadedSession loaded = SessionReader.Read(path)
