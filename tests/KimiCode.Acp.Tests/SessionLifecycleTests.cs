@@ -180,6 +180,45 @@ public sealed class SessionLifecycleTests
     }
 
     [Fact]
+    public async Task Close_ReleasesTheSessionLock()
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        string sessionId = await harness.NewSessionAsync();
+        string lockPath = SessionLockFiles.PathFor(harness.Home, sessionId);
+        Assert.True(SessionLockFiles.IsHeld(lockPath));
+
+        await harness.Client.ResultAsync("session/close", $$"""{"sessionId":{{Json.Str(sessionId)}}}""");
+
+        Assert.False(SessionLockFiles.IsHeld(lockPath)); // another kimi (or the shell) may open it now
+    }
+
+    [Theory]
+    [InlineData("session/load", "cannot be resumed")]
+    [InlineData("session/resume", "cannot be resumed")]
+    [InlineData("session/delete", "was not deleted")]
+    public async Task LoadResumeOrDelete_SessionOpenInAnotherProcess_InUseNamingThePid(string method, string outcome)
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        string sessionId = await harness.NewSessionAsync();
+        Assert.Equal("end_turn", (await harness.PromptAsync(sessionId, "remember me")).Text("stopReason"));
+        await harness.Client.ResultAsync("session/close", $$"""{"sessionId":{{Json.Str(sessionId)}}}""");
+
+        using (SessionLockFiles.HoldAsAnotherProcess(SessionLockFiles.PathFor(harness.Home, sessionId), pid: 31337))
+        {
+            string parameters = method == "session/delete" ? $$"""{"sessionId":{{Json.Str(sessionId)}}}""" : SessionParams(sessionId, harness.Workspace);
+            JsonElement error = await harness.Client.ErrorAsync(method, parameters);
+
+            Assert.Equal(-32603, error.GetProperty("code").GetInt32());
+            Assert.Equal("session.in_use", error.GetProperty("data").Text("code"));
+            Assert.Contains($"Session {sessionId} is open in another kimi process (pid 31337), so it {outcome}", error.Text("message"), StringComparison.Ordinal);
+        }
+
+        JsonElement list = await harness.Client.ResultAsync("session/list", "{}");
+        Assert.Contains(list.GetProperty("sessions").EnumerateArray(), s => s.Text("sessionId") == sessionId); // nothing deleted
+        await harness.Client.ResultAsync("session/load", SessionParams(sessionId, harness.Workspace)); // the holder is gone
+    }
+
+    [Fact]
     public async Task Close_DuringPrompt_CancelsIt()
     {
         await using AcpHarness harness = await AcpHarness.StartAsync();

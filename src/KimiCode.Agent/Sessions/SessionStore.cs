@@ -103,7 +103,11 @@ public sealed class SessionStore
         return id;
     }
 
-    /// <summary>Removes a session's folder (its record and everything beside it); false when there is no such session.</summary>
+    /// <summary>
+    /// Removes a session's folder (its record and everything beside it) and its lock; false when there is no such
+    /// session. A session another process has open is refused (<see cref="SessionErrorCodes.InUse"/>) and nothing is
+    /// deleted: the lock is taken first, so no other process can open it while it goes.
+    /// </summary>
     public bool Delete(string sessionId)
     {
         if (FindContextFile(sessionId) is not { } path || Path.GetDirectoryName(path) is not { } directory)
@@ -111,26 +115,30 @@ public sealed class SessionStore
             return false;
         }
 
-        if (SessionLocks.HeldElsewhere(path))
+        string lockPath = AcquireLock(sessionId, "was not deleted");
+        try
         {
-            throw new KimiCodeException(SessionErrorCodes.InUse,
-                $"Session {sessionId} is open in another kimi process, so it was not deleted; close it there first.");
+            Directory.Delete(directory, recursive: true);
+        }
+        finally
+        {
+            SessionLocks.Release(lockPath);
         }
 
-        SessionLocks.Release(path);
-        Directory.Delete(directory, recursive: true);
+        File.Delete(SessionLocks.HolderPath(lockPath));
+        File.Delete(lockPath);
         return true;
     }
 
     /// <summary>
     /// Lets another process open the session: this process's lock on it (taken when it was created or resumed) is
-    /// released. Front ends call it when they close a session; process exit releases every lock anyway.
+    /// released. Front ends call it when they close a session or switch to another; process exit releases every lock.
     /// </summary>
     public void Release(string sessionId)
     {
-        if (FindContextFile(sessionId) is { } path)
+        if (IsSessionId(sessionId))
         {
-            SessionLocks.Release(path);
+            SessionLocks.Release(LockPath(sessionId));
         }
     }
 
@@ -150,7 +158,7 @@ public sealed class SessionStore
         KimiHome.EnsureSecretDirectory(Home.SessionsDir);
         KimiHome.EnsureSecretDirectory(workspace);
         KimiHome.EnsureSecretDirectory(directory);
-        SessionLocks.Acquire(Path.Combine(directory, ContextFileName), sessionId);
+        AcquireLock(sessionId, "cannot be created");
         var log = new SessionLog(Path.Combine(directory, ContextFileName));
         log.Append(new SessionRecord
         {
@@ -171,7 +179,7 @@ public sealed class SessionStore
         string path = FindContextFile(sessionId)
             ?? throw new KimiCodeException(SessionErrorCodes.NotFound,
                 $"No session '{sessionId}' in {Home.SessionsDir}. List the sessions of this folder and pick an id from the list, or start a new session.");
-        SessionLocks.Acquire(path, sessionId); // before the repair: a live writer's half-written line is not a torn tail
+        AcquireLock(sessionId, "cannot be resumed"); // before the repair: a live writer's half-written line is not a torn tail
         var log = new SessionLog(path);
         log.RepairTail();
         LoadedSession loaded = SessionReader.Read(path)
@@ -185,6 +193,19 @@ public sealed class SessionStore
     {
         string line = prompt.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
         return line.Length <= TitleMaxLength ? line : line[..(TitleMaxLength - 1)] + "…";
+    }
+
+    /// <summary>Where the lock of <paramref name="sessionId"/> lives: outside the session folder (see <see cref="SessionLocks"/>).</summary>
+    internal string LockPath(string sessionId) => Path.Combine(Home.Root, "locks", "sessions", sessionId + ".lock");
+
+    private string AcquireLock(string sessionId, string whatFor)
+    {
+        string lockPath = LockPath(sessionId);
+        KimiHome.EnsureSecretDirectory(Home.Root);
+        KimiHome.EnsureSecretDirectory(Path.GetDirectoryName(Path.GetDirectoryName(lockPath)!)!);
+        KimiHome.EnsureSecretDirectory(Path.GetDirectoryName(lockPath)!);
+        SessionLocks.Acquire(lockPath, sessionId, whatFor);
+        return lockPath;
     }
 
     private static IEnumerable<SessionInfo> SessionsIn(string workspaceDirectory)

@@ -229,6 +229,55 @@ public sealed class ShellAppTests
     }
 
     [Fact]
+    public async Task Resume_NewAndExit_ReleaseTheSessionLockTheShellNoLongerUses()
+    {
+        await using var shell = await ShellHarness.CreateAsync();
+        await shell.StartAsync();
+        await shell.SendAsync("remember kumquat");
+        var first = SessionLockFiles.PathFor(shell.Home, shell.App.Session!.Id);
+        Assert.True(SessionLockFiles.IsHeld(first));
+
+        await shell.SendAsync("/new");
+        Assert.False(SessionLockFiles.IsHeld(first)); // another kimi may resume it now
+        await shell.SendAsync("zucchini");
+        var secondId = shell.App.Session!.Id;
+        var second = SessionLockFiles.PathFor(shell.Home, secondId);
+        Assert.True(SessionLockFiles.IsHeld(second));
+
+        await shell.SendAsync("/resume 2");
+        Assert.True(SessionLockFiles.IsHeld(first));
+        Assert.False(SessionLockFiles.IsHeld(second));
+
+        await shell.SendAsync("/model moonshot-ai/kimi-k2-turbo-preview"); // re-opens the same session: the lock stays
+        Assert.True(SessionLockFiles.IsHeld(first));
+
+        Assert.Equal(0, await shell.ExitAsync());
+        Assert.False(SessionLockFiles.IsHeld(first));
+    }
+
+    [Fact]
+    public async Task Resume_SessionOpenInAnotherProcess_RefusedWithItsPidAndTheCurrentSessionStays()
+    {
+        await using var shell = await ShellHarness.CreateAsync();
+        await shell.StartAsync();
+        await shell.SendAsync("remember kumquat");
+        var first = shell.App.Session!.Id;
+        await shell.SendAsync("/new");
+        await shell.SendAsync("zucchini");
+        var second = shell.App.Session!.Id;
+
+        using (SessionLockFiles.HoldAsAnotherProcess(SessionLockFiles.PathFor(shell.Home, first), pid: 4242))
+        {
+            var screen = await shell.SendAsync($"/resume {first}");
+
+            Assert.Contains($"Session {first} is open in another kimi process (pid 4242), so it cannot be resumed", Flat(screen));
+            Assert.Contains("session.in_use", screen);
+            Assert.Equal(second, shell.App.Session!.Id);
+            Assert.True(SessionLockFiles.IsHeld(SessionLockFiles.PathFor(shell.Home, second)));
+        }
+    }
+
+    [Fact]
     public async Task Resume_WithoutArgument_PickerChoosesTheSession()
     {
         await using var shell = await ShellHarness.CreateAsync();
