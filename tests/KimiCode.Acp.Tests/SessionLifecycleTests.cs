@@ -93,6 +93,28 @@ public sealed class SessionLifecycleTests
         Assert.Equal(2, all.GetProperty("sessions").GetArrayLength());
     }
 
+    [Fact]
+    public async Task List_SessionWithAdditionalDirectories_EchoesTheOnesItWasLastOpenedWith()
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        string docs = Directory.CreateDirectory(Path.Combine(harness.Root, "docs")).FullName;
+        string shared = Directory.CreateDirectory(Path.Combine(harness.Root, "shared")).FullName;
+        await harness.InitializeAsync();
+        JsonElement created = await harness.Client.ResultAsync("session/new", $$"""{"cwd":{{Json.Str(harness.Workspace)}},"mcpServers":[],"additionalDirectories":[{{Json.Str(docs)}}]}""");
+        string withDirs = created.Text("sessionId");
+        string plain = (await harness.Client.ResultAsync("session/new", harness.NewSessionParams())).Text("sessionId");
+
+        JsonElement[] listed = [.. (await harness.Client.ResultAsync("session/list", "{}")).GetProperty("sessions").EnumerateArray()];
+        AcpConnection again = harness.Connect();
+        await AcpHarness.InitializeAsync(again.Client);
+        await again.Client.ResultAsync("session/resume", $$"""{"sessionId":{{Json.Str(withDirs)}},"cwd":{{Json.Str(harness.Workspace)}},"mcpServers":[],"additionalDirectories":[{{Json.Str(docs)}},{{Json.Str(shared)}}]}""");
+        JsonElement[] relisted = [.. (await again.Client.ResultAsync("session/list", "{}")).GetProperty("sessions").EnumerateArray()];
+
+        Assert.Equal([docs], listed.Single(s => s.Text("sessionId") == withDirs).GetProperty("additionalDirectories").EnumerateArray().Select(d => d.GetString()));
+        Assert.False(listed.Single(s => s.Text("sessionId") == plain).TryGetProperty("additionalDirectories", out _));
+        Assert.Equal([docs, shared], relisted.Single(s => s.Text("sessionId") == withDirs).GetProperty("additionalDirectories").EnumerateArray().Select(d => d.GetString()));
+    }
+
     [Theory]
     [InlineData("""{"cursor":"not-ours"}""")]
     [InlineData("""{"cwd":"relative/dir"}""")]

@@ -89,7 +89,7 @@ public sealed class SessionStore
         }
 
         string id = Guid.CreateVersion7(now).ToString();
-        SessionLog log = Create(id, workDir, header.Model ?? "", now);
+        SessionLog log = Create(id, workDir, header.Model ?? "", now, header.AdditionalDirs ?? []);
         using (var stream = new FileStream(log.Path, FileMode.Append, FileAccess.Write, FileShare.Read))
         using (var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false)))
         {
@@ -150,7 +150,7 @@ public sealed class SessionStore
     public static bool IsSessionId(string text) => Guid.TryParseExact(text, "D", out _);
 
     /// <summary>A new session's folder and header record.</summary>
-    internal SessionLog Create(string sessionId, string workDir, string model, DateTimeOffset now)
+    internal SessionLog Create(string sessionId, string workDir, string model, DateTimeOffset now, IReadOnlyList<string> additionalDirectories)
     {
         string workspace = WorkspaceDirectory(workDir);
         string directory = Path.Combine(workspace, sessionId);
@@ -169,12 +169,16 @@ public sealed class SessionStore
             WorkDir = NormalizeDirectory(workDir),
             CreatedAt = now,
             Model = model,
+            AdditionalDirs = additionalDirectories.Count > 0 ? [.. additionalDirectories] : null,
         });
         return log;
     }
 
-    /// <summary>Loads a session for resuming; the file's torn tail, if any, is repaired first.</summary>
-    internal (LoadedSession Session, SessionLog Log) Open(string sessionId)
+    /// <summary>
+    /// Loads a session for resuming; the file's torn tail, if any, is repaired first. When it is opened with other
+    /// <paramref name="additionalDirectories"/> than it last had, a <c>directories</c> record says so (listings show them).
+    /// </summary>
+    internal (LoadedSession Session, SessionLog Log) Open(string sessionId, IReadOnlyList<string> additionalDirectories, DateTimeOffset now)
     {
         string path = FindContextFile(sessionId)
             ?? throw new KimiCodeException(SessionErrorCodes.NotFound,
@@ -185,6 +189,11 @@ public sealed class SessionStore
         LoadedSession loaded = SessionReader.Read(path)
             ?? throw new KimiCodeException(SessionErrorCodes.Corrupt,
                 $"The session file {path} has no readable header, so the session cannot be resumed. Start a new session.");
+        if (!loaded.AdditionalDirectories.SequenceEqual(additionalDirectories, StringComparer.Ordinal))
+        {
+            log.Append(new SessionRecord { Type = SessionRecord.DirectoriesType, Time = now, AdditionalDirs = [.. additionalDirectories] });
+        }
+
         return (loaded, log);
     }
 
@@ -248,7 +257,10 @@ public sealed class SessionStore
     }
 
     private static SessionInfo Info(LoadedSession loaded) =>
-        new(loaded.Id, loaded.Title, loaded.CreatedAt, loaded.Updated, loaded.Messages.Count, loaded.WorkDir, loaded.Model);
+        new(loaded.Id, loaded.Title, loaded.CreatedAt, loaded.Updated, loaded.Messages.Count, loaded.WorkDir, loaded.Model)
+        {
+            AdditionalDirectories = loaded.AdditionalDirectories,
+        };
 
     private static string NormalizeDirectory(string workDir)
     {
