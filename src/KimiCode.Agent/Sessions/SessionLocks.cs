@@ -43,11 +43,17 @@ internal static class SessionLocks
             {
                 stream = new FileStream(lockPath, options);
             }
-            catch (IOException ex) when (ex is not (FileNotFoundException or DirectoryNotFoundException))
+            catch (IOException ex) when (ex is not (FileNotFoundException or DirectoryNotFoundException) && File.Exists(lockPath))
             {
+                // The file is there and could not be opened without sharing: another open file holds it.
                 string holder = ReadHolder(lockPath) is { } pid ? $" (pid {pid})" : "";
                 throw new KimiCodeException(SessionErrorCodes.InUse,
                     $"Session {sessionId} is open in another kimi process{holder}, so it {whatFor}; finish or close it there (the lock goes when that process ends, even if it is killed), or start a new session here.", ex);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new KimiCodeException(SessionErrorCodes.WriteFailed,
+                    $"The lock of session {sessionId} ({lockPath}) could not be created: {ex.Message} Free disk space or fix the permissions of {Path.GetDirectoryName(lockPath)}.", ex);
             }
 
             Held[lockPath] = stream;

@@ -76,6 +76,23 @@ public sealed class SessionLockTests
     }
 
     [Fact]
+    public async Task Resume_LockCannotBeCreated_WriteFailedNotInUse()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        AgentSession session = await h.CreateSessionAsync();
+        h.Store.Release(session.Id);
+        string lockPath = h.Store.LockPath(session.Id);
+        File.Delete(lockPath);
+        Directory.CreateDirectory(lockPath); // in the way of the lock file: no process holds anything
+
+        var failed = await Assert.ThrowsAsync<KimiCodeException>(() => AgentSession.ResumeAsync(h.Options(), session.Id, AgentHarness.Ct));
+
+        Assert.Equal(SessionErrorCodes.WriteFailed, failed.Code);
+        Assert.Contains($"The lock of session {session.Id} ({lockPath}) could not be created", failed.Message, StringComparison.Ordinal);
+        Assert.Contains("fix the permissions of", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Resume_SameProcessAgain_KeepsTheLockAndSucceeds()
     {
         await using AgentHarness h = await AgentHarness.StartAsync();
