@@ -105,6 +105,25 @@ public sealed class PromptTests
     }
 
     [Fact]
+    public async Task Prompt_EditorRefusesToReadAFileOnDisk_ReadFailsWithItsReasonAndTheDiskIsNotRead()
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        harness.Client.OnRequest = (method, _) => Task.FromResult(ClientReply.Error(-32001, "Permission denied by the editor"));
+        string sessionId = await harness.NewSessionAsync(FsCapabilities);
+        string path = Path.Combine(harness.Workspace, "private.txt");
+        File.WriteAllText(path, "kept from the model\n");
+
+        await harness.PromptAsync(sessionId, ToolLine("Read", $$"""{"file_path":{{Json.Str(path)}}}"""));
+
+        List<JsonElement> updates = harness.Client.DrainUpdates();
+        JsonElement done = updates.Last(u => u.Tag() == "tool_call_update");
+        Assert.Equal("failed", done.Text("status"));
+        Assert.Contains("Permission denied by the editor", done.GetProperty("content")[0].GetProperty("content").Text("text"), StringComparison.Ordinal);
+        Assert.Contains("Permission denied by the editor", Joined(updates, "agent_message_chunk"), StringComparison.Ordinal); // what acpx's permission_denied case looks for
+        Assert.DoesNotContain("kept from the model", LastChatBody(harness), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Prompt_EditNeedsPermission_TheDiffArrivesBeforeTheQuestionAndInIt()
     {
         await using AcpHarness harness = await AcpHarness.StartAsync();
