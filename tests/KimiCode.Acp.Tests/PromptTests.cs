@@ -93,13 +93,10 @@ public sealed class PromptTests
     public async Task Prompt_EditorCannotFindFile_ModelSeesFileDoesNotExist()
     {
         await using AcpHarness harness = await AcpHarness.StartAsync();
-        harness.Client.OnRequest = (method, _) => Task.FromResult(ClientReply.Error(-32603, "ENOENT: no such file"));
-        string sessionId = await harness.NewSessionAsync(FsCapabilities);
-        string path = Path.Combine(harness.Workspace, "missing.txt");
 
-        await harness.PromptAsync(sessionId, ToolLine("Read", $$"""{"file_path":{{Json.Str(path)}}}"""));
+        List<JsonElement> updates = await ReadWithEditorErrorAsync(harness, -32603, "ENOENT: no such file", Path.Combine(harness.Workspace, "missing.txt"));
 
-        JsonElement done = harness.Client.DrainUpdates().Last(u => u.Tag() == "tool_call_update");
+        JsonElement done = updates.Last(u => u.Tag() == "tool_call_update");
         Assert.Equal("failed", done.Text("status"));
         Assert.Contains("File does not exist", done.GetProperty("content")[0].GetProperty("content").Text("text"), StringComparison.Ordinal);
     }
@@ -108,14 +105,11 @@ public sealed class PromptTests
     public async Task Prompt_EditorRefusesToReadAFileOnDisk_ReadFailsWithItsReasonAndTheDiskIsNotRead()
     {
         await using AcpHarness harness = await AcpHarness.StartAsync();
-        harness.Client.OnRequest = (method, _) => Task.FromResult(ClientReply.Error(-32001, "Permission denied by the editor"));
-        string sessionId = await harness.NewSessionAsync(FsCapabilities);
         string path = Path.Combine(harness.Workspace, "private.txt");
         File.WriteAllText(path, "kept from the model\n");
 
-        await harness.PromptAsync(sessionId, ToolLine("Read", $$"""{"file_path":{{Json.Str(path)}}}"""));
+        List<JsonElement> updates = await ReadWithEditorErrorAsync(harness, -32001, "Permission denied by the editor", path);
 
-        List<JsonElement> updates = harness.Client.DrainUpdates();
         JsonElement done = updates.Last(u => u.Tag() == "tool_call_update");
         Assert.Equal("failed", done.Text("status"));
         Assert.Contains("Permission denied by the editor", done.GetProperty("content")[0].GetProperty("content").Text("text"), StringComparison.Ordinal);
@@ -318,7 +312,16 @@ public sealed class PromptTests
         Assert.Contains(message, LastChatBody(harness), StringComparison.Ordinal); // the model learns why
     }
 
-    private static string LastChatBody(AcpHarness harness) =>
+    /// <summary>A Read of <paramref name="path"/> in a new session whose editor answers every request with error <paramref name="code"/>; the updates sent.</summary>
+    private static async Task<List<JsonElement>> ReadWithEditorErrorAsync(AcpHarness harness, int code, string message, string path)
+    {
+        harness.Client.OnRequest = (_, _) => Task.FromResult(ClientReply.Error(code, message));
+        string sessionId = await harness.NewSessionAsync(FsCapabilities);
+        await harness.PromptAsync(sessionId, ToolLine("Read", $$"""{"file_path":{{Json.Str(path)}}}"""));
+        return harness.Client.DrainUpdates();
+    }
+
+        private static string LastChatBody(AcpHarness harness) =>
         harness.Emulator.State.Requests.Last(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Body;
 
     /// <summary>An editor that approves every permission request, records fs/write_text_file and answers fs/read_text_file with an error.</summary>

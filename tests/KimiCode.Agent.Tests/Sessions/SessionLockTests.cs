@@ -56,21 +56,19 @@ public sealed class SessionLockTests
     public async Task Delete_OpenInAnotherProcess_RefusedAndNothingDeleted_ThenDeletedWithItsLock()
     {
         await using AgentHarness h = await AgentHarness.StartAsync();
-        AgentSession session = await h.CreateSessionAsync();
-        h.Store.Release(session.Id);
-        string lockPath = h.Store.LockPath(session.Id);
+        var (id, lockPath) = await ClosedSessionAsync(h);
 
         using (SessionLockFiles.HoldAsAnotherProcess(lockPath, pid: 777))
         {
-            var refused = Assert.Throws<KimiCodeException>(() => h.Store.Delete(session.Id));
+            var refused = Assert.Throws<KimiCodeException>(() => h.Store.Delete(id));
 
             Assert.Equal(SessionErrorCodes.InUse, refused.Code);
             Assert.Contains("(pid 777), so it was not deleted", refused.Message, StringComparison.Ordinal);
-            Assert.True(h.Store.Exists(session.Id));
+            Assert.True(h.Store.Exists(id));
         }
 
-        Assert.True(h.Store.Delete(session.Id));
-        Assert.False(h.Store.Exists(session.Id));
+        Assert.True(h.Store.Delete(id));
+        Assert.False(h.Store.Exists(id));
         Assert.False(File.Exists(lockPath));
         Assert.False(File.Exists(Path.ChangeExtension(lockPath, ".pid")));
     }
@@ -79,16 +77,14 @@ public sealed class SessionLockTests
     public async Task Resume_LockCannotBeCreated_WriteFailedNotInUse()
     {
         await using AgentHarness h = await AgentHarness.StartAsync();
-        AgentSession session = await h.CreateSessionAsync();
-        h.Store.Release(session.Id);
-        string lockPath = h.Store.LockPath(session.Id);
+        var (id, lockPath) = await ClosedSessionAsync(h);
         File.Delete(lockPath);
         Directory.CreateDirectory(lockPath); // in the way of the lock file: no process holds anything
 
-        var failed = await Assert.ThrowsAsync<KimiCodeException>(() => AgentSession.ResumeAsync(h.Options(), session.Id, AgentHarness.Ct));
+        var failed = await Assert.ThrowsAsync<KimiCodeException>(() => AgentSession.ResumeAsync(h.Options(), id, AgentHarness.Ct));
 
         Assert.Equal(SessionErrorCodes.WriteFailed, failed.Code);
-        Assert.Contains($"The lock of session {session.Id} ({lockPath}) could not be created", failed.Message, StringComparison.Ordinal);
+        Assert.Contains($"The lock of session {id} ({lockPath}) could not be created", failed.Message, StringComparison.Ordinal);
         Assert.Contains("fix the permissions of", failed.Message, StringComparison.Ordinal);
     }
 
@@ -103,5 +99,13 @@ public sealed class SessionLockTests
         Assert.Equal(session.Id, again.Id);
         Assert.True(SessionLockFiles.IsHeld(h.Store.LockPath(session.Id)));
         Assert.Equal(SessionLockFiles.PathFor(h.Home.Root, session.Id), h.Store.LockPath(session.Id));
+    }
+
+    /// <summary>A session this process created and then let go of (as when it is closed), and the path of its lock.</summary>
+    private static async Task<(string Id, string LockPath)> ClosedSessionAsync(AgentHarness h)
+    {
+        AgentSession session = await h.CreateSessionAsync();
+        h.Store.Release(session.Id);
+        return (session.Id, h.Store.LockPath(session.Id));
     }
 }
