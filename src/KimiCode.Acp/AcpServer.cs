@@ -439,6 +439,7 @@ public sealed class AcpServer : IDisposable
                     Cwd = s.WorkDir,
                     Title = s.Title.Length > 0 ? s.Title : null,
                     UpdatedAt = s.Updated.ToString("O", CultureInfo.InvariantCulture),
+                    AdditionalDirectories = s.AdditionalDirectories.Count > 0 ? s.AdditionalDirectories : null,
                 })],
                 NextCursor = page.Count > ListPageSize ? (offset + ListPageSize).ToString(CultureInfo.InvariantCulture) : null,
             },
@@ -453,6 +454,7 @@ public sealed class AcpServer : IDisposable
         }
 
         await session.CloseAsync().ConfigureAwait(false);
+        _factory.Store.Release(request.SessionId);
         return RpcResult.Empty;
     }
 

@@ -6,7 +6,8 @@ namespace KimiCode.Acp;
 
 /// <summary>
 /// File access through the editor (<c>fs/read_text_file</c>, <c>fs/write_text_file</c>), so tools see unsaved
-/// buffers and edits land in the editor. Whatever the client does not offer goes to the local disk.
+/// buffers and edits land in the editor. Whatever the client does not offer goes to the local disk, and so does a read
+/// of a file on disk the editor says it cannot find.
 /// </summary>
 internal sealed class ClientFileSystem : IWorkspaceFileSystem
 {
@@ -42,13 +43,21 @@ internal sealed class ClientFileSystem : IWorkspaceFileSystem
                 cancellationToken).ConfigureAwait(false);
             return response.Content;
         }
-        catch (AcpException ex) when (ex.Code == JsonRpcErrorCodes.ResourceNotFound || !File.Exists(path))
+        catch (AcpException ex) when (!File.Exists(path))
         {
             // Editors word "no such file" differently; a file that is neither open nor on disk does not exist.
             throw new FileNotFoundException($"Could not find file '{path}' (the editor said: {ex.Message}).", path, ex);
         }
+        catch (AcpException ex) when (ex.Code == JsonRpcErrorCodes.ResourceNotFound)
+        {
+            // The editor does not know the file (not open, outside its project) but it is on disk: taking it for missing
+            // would let Write show no old text and overwrite an existing file unseen.
+            return await _local.ReadTextAsync(path, cancellationToken).ConfigureAwait(false);
+        }
         catch (AcpException ex)
         {
+            // A refusal (-32001 "permission denied") or a failure is the editor's answer: the disk does not overrule it.
+            // Edit and Write refuse to change a file whose content they could not read.
             throw new IOException($"The editor could not read '{path}': {ex.Message}", ex);
         }
     }

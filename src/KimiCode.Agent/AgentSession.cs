@@ -101,7 +101,7 @@ public sealed class AgentSession
         Validate(options);
         cancellationToken.ThrowIfCancellationRequested();
         string id = Guid.CreateVersion7(options.Time.GetUtcNow()).ToString();
-        SessionLog log = options.Store.Create(id, options.ToolContext.WorkingDirectory, options.Model, options.Time.GetUtcNow());
+        SessionLog log = options.Store.Create(id, options.ToolContext.WorkingDirectory, options.Model, options.Time.GetUtcNow(), options.ToolContext.AdditionalDirectories);
         return Task.FromResult(new AgentSession(options, id, log, [], hasTitle: false));
     }
 
@@ -115,8 +115,8 @@ public sealed class AgentSession
         Validate(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(sessionId);
         cancellationToken.ThrowIfCancellationRequested();
-        (LoadedSession loaded, SessionLog log) = options.Store.Open(sessionId);
         DateTimeOffset now = options.Time.GetUtcNow();
+        (LoadedSession loaded, SessionLog log) = options.Store.Open(sessionId, options.ToolContext.AdditionalDirectories, now);
         foreach (ChatMessage repaired in loaded.RepairedTail)
         {
             log.Append(new SessionRecord { Type = SessionRecord.MessageType, Time = now, Message = MessageCodec.ToRecord(repaired) });

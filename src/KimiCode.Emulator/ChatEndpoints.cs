@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace KimiCode.Emulator;
 
 /// <summary>The OpenAI-compatible APIs: the coding API (OAuth tokens or API keys, platform gate) and the open platform (API keys only).</summary>
-internal sealed class ChatEndpoints(EmulatorState state, TimeProvider timeProvider)
+internal sealed class ChatEndpoints(EmulatorState state, TimeProvider timeProvider, int chunkSize)
 {
     internal const string AccessTerminatedBody =
         "{\"error\":{\"message\":\"Kimi For Coding is currently only available for Coding Agents such as Kimi CLI, Claude Code, Roo Code, Kilo Code, etc.\",\"type\":\"access_terminated_error\"}}";
@@ -91,7 +91,7 @@ internal sealed class ChatEndpoints(EmulatorState state, TimeProvider timeProvid
             return;
         }
 
-        var writer = new ChatResponseWriter(request, turn, timeProvider.GetUtcNow());
+        var writer = new ChatResponseWriter(request, turn, timeProvider.GetUtcNow(), turn.ChunkSize ?? chunkSize);
         if (request.Stream)
         {
             await writer.WriteStreamAsync(context, streamFault, cancellationToken);

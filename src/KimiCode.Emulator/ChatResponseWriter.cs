@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Http;
 namespace KimiCode.Emulator;
 
 /// <summary>Turns a <see cref="ModelTurn"/> into a chat.completion object or an SSE stream of chat.completion.chunk events.</summary>
-internal sealed class ChatResponseWriter(ChatRequest request, ModelTurn turn, DateTimeOffset now)
+/// <param name="chunkSize">Characters per streamed piece of thinking, text and tool-call arguments.</param>
+internal sealed class ChatResponseWriter(ChatRequest request, ModelTurn turn, DateTimeOffset now, int chunkSize)
 {
     private static readonly TimeSpan CutDrainDelay = TimeSpan.FromMilliseconds(100);
     private readonly string _id = "chatcmpl-" + Ids.Random(24);
@@ -138,12 +139,12 @@ internal sealed class ChatResponseWriter(ChatRequest request, ModelTurn turn, Da
             w.WriteString("content", "");
         });
 
-        foreach (var piece in Split(turn.Thinking, turn.ChunkSize))
+        foreach (var piece in Split(turn.Thinking, chunkSize))
         {
             yield return Chunk(w => w.WriteString("reasoning_content", piece));
         }
 
-        foreach (var piece in Split(turn.Text, turn.ChunkSize))
+        foreach (var piece in Split(turn.Text, chunkSize))
         {
             yield return Chunk(w => w.WriteString("content", piece));
         }
@@ -156,7 +157,7 @@ internal sealed class ChatResponseWriter(ChatRequest request, ModelTurn turn, Da
         }
 
         // Parallel tool calls arrive interleaved: one argument piece of each call in turn, routed by index.
-        var pieces = turn.ToolCalls.Select(c => Split(c.Arguments, turn.ChunkSize).ToList()).ToList();
+        var pieces = turn.ToolCalls.Select(c => Split(c.Arguments, chunkSize).ToList()).ToList();
         var longest = pieces.Count == 0 ? 0 : pieces.Max(p => p.Count);
         for (var round = 0; round < longest; round++)
         {

@@ -11,7 +11,7 @@ internal static class CommandLine
 
     public const string Usage = """
         usage: kimi-emulator [--port N] [--script FILE] [--auto-approve] [--token-lifetime SECONDS]
-                             [--poll-interval SECONDS] [--allow-platform X]... [--api-key K]... [--help]
+                             [--poll-interval SECONDS] [--allow-platform X]... [--api-key K]... [--chunk-size N] [--help]
           --port N                 TCP port on 127.0.0.1 (default 0: any free port)
           --script FILE            scripted model turns (see docs/emulator.md)
           --auto-approve           approve device codes on the first poll
@@ -19,6 +19,8 @@ internal static class CommandLine
           --poll-interval S        device-flow poll interval in seconds (default 5)
           --allow-platform X       admit X-Msh-Platform X on /coding/v1 (repeatable; default kimi_cli)
           --api-key K              accept K as a bearer API key (repeatable)
+          --chunk-size N           characters per streamed piece of a model answer (default 8; a script turn's
+                                   chunk_size wins)
         prints "listening http://127.0.0.1:PORT" when ready; Ctrl-C or SIGTERM stops it.
         """;
 
@@ -82,6 +84,9 @@ internal static class CommandLine
                         break;
                     case "--api-key":
                         options.ApiKeys.Add(Value());
+                        break;
+                    case "--chunk-size":
+                        options.ChunkSize = Number(1);
                         break;
                     default:
                         throw new FormatException($"unknown option '{arg}'");

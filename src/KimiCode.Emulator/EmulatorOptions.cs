@@ -23,6 +23,12 @@ public sealed class EmulatorOptions
     /// <summary>API keys accepted as bearer tokens on /coding/v1 and /v1.</summary>
     public IList<string> ApiKeys { get; } = [];
 
+    /// <summary>
+    /// Characters per streamed piece of thinking, text and tool-call arguments for every turn that does not set its own
+    /// <c>chunk_size</c> (default 8). A large value sends each of them in one chunk.
+    /// </summary>
+    public int ChunkSize { get; set; } = ModelTurn.DefaultChunkSize;
+
     /// <summary>Optional script file (see docs/emulator.md) loaded at start.</summary>
     public string? ScriptPath { get; set; }
 

@@ -34,7 +34,7 @@ public sealed class KimiEmulator : IAsyncDisposable
         _options = options;
         State = state;
         _oauth = new OAuthEndpoints(state, () => _baseUrl);
-        _chat = new ChatEndpoints(state, options.TimeProvider);
+        _chat = new ChatEndpoints(state, options.TimeProvider, options.ChunkSize);
         _control = new ControlEndpoints(state);
     }
 

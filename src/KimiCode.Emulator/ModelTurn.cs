@@ -16,7 +16,8 @@ internal sealed class ModelTurn
     /// <summary>Usage fields from a script (prompt_tokens, completion_tokens, total_tokens, cached_tokens), overriding the computed ones.</summary>
     public IReadOnlyDictionary<string, long>? Usage { get; init; }
 
-    public int ChunkSize { get; init; } = DefaultChunkSize;
+    /// <summary>Characters per streamed piece; null = the emulator's <see cref="EmulatorOptions.ChunkSize"/>.</summary>
+    public int? ChunkSize { get; init; }
 
     public int DelayMs { get; init; }
 

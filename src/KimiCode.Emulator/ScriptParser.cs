@@ -68,7 +68,7 @@ internal static class ScriptParser
             }
         }
 
-        var chunkSize = OptionalInt(turn, "chunk_size", where) ?? ModelTurn.DefaultChunkSize;
+        var chunkSize = OptionalInt(turn, "chunk_size", where);
         if (chunkSize < 1)
         {
             throw new FormatException($"{where}: chunk_size must be at least 1.");

@@ -145,18 +145,39 @@ public sealed class ClientAdapterTests
     }
 
     [Fact]
-    public async Task FileSystem_ClientFailsOnExistingFile_ThrowsIOExceptionWithTheReason()
+    public async Task FileSystem_EditorCannotFindAFileOnDisk_ReadsTheDisk()
     {
         await using var bare = new BareConnection();
-        bare.Client.OnRequest = (_, _) => Task.FromResult(ClientReply.Error(-32603, "buffer is locked"));
+        bare.Client.OnRequest = (_, _) => Task.FromResult(ClientReply.Error(-32002, "not open in the editor"));
         var files = new ClientFileSystem(bare.Connection, () => "s", canRead: true, canWrite: true, new LocalWorkspaceFileSystem());
-        string existing = typeof(ClientAdapterTests).Assembly.Location;
+        using var temp = new TempFolder("kimi-acp-fs");
+        string existing = Path.Combine(temp.Path, "kept.txt");
+        File.WriteAllText(existing, "on disk\n");
+
+        string read = await files.ReadTextAsync(existing, TestContext.Current.CancellationToken);
+
+        Assert.Equal("on disk\n", read);
+    }
+
+    [Theory]
+    [InlineData(-32001, "Permission denied by the editor")]
+    [InlineData(-32603, "buffer is locked")]
+    public async Task FileSystem_EditorRefusesOrFailsOnExistingFile_IOExceptionWithItsReasonAndTheDiskIsNotAsked(int code, string message)
+    {
+        await using var bare = new BareConnection();
+        bare.Client.OnRequest = (_, _) => Task.FromResult(ClientReply.Error(code, message));
+        var files = new ClientFileSystem(bare.Connection, () => "s", canRead: true, canWrite: true, new LocalWorkspaceFileSystem());
+        using var temp = new TempFolder("kimi-acp-fs");
+        string existing = Path.Combine(temp.Path, "kept.txt");
+        File.WriteAllText(existing, "on disk\n");
 
         IOException read = await Assert.ThrowsAsync<IOException>(() => files.ReadTextAsync(existing, TestContext.Current.CancellationToken));
-        IOException write = await Assert.ThrowsAsync<IOException>(() => files.WriteTextAsync("/tmp/x.txt", "x", TestContext.Current.CancellationToken));
+        IOException write = await Assert.ThrowsAsync<IOException>(() => files.WriteTextAsync(existing, "x", TestContext.Current.CancellationToken));
 
-        Assert.Contains("buffer is locked", read.Message, StringComparison.Ordinal);
-        Assert.Contains("buffer is locked", write.Message, StringComparison.Ordinal);
+        Assert.IsNotType<FileNotFoundException>(read);
+        Assert.Contains(message, read.Message, StringComparison.Ordinal);
+        Assert.Contains(message, write.Message, StringComparison.Ordinal);
+        Assert.Equal("on disk\n", File.ReadAllText(existing));
     }
 
     [Fact]

@@ -93,15 +93,28 @@ public sealed class PromptTests
     public async Task Prompt_EditorCannotFindFile_ModelSeesFileDoesNotExist()
     {
         await using AcpHarness harness = await AcpHarness.StartAsync();
-        harness.Client.OnRequest = (method, _) => Task.FromResult(ClientReply.Error(-32603, "ENOENT: no such file"));
-        string sessionId = await harness.NewSessionAsync(FsCapabilities);
-        string path = Path.Combine(harness.Workspace, "missing.txt");
 
-        await harness.PromptAsync(sessionId, ToolLine("Read", $$"""{"file_path":{{Json.Str(path)}}}"""));
+        List<JsonElement> updates = await ReadWithEditorErrorAsync(harness, -32603, "ENOENT: no such file", Path.Combine(harness.Workspace, "missing.txt"));
 
-        JsonElement done = harness.Client.DrainUpdates().Last(u => u.Tag() == "tool_call_update");
+        JsonElement done = updates.Last(u => u.Tag() == "tool_call_update");
         Assert.Equal("failed", done.Text("status"));
         Assert.Contains("File does not exist", done.GetProperty("content")[0].GetProperty("content").Text("text"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Prompt_EditorRefusesToReadAFileOnDisk_ReadFailsWithItsReasonAndTheDiskIsNotRead()
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        string path = Path.Combine(harness.Workspace, "private.txt");
+        File.WriteAllText(path, "kept from the model\n");
+
+        List<JsonElement> updates = await ReadWithEditorErrorAsync(harness, -32001, "Permission denied by the editor", path);
+
+        JsonElement done = updates.Last(u => u.Tag() == "tool_call_update");
+        Assert.Equal("failed", done.Text("status"));
+        Assert.Contains("Permission denied by the editor", done.GetProperty("content")[0].GetProperty("content").Text("text"), StringComparison.Ordinal);
+        Assert.Contains("Permission denied by the editor", Joined(updates, "agent_message_chunk"), StringComparison.Ordinal); // what acpx's permission_denied case looks for
+        Assert.DoesNotContain("kept from the model", LastChatBody(harness), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -253,6 +266,94 @@ public sealed class PromptTests
         Assert.Equal("through the buffer", write.Text("content"));
         Assert.False(File.Exists(path));
         Assert.Equal("completed", harness.Client.DrainUpdates().Last(u => u.Tag() == "tool_call_update").Text("status"));
+    }
+
+    [Fact]
+    public async Task Prompt_WriteOverExistingFileTheEditorCannotFind_DiffShowsTheContentOnDisk()
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        string path = Path.Combine(harness.Workspace, "existing.txt");
+        File.WriteAllText(path, "old line\n");
+        EditorFiles editor = EditorFiles.Answering(harness, readError: -32002);
+        string sessionId = await harness.NewSessionAsync(FsCapabilities);
+
+        await harness.PromptAsync(sessionId, ToolLine("Write", $$"""{"file_path":{{Json.Str(path)}},"content":"new line\n"}"""));
+
+        JsonElement inRequest = (await editor.Asked.Task).GetProperty("toolCall").GetProperty("content")[0];
+        Assert.Equal(("diff", "old line\n", "new line\n"), (inRequest.Text("type"), inRequest.Text("oldText"), inRequest.Text("newText")));
+        JsonElement done = harness.Client.DrainUpdates().Last(u => u.Tag() == "tool_call_update");
+        Assert.Equal("completed", done.Text("status"));
+        Assert.Equal("old line\n", done.GetProperty("content")[0].Text("oldText"));
+        Assert.Equal("new line\n", Assert.Single(editor.Writes).Text("content"));
+        Assert.Contains("Overwrote", LastChatBody(harness), StringComparison.Ordinal); // not "Created": the model knows it replaced a file
+    }
+
+    [Theory]
+    [InlineData(-32001, "Permission denied by the editor")]
+    [InlineData(-32603, "buffer is locked")]
+    public async Task Prompt_WriteOverExistingFileTheEditorRefusesToRead_RefusedClearlyAndNothingWritten(int code, string message)
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        string path = Path.Combine(harness.Workspace, "existing.txt");
+        File.WriteAllText(path, "old line\n");
+        EditorFiles editor = EditorFiles.Answering(harness, readError: code, readMessage: message);
+        string sessionId = await harness.NewSessionAsync(FsCapabilities);
+
+        JsonElement result = await harness.PromptAsync(sessionId, ToolLine("Write", $$"""{"file_path":{{Json.Str(path)}},"content":"new line\n"}"""));
+
+        Assert.Equal("end_turn", result.Text("stopReason"));
+        JsonElement done = harness.Client.DrainUpdates().Last(u => u.Tag() == "tool_call_update");
+        Assert.Equal("failed", done.Text("status"));
+        string shown = done.GetProperty("content")[0].GetProperty("content").Text("text");
+        Assert.Contains("Could not read 'existing.txt' to show what the change replaces", shown, StringComparison.Ordinal);
+        Assert.Contains(message, shown, StringComparison.Ordinal);
+        Assert.Empty(editor.Writes);
+        Assert.Equal("old line\n", File.ReadAllText(path));
+        Assert.Contains(message, LastChatBody(harness), StringComparison.Ordinal); // the model learns why
+    }
+
+    /// <summary>A Read of <paramref name="path"/> in a new session whose editor answers every request with error <paramref name="code"/>; the updates sent.</summary>
+    private static async Task<List<JsonElement>> ReadWithEditorErrorAsync(AcpHarness harness, int code, string message, string path)
+    {
+        harness.Client.OnRequest = (_, _) => Task.FromResult(ClientReply.Error(code, message));
+        string sessionId = await harness.NewSessionAsync(FsCapabilities);
+        await harness.PromptAsync(sessionId, ToolLine("Read", $$"""{"file_path":{{Json.Str(path)}}}"""));
+        return harness.Client.DrainUpdates();
+    }
+
+        private static string LastChatBody(AcpHarness harness) =>
+        harness.Emulator.State.Requests.Last(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Body;
+
+    /// <summary>An editor that approves every permission request, records fs/write_text_file and answers fs/read_text_file with an error.</summary>
+    private sealed class EditorFiles
+    {
+        public TaskCompletionSource<JsonElement> Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<JsonElement> Writes { get; } = [];
+
+        public static EditorFiles Answering(AcpHarness harness, int readError, string readMessage = "the editor will not read that")
+        {
+            var editor = new EditorFiles();
+            harness.Client.OnRequest = (method, parameters) =>
+            {
+                switch (method)
+                {
+                    case "session/request_permission":
+                        editor.Asked.TrySetResult(parameters.Clone());
+                        return Task.FromResult(ClientReply.Result("""{"outcome":{"outcome":"selected","optionId":"allow_once"}}"""));
+                    case "fs/write_text_file":
+                        lock (editor.Writes)
+                        {
+                            editor.Writes.Add(parameters.Clone());
+                        }
+
+                        return Task.FromResult(ClientReply.Result("{}"));
+                    default:
+                        return Task.FromResult(ClientReply.Error(readError, readMessage));
+                }
+            };
+            return editor;
+        }
     }
 
     [Fact]

@@ -93,6 +93,28 @@ public sealed class SessionLifecycleTests
         Assert.Equal(2, all.GetProperty("sessions").GetArrayLength());
     }
 
+    [Fact]
+    public async Task List_SessionWithAdditionalDirectories_EchoesTheOnesItWasLastOpenedWith()
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        string docs = Directory.CreateDirectory(Path.Combine(harness.Root, "docs")).FullName;
+        string shared = Directory.CreateDirectory(Path.Combine(harness.Root, "shared")).FullName;
+        await harness.InitializeAsync();
+        JsonElement created = await harness.Client.ResultAsync("session/new", $$"""{"cwd":{{Json.Str(harness.Workspace)}},"mcpServers":[],"additionalDirectories":[{{Json.Str(docs)}}]}""");
+        string withDirs = created.Text("sessionId");
+        string plain = (await harness.Client.ResultAsync("session/new", harness.NewSessionParams())).Text("sessionId");
+
+        JsonElement[] listed = [.. (await harness.Client.ResultAsync("session/list", "{}")).GetProperty("sessions").EnumerateArray()];
+        AcpConnection again = harness.Connect();
+        await AcpHarness.InitializeAsync(again.Client);
+        await again.Client.ResultAsync("session/resume", $$"""{"sessionId":{{Json.Str(withDirs)}},"cwd":{{Json.Str(harness.Workspace)}},"mcpServers":[],"additionalDirectories":[{{Json.Str(docs)}},{{Json.Str(shared)}}]}""");
+        JsonElement[] relisted = [.. (await again.Client.ResultAsync("session/list", "{}")).GetProperty("sessions").EnumerateArray()];
+
+        Assert.Equal([docs], listed.Single(s => s.Text("sessionId") == withDirs).GetProperty("additionalDirectories").EnumerateArray().Select(d => d.GetString()));
+        Assert.False(listed.Single(s => s.Text("sessionId") == plain).TryGetProperty("additionalDirectories", out _));
+        Assert.Equal([docs, shared], relisted.Single(s => s.Text("sessionId") == withDirs).GetProperty("additionalDirectories").EnumerateArray().Select(d => d.GetString()));
+    }
+
     [Theory]
     [InlineData("""{"cursor":"not-ours"}""")]
     [InlineData("""{"cwd":"relative/dir"}""")]
@@ -177,6 +199,45 @@ public sealed class SessionLifecycleTests
         Assert.Equal(-32002, load.GetProperty("code").GetInt32());
         Assert.Equal(-32002, prompt.GetProperty("code").GetInt32());
         Assert.Equal(-32002, again.GetProperty("code").GetInt32());
+    }
+
+    [Fact]
+    public async Task Close_ReleasesTheSessionLock()
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        string sessionId = await harness.NewSessionAsync();
+        string lockPath = SessionLockFiles.PathFor(harness.Home, sessionId);
+        Assert.True(SessionLockFiles.IsHeld(lockPath));
+
+        await harness.Client.ResultAsync("session/close", $$"""{"sessionId":{{Json.Str(sessionId)}}}""");
+
+        Assert.False(SessionLockFiles.IsHeld(lockPath)); // another kimi (or the shell) may open it now
+    }
+
+    [Theory]
+    [InlineData("session/load", "cannot be resumed")]
+    [InlineData("session/resume", "cannot be resumed")]
+    [InlineData("session/delete", "was not deleted")]
+    public async Task LoadResumeOrDelete_SessionOpenInAnotherProcess_InUseNamingThePid(string method, string outcome)
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        string sessionId = await harness.NewSessionAsync();
+        Assert.Equal("end_turn", (await harness.PromptAsync(sessionId, "remember me")).Text("stopReason"));
+        await harness.Client.ResultAsync("session/close", $$"""{"sessionId":{{Json.Str(sessionId)}}}""");
+
+        using (SessionLockFiles.HoldAsAnotherProcess(SessionLockFiles.PathFor(harness.Home, sessionId), pid: 31337))
+        {
+            string parameters = method == "session/delete" ? $$"""{"sessionId":{{Json.Str(sessionId)}}}""" : SessionParams(sessionId, harness.Workspace);
+            JsonElement error = await harness.Client.ErrorAsync(method, parameters);
+
+            Assert.Equal(-32603, error.GetProperty("code").GetInt32());
+            Assert.Equal("session.in_use", error.GetProperty("data").Text("code"));
+            Assert.Contains($"Session {sessionId} is open in another kimi process (pid 31337), so it {outcome}", error.Text("message"), StringComparison.Ordinal);
+        }
+
+        JsonElement list = await harness.Client.ResultAsync("session/list", "{}");
+        Assert.Contains(list.GetProperty("sessions").EnumerateArray(), s => s.Text("sessionId") == sessionId); // nothing deleted
+        await harness.Client.ResultAsync("session/load", SessionParams(sessionId, harness.Workspace)); // the holder is gone
     }
 
     [Fact]

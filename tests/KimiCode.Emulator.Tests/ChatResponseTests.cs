@@ -56,6 +56,35 @@ public sealed class ChatResponseTests
     }
 
     [Fact]
+    public async Task ChatStream_ChunkSizeOption_EachAnswerPartInOneChunkUnlessTheScriptSaysOtherwise()
+    {
+        await using var h = await EmulatorHarness.StartAsync(o => o.ChunkSize = 1_048_576);
+        const string prompt = "please say something long enough to be split into pieces";
+
+        using var echoed = await h.ChatAsync(UserChat(prompt));
+        var echo = await SseStream.ReadAsync(echoed, Ct);
+        h.State.LoadScript("""{"turns":[{"text":"scripted in pieces of four","chunk_size":4},{"text":"scripted whole","tool_calls":[{"name":"Read","arguments":{"path":"a-rather-long-file-name.txt"}}]}]}""");
+        using var pieces = await h.ChatAsync(UserChat("go"));
+        var scripted = await SseStream.ReadAsync(pieces, Ct);
+        using var whole = await h.ChatAsync(UserChat("again"));
+        var unsized = await SseStream.ReadAsync(whole, Ct);
+
+        Assert.Equal("Echo: " + prompt, echo.Content);
+        Assert.Single(echo.Chunks, c => Delta(c).TryGetProperty("content", out var text) && text.GetString()!.Length > 0);
+        Assert.Single(echo.Chunks, c => Delta(c).TryGetProperty("reasoning_content", out _));
+        Assert.Equal("scripted in pieces of four", scripted.Content);
+        Assert.Equal(7, scripted.Chunks.Count(c => Delta(c).TryGetProperty("content", out var text) && text.GetString()!.Length > 0));
+        Assert.Single(unsized.Chunks, c => Delta(c).TryGetProperty("content", out var text) && text.GetString()!.Length > 0);
+        Assert.Equal(2, unsized.Chunks.Count(c => Delta(c).TryGetProperty("tool_calls", out _))); // the header, then all arguments at once
+    }
+
+    private static readonly JsonElement NoDelta = JsonDocument.Parse("{}").RootElement;
+
+    /// <summary>A chunk's delta; an empty object for the usage chunk, which has no choices.</summary>
+    private static JsonElement Delta(JsonElement chunk) =>
+        chunk.GetProperty("choices") is { ValueKind: JsonValueKind.Array } choices && choices.GetArrayLength() > 0 ? choices[0].GetProperty("delta") : NoDelta;
+
+    [Fact]
     public async Task ChatStream_WithoutIncludeUsage_NoUsageChunk()
     {
         await using var h = await EmulatorHarness.StartAsync();

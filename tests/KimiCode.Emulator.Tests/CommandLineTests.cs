@@ -11,7 +11,7 @@ public sealed class CommandLineTests
     public void Parse_AllFlags_OptionsSet()
     {
         var options = CommandLine.Parse(
-            ["--port", "8123", "--script", "s.json", "--auto-approve", "--token-lifetime", "60", "--poll-interval", "1", "--allow-platform", "a", "--allow-platform", "b", "--api-key", "k1", "--api-key", "k2"],
+            ["--port", "8123", "--script", "s.json", "--auto-approve", "--token-lifetime", "60", "--poll-interval", "1", "--allow-platform", "a", "--allow-platform", "b", "--api-key", "k1", "--api-key", "k2", "--chunk-size", "1048576"],
             out var error,
             out var help);
 
@@ -25,6 +25,16 @@ public sealed class CommandLineTests
         Assert.Equal(1, options.PollIntervalSeconds);
         Assert.Equal(["a", "b"], options.AllowedPlatforms);
         Assert.Equal(["k1", "k2"], options.ApiKeys);
+        Assert.Equal(1048576, options.ChunkSize);
+        Assert.Contains("--chunk-size N", CommandLine.Usage, StringComparison.Ordinal); // scripts look for it in --help
+    }
+
+    [Fact]
+    public void Parse_NoChunkSize_EightCharactersAPiece()
+    {
+        var options = CommandLine.Parse([], out _, out _);
+
+        Assert.Equal(8, options!.ChunkSize);
     }
 
     [Theory]
@@ -32,6 +42,8 @@ public sealed class CommandLineTests
     [InlineData("--port", "many")]
     [InlineData("--port")]
     [InlineData("--token-lifetime", "0")]
+    [InlineData("--chunk-size", "0")]
+    [InlineData("--chunk-size", "-3")]
     public void Parse_BadFlag_ErrorNamesTheProblem(params string[] args)
     {
         var options = CommandLine.Parse(args, out var error, out _);

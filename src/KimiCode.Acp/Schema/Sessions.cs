@@ -107,6 +107,10 @@ public sealed record SessionListEntry
     /// <summary>ISO 8601.</summary>
     [JsonPropertyName("updatedAt")]
     public string? UpdatedAt { get; init; }
+
+    /// <summary>The further workspace folders the session was last opened with; absent when none.</summary>
+    [JsonPropertyName("additionalDirectories")]
+    public IReadOnlyList<string>? AdditionalDirectories { get; init; }
 }
 
 /// <summary>Params that name only a session (<c>session/close</c>, <c>session/cancel</c>).</summary>

@@ -14,4 +14,7 @@ public static class SessionErrorCodes
 
     /// <summary>The session file could not be written (disk full, permissions); the conversation goes on in memory.</summary>
     public const string WriteFailed = "session.write_failed";
+
+    /// <summary>Another kimi process has the session open (it holds <c>{home}/locks/sessions/&lt;id&gt;.lock</c>).</summary>
+    public const string InUse = "session.in_use";
 }

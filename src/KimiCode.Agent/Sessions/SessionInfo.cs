@@ -11,4 +11,8 @@ public sealed record SessionInfo(
     DateTimeOffset Updated,
     int MessageCount,
     string WorkDir,
-    string? Model);
+    string? Model)
+{
+    /// <summary>The further workspace folders the session was last opened with (empty when none).</summary>
+    public IReadOnlyList<string> AdditionalDirectories { get; init; } = [];
+}

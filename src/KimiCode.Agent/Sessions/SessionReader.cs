@@ -18,6 +18,9 @@ internal sealed class LoadedSession
 
     public string Title { get; init; } = "";
 
+    /// <summary>The further workspace folders: the header's, or the last <c>directories</c> record's.</summary>
+    public IReadOnlyList<string> AdditionalDirectories { get; init; } = [];
+
     public required DateTimeOffset Updated { get; init; }
 
     public required List<ChatMessage> Messages { get; init; }
@@ -75,6 +78,7 @@ internal static class SessionReader
 
         SessionRecord? header = null;
         string title = "";
+        List<string>? directories = null;
         DateTimeOffset? updated = null;
         var builder = new HistoryBuilder();
         long? inputTokens = null;
@@ -95,6 +99,10 @@ internal static class SessionReader
             {
                 case SessionRecord.HeaderType when header is null:
                     header = record;
+                    directories = record.AdditionalDirs;
+                    break;
+                case SessionRecord.DirectoriesType:
+                    directories = record.AdditionalDirs;
                     break;
                 case SessionRecord.TitleType when record.Title is not null:
                     title = record.Title;
@@ -134,6 +142,7 @@ internal static class SessionReader
             CreatedAt = created,
             Model = header.Model,
             Title = title,
+            AdditionalDirectories = directories ?? [],
             Updated = updated ?? created,
             Messages = builder.Messages,
             InputTokens = inputTokens,

@@ -5,9 +5,10 @@ namespace KimiCode.Agent.Sessions;
 
 /// <summary>
 /// One line of <c>context.jsonl</c>. <see cref="Type"/> says which fields are set:
-/// <c>header</c> (id, work_dir, created_at, model), <c>title</c>, <c>message</c>,
-/// <c>compaction</c> (the first <see cref="Replaced"/> messages become one summary message) and
-/// <c>usage</c> (prompt tokens the server counted for the first <see cref="MessageCount"/> messages).
+/// <c>header</c> (id, work_dir, created_at, model, additional_dirs), <c>title</c>, <c>message</c>,
+/// <c>compaction</c> (the first <see cref="Replaced"/> messages become one summary message),
+/// <c>usage</c> (prompt tokens the server counted for the first <see cref="MessageCount"/> messages) and
+/// <c>directories</c> (the session was re-opened with other <see cref="AdditionalDirs"/>).
 /// </summary>
 internal sealed record SessionRecord
 {
@@ -16,6 +17,7 @@ internal sealed record SessionRecord
     public const string MessageType = "message";
     public const string CompactionType = "compaction";
     public const string UsageType = "usage";
+    public const string DirectoriesType = "directories";
     public const int CurrentVersion = 1;
 
     [JsonPropertyName("type")]
@@ -38,6 +40,10 @@ internal sealed record SessionRecord
 
     [JsonPropertyName("model")]
     public string? Model { get; init; }
+
+    /// <summary>Further folders of the workspace besides <see cref="WorkDir"/> (absent when none).</summary>
+    [JsonPropertyName("additional_dirs")]
+    public List<string>? AdditionalDirs { get; init; }
 
     [JsonPropertyName("title")]
     public string? Title { get; init; }

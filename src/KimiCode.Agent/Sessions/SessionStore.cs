@@ -89,7 +89,7 @@ public sealed class SessionStore
         }
 
         string id = Guid.CreateVersion7(now).ToString();
-        SessionLog log = Create(id, workDir, header.Model ?? "", now);
+        SessionLog log = Create(id, workDir, header.Model ?? "", now, header.AdditionalDirs ?? []);
         using (var stream = new FileStream(log.Path, FileMode.Append, FileAccess.Write, FileShare.Read))
         using (var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false)))
         {
@@ -103,7 +103,11 @@ public sealed class SessionStore
         return id;
     }
 
-    /// <summary>Removes a session's folder (its record and everything beside it); false when there is no such session.</summary>
+    /// <summary>
+    /// Removes a session's folder (its record and everything beside it) and its lock; false when there is no such
+    /// session. A session another process has open is refused (<see cref="SessionErrorCodes.InUse"/>) and nothing is
+    /// deleted: the lock is taken first, so no other process can open it while it goes.
+    /// </summary>
     public bool Delete(string sessionId)
     {
         if (FindContextFile(sessionId) is not { } path || Path.GetDirectoryName(path) is not { } directory)
@@ -111,8 +115,31 @@ public sealed class SessionStore
             return false;
         }
 
-        Directory.Delete(directory, recursive: true);
+        string lockPath = AcquireLock(sessionId, "was not deleted");
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        finally
+        {
+            SessionLocks.Release(lockPath);
+        }
+
+        File.Delete(SessionLocks.HolderPath(lockPath));
+        File.Delete(lockPath);
         return true;
+    }
+
+    /// <summary>
+    /// Lets another process open the session: this process's lock on it (taken when it was created or resumed) is
+    /// released. Front ends call it when they close a session or switch to another; process exit releases every lock.
+    /// </summary>
+    public void Release(string sessionId)
+    {
+        if (IsSessionId(sessionId))
+        {
+            SessionLocks.Release(LockPath(sessionId));
+        }
     }
 
     /// <summary>The session with this id, or null.</summary>
@@ -123,7 +150,7 @@ public sealed class SessionStore
     public static bool IsSessionId(string text) => Guid.TryParseExact(text, "D", out _);
 
     /// <summary>A new session's folder and header record.</summary>
-    internal SessionLog Create(string sessionId, string workDir, string model, DateTimeOffset now)
+    internal SessionLog Create(string sessionId, string workDir, string model, DateTimeOffset now, IReadOnlyList<string> additionalDirectories)
     {
         string workspace = WorkspaceDirectory(workDir);
         string directory = Path.Combine(workspace, sessionId);
@@ -131,6 +158,7 @@ public sealed class SessionStore
         KimiHome.EnsureSecretDirectory(Home.SessionsDir);
         KimiHome.EnsureSecretDirectory(workspace);
         KimiHome.EnsureSecretDirectory(directory);
+        AcquireLock(sessionId, "cannot be created");
         var log = new SessionLog(Path.Combine(directory, ContextFileName));
         log.Append(new SessionRecord
         {
@@ -141,21 +169,31 @@ public sealed class SessionStore
             WorkDir = NormalizeDirectory(workDir),
             CreatedAt = now,
             Model = model,
+            AdditionalDirs = additionalDirectories.Count > 0 ? [.. additionalDirectories] : null,
         });
         return log;
     }
 
-    /// <summary>Loads a session for resuming; the file's torn tail, if any, is repaired first.</summary>
-    internal (LoadedSession Session, SessionLog Log) Open(string sessionId)
+    /// <summary>
+    /// Loads a session for resuming; the file's torn tail, if any, is repaired first. When it is opened with other
+    /// <paramref name="additionalDirectories"/> than it last had, a <c>directories</c> record says so (listings show them).
+    /// </summary>
+    internal (LoadedSession Session, SessionLog Log) Open(string sessionId, IReadOnlyList<string> additionalDirectories, DateTimeOffset now)
     {
         string path = FindContextFile(sessionId)
             ?? throw new KimiCodeException(SessionErrorCodes.NotFound,
                 $"No session '{sessionId}' in {Home.SessionsDir}. List the sessions of this folder and pick an id from the list, or start a new session.");
+        AcquireLock(sessionId, "cannot be resumed"); // before the repair: a live writer's half-written line is not a torn tail
         var log = new SessionLog(path);
         log.RepairTail();
         LoadedSession loaded = SessionReader.Read(path)
             ?? throw new KimiCodeException(SessionErrorCodes.Corrupt,
                 $"The session file {path} has no readable header, so the session cannot be resumed. Start a new session.");
+        if (!loaded.AdditionalDirectories.SequenceEqual(additionalDirectories, StringComparer.Ordinal))
+        {
+            log.Append(new SessionRecord { Type = SessionRecord.DirectoriesType, Time = now, AdditionalDirs = [.. additionalDirectories] });
+        }
+
         return (loaded, log);
     }
 
@@ -164,6 +202,19 @@ public sealed class SessionStore
     {
         string line = prompt.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
         return line.Length <= TitleMaxLength ? line : line[..(TitleMaxLength - 1)] + "…";
+    }
+
+    /// <summary>Where the lock of <paramref name="sessionId"/> lives: outside the session folder (see <see cref="SessionLocks"/>).</summary>
+    internal string LockPath(string sessionId) => Path.Combine(Home.Root, "locks", "sessions", sessionId + ".lock");
+
+    private string AcquireLock(string sessionId, string whatFor)
+    {
+        string lockPath = LockPath(sessionId);
+        KimiHome.EnsureSecretDirectory(Home.Root);
+        KimiHome.EnsureSecretDirectory(Path.GetDirectoryName(Path.GetDirectoryName(lockPath)!)!);
+        KimiHome.EnsureSecretDirectory(Path.GetDirectoryName(lockPath)!);
+        SessionLocks.Acquire(lockPath, sessionId, whatFor);
+        return lockPath;
     }
 
     private static IEnumerable<SessionInfo> SessionsIn(string workspaceDirectory)
@@ -206,7 +257,10 @@ public sealed class SessionStore
     }
 
     private static SessionInfo Info(LoadedSession loaded) =>
-        new(loaded.Id, loaded.Title, loaded.CreatedAt, loaded.Updated, loaded.Messages.Count, loaded.WorkDir, loaded.Model);
+        new(loaded.Id, loaded.Title, loaded.CreatedAt, loaded.Updated, loaded.Messages.Count, loaded.WorkDir, loaded.Model)
+        {
+            AdditionalDirectories = loaded.AdditionalDirectories,
+        };
 
     private static string NormalizeDirectory(string workDir)
     {

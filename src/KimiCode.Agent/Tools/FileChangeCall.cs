@@ -15,6 +15,9 @@ internal sealed record FileSnapshot(bool Exists, string? Text, byte[]? Bytes, Te
 
     /// <summary>The last write time, for files too big or binary to read.</summary>
     public DateTime Modified { get; init; }
+
+    /// <summary>Why reading an existing file failed (permissions, an editor's refusal); null when it was read or is binary or too big.</summary>
+    public string? ReadError { get; init; }
 }
 
 /// <summary>What a tool wants to write: the new text and the line the model reads on success; or why it cannot.</summary>
@@ -119,6 +122,12 @@ internal sealed class FileChangeCall : PreparedToolCall
         }
 
         var before = await SnapshotAsync(cancellationToken).ConfigureAwait(false);
+        if (before.Exists && before.ReadError is { } readError)
+        {
+            // Changing it unseen would show the change as a new file: nobody could tell what it replaces.
+            return Planned.Fail($"Could not read '{_path.Subject}' to show what the change replaces ({readError}); nothing was written. Ask the user to make the file readable, or choose another path.");
+        }
+
         var intent = _intent(before);
         if (intent.Error is { } error)
         {
@@ -185,7 +194,7 @@ internal sealed class FileChangeCall : PreparedToolCall
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return new FileSnapshot(info.Exists, null, null, null, "it could not be read");
+            return new FileSnapshot(info.Exists, null, null, null, "it could not be read") { ReadError = ex.Message };
         }
     }
 

@@ -72,55 +72,66 @@ internal sealed class ShellApp : IDisposable
                 ?? throw new KimiCodeException(SessionErrorCodes.NotFound, $"No earlier session in {workDir} to continue; drop --continue to start one.");
         }
 
-        WriteBanner();
-        if (resume is not null)
+        try
         {
-            await _context.OpenSessionAsync(resume, replay: true, cancellationToken).ConfigureAwait(false);
+            WriteBanner();
+            if (resume is not null)
+            {
+                await _context.OpenSessionAsync(resume, replay: true, cancellationToken).ConfigureAwait(false);
+            }
+            else if (_factory.Resolve(_context.ModelAlias) is { IsUsable: false } credential)
+            {
+                _screen.Gap();
+                _screen.Line($"! {credential.Problem}", ShellStyles.Warn);
+                _screen.Line("  Type /login to log in with your Kimi account.", ShellStyles.Dim);
+            }
+
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                _screen.Gap();
+                WaitingForInput?.Invoke();
+                var input = await _editor.ReadAsync(PromptLine(), cancellationToken).ConfigureAwait(false);
+                if (input.Outcome == EditorOutcome.Exit)
+                {
+                    break;
+                }
+
+                if (input.Outcome == EditorOutcome.ToggleThinking)
+                {
+                    _context.ToggleThinking();
+                    continue;
+                }
+
+                var text = input.Text;
+                if (text.Trim().Length == 0)
+                {
+                    continue;
+                }
+
+                _history.Add(text);
+                var keepGoing = Commands.TryParse(text, out var command)
+                    ? await RunCommandAsync(command, cancellationToken).ConfigureAwait(false)
+                    : await RunTurnAsync(text, cancellationToken).ConfigureAwait(false);
+                if (!keepGoing)
+                {
+                    break;
+                }
+            }
+
+            _screen.ClearLive();
+            if (_context.Session is { } session && session.History.Count > 0)
+            {
+                _screen.Gap();
+                _screen.Line($"Saved session {session.Id}; `kimi --continue` picks it up again.", ShellStyles.Dim);
+            }
         }
-        else if (_factory.Resolve(_context.ModelAlias) is { IsUsable: false } credential)
+        finally
         {
-            _screen.Gap();
-            _screen.Line($"! {credential.Problem}", ShellStyles.Warn);
-            _screen.Line("  Type /login to log in with your Kimi account.", ShellStyles.Dim);
-        }
-
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            _screen.Gap();
-            WaitingForInput?.Invoke();
-            var input = await _editor.ReadAsync(PromptLine(), cancellationToken).ConfigureAwait(false);
-            if (input.Outcome == EditorOutcome.Exit)
+            // Another kimi may open the session as soon as this shell is done with it (process exit would release it too).
+            if (_context.Session is { } open)
             {
-                break;
+                _factory.Store.Release(open.Id);
             }
-
-            if (input.Outcome == EditorOutcome.ToggleThinking)
-            {
-                _context.ToggleThinking();
-                continue;
-            }
-
-            var text = input.Text;
-            if (text.Trim().Length == 0)
-            {
-                continue;
-            }
-
-            _history.Add(text);
-            var keepGoing = Commands.TryParse(text, out var command)
-                ? await RunCommandAsync(command, cancellationToken).ConfigureAwait(false)
-                : await RunTurnAsync(text, cancellationToken).ConfigureAwait(false);
-            if (!keepGoing)
-            {
-                break;
-            }
-        }
-
-        _screen.ClearLive();
-        if (_context.Session is { } session && session.History.Count > 0)
-        {
-            _screen.Gap();
-            _screen.Line($"Saved session {session.Id}; `kimi --continue` picks it up again.", ShellStyles.Dim);
         }
 
         return ExitCodes.Success;

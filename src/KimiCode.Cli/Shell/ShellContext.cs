@@ -16,6 +16,8 @@ internal sealed class ShellContext(
     CliEnvironment environment, ShellOptions options, ShellScreen screen, TurnRenderer renderer, WorkLoop loop,
     CommandSet commands, AgentSessionFactory factory, ShellPermissionPrompter prompter)
 {
+    private AgentSession? _session;
+
     /// <summary>The shell's environment (time, variables, browser); <c>/login</c> and <c>/logout</c> run the command line with it.</summary>
     public CliEnvironment Environment => environment;
 
@@ -29,8 +31,23 @@ internal sealed class ShellContext(
 
     public string WorkDir { get; private set; } = string.Empty;
 
-    /// <summary>The current session (null before the first prompt of a new session).</summary>
-    public AgentSession? Session { get; set; }
+    /// <summary>
+    /// The current session (null before the first prompt of a new session). Replacing it with another session or
+    /// null (<c>/new</c>, <c>/resume</c>, <c>/logout</c>) releases the old one's lock, so another kimi can open it.
+    /// </summary>
+    public AgentSession? Session
+    {
+        get => _session;
+        set
+        {
+            if (_session is { } old && old.Id != value?.Id)
+            {
+                factory.Store.Release(old.Id);
+            }
+
+            _session = value;
+        }
+    }
 
     /// <summary>The model chosen in the shell (or with <c>-m</c>); null for the configured default.</summary>
     public string? ModelAlias { get; set; }
@@ -150,10 +167,13 @@ internal sealed class ShellContext(
     /// <summary>Re-opens the current session with the current model and mode (the conversation stays).</summary>
     public async Task ReopenAsync(CancellationToken cancellationToken)
     {
-        if (Session is { } current)
+        if (_session is { } current)
         {
-            Session = null; // stays null when re-opening fails (the error is shown)
-            await OpenSessionAsync(current.Id, replay: false, cancellationToken).ConfigureAwait(false);
+            _session = null; // stays null when re-opening fails (the error is shown); the lock is kept for the re-open
+            if (!await OpenSessionAsync(current.Id, replay: false, cancellationToken).ConfigureAwait(false))
+            {
+                factory.Store.Release(current.Id);
+            }
         }
     }
 

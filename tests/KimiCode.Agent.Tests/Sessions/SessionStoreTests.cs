@@ -46,6 +46,30 @@ public sealed class SessionStoreTests
     }
 
     [Fact]
+    public async Task List_AdditionalDirectories_FromCreationThenFromTheLastResumeThatChangedThem()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        string docs = Path.Combine(h.Root, "docs");
+        string shared = Path.Combine(h.Root, "shared");
+        AgentSessionOptions Options(params string[] directories) => h.Options(context: h.Context with { AdditionalDirectories = directories });
+        AgentSession session = await h.CreateSessionAsync(Options(docs));
+        string file = Path.Combine(h.Store.WorkspaceDirectory(h.WorkDir), session.Id, SessionStore.ContextFileName);
+        IReadOnlyList<string> created = h.Store.Get(session.Id)!.AdditionalDirectories;
+
+        await AgentSession.ResumeAsync(Options(docs), session.Id, AgentHarness.Ct);
+        int linesAfterSameResume = File.ReadAllLines(file).Length;
+        await AgentSession.ResumeAsync(Options(docs, shared), session.Id, AgentHarness.Ct);
+        IReadOnlyList<string> changed = h.Store.List(h.WorkDir).Single().AdditionalDirectories;
+        await AgentSession.ResumeAsync(Options(), session.Id, AgentHarness.Ct);
+
+        Assert.Equal([docs], created);
+        Assert.Equal(1, linesAfterSameResume); // the same folders again: nothing written
+        Assert.Equal([docs, shared], changed);
+        Assert.Empty(h.Store.Get(session.Id)!.AdditionalDirectories);
+        Assert.Contains("\"additional_dirs\":[", File.ReadAllLines(file)[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Exists_KnownUnknownAndMalformedIds()
     {
         await using AgentHarness h = await AgentHarness.StartAsync();
@@ -114,7 +138,7 @@ public sealed class SessionStoreTests
         AgentSession here = await h.CreateSessionAsync();
         h.Time.Advance(TimeSpan.FromMinutes(1));
         string there = Guid.CreateVersion7().ToString();
-        h.Store.Create(there, elsewhere, "kimi-for-coding", h.Time.GetUtcNow());
+        h.Store.Create(there, elsewhere, "kimi-for-coding", h.Time.GetUtcNow(), []);
 
         IReadOnlyList<SessionInfo> all = h.Store.ListAll();
 

@@ -103,13 +103,14 @@ internal sealed class AgentHarness : IAsyncDisposable
         int contextWindowTokens = 262_144,
         int maxStepsPerTurn = 100,
         IReadOnlyList<IAgentTool>? tools = null,
-        string? systemPrompt = "You are a test agent.") => new()
+        string? systemPrompt = "You are a test agent.",
+        ToolContext? context = null) => new()
     {
         ChatClient = Client,
         Model = "kimi-for-coding",
         ContextWindowTokens = contextWindowTokens,
         Tools = new ToolRegistry(tools ?? [Read, Edit, Bash, Todo]),
-        ToolContext = Context,
+        ToolContext = context ?? Context,
         Permissions = Policy,
         Prompter = Prompter,
         Store = Store,

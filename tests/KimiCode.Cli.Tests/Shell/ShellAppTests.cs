@@ -210,11 +210,7 @@ public sealed class ShellAppTests
     public async Task Resume_ByNumberFromSessions_ReplaysAndContinuesTheConversation()
     {
         await using var shell = await ShellHarness.CreateAsync();
-        await shell.StartAsync();
-        await shell.SendAsync("remember kumquat");
-        var first = shell.App.Session!.Id;
-        await shell.SendAsync("/new");
-        await shell.SendAsync("zucchini");
+        var (first, _) = await StartWithTwoSessionsAsync(shell);
 
         var listing = await shell.SendAsync("/sessions");
         await shell.SendAsync("/resume 2");
@@ -226,6 +222,45 @@ public sealed class ShellAppTests
         Assert.Equal(first, shell.App.Session!.Id);
         Assert.Contains("remember kumquat", shell.ChatRequests()[^1].Body);
         Assert.DoesNotContain("zucchini", shell.ChatRequests()[^1].Body);
+    }
+
+    [Fact]
+    public async Task Resume_NewAndExit_ReleaseTheSessionLockTheShellNoLongerUses()
+    {
+        await using var shell = await ShellHarness.CreateAsync();
+        var (firstId, secondId) = await StartWithTwoSessionsAsync(shell);
+        var first = SessionLockFiles.PathFor(shell.Home, firstId);
+        var second = SessionLockFiles.PathFor(shell.Home, secondId);
+
+        Assert.False(SessionLockFiles.IsHeld(first)); // let go on /new: another kimi may resume it now
+        Assert.True(SessionLockFiles.IsHeld(second));
+
+        await shell.SendAsync("/resume 2");
+        Assert.True(SessionLockFiles.IsHeld(first));
+        Assert.False(SessionLockFiles.IsHeld(second));
+
+        await shell.SendAsync("/model moonshot-ai/kimi-k2-turbo-preview"); // re-opens the same session: the lock stays
+        Assert.True(SessionLockFiles.IsHeld(first));
+
+        Assert.Equal(0, await shell.ExitAsync());
+        Assert.False(SessionLockFiles.IsHeld(first));
+    }
+
+    [Fact]
+    public async Task Resume_SessionOpenInAnotherProcess_RefusedWithItsPidAndTheCurrentSessionStays()
+    {
+        await using var shell = await ShellHarness.CreateAsync();
+        var (first, second) = await StartWithTwoSessionsAsync(shell);
+
+        using (SessionLockFiles.HoldAsAnotherProcess(SessionLockFiles.PathFor(shell.Home, first), pid: 4242))
+        {
+            var screen = await shell.SendAsync($"/resume {first}");
+
+            Assert.Contains($"Session {first} is open in another kimi process (pid 4242), so it cannot be resumed", Flat(screen));
+            Assert.Contains("session.in_use", screen);
+            Assert.Equal(second, shell.App.Session!.Id);
+            Assert.True(SessionLockFiles.IsHeld(SessionLockFiles.PathFor(shell.Home, second)));
+        }
     }
 
     [Fact]
@@ -462,7 +497,18 @@ public sealed class ShellAppTests
         """;
 
     /// <summary>The screen with wrapped lines joined (messages wrap at the terminal width).</summary>
-    private static string Flat(string screen) => screen.Replace("\n", " ", StringComparison.Ordinal);
+    /// <summary>Starts the shell with two sessions: "remember kumquat", then after <c>/new</c> "zucchini" (the current one).</summary>
+    private static async Task<(string First, string Second)> StartWithTwoSessionsAsync(ShellHarness shell)
+    {
+        await shell.StartAsync();
+        await shell.SendAsync("remember kumquat");
+        var first = shell.App.Session!.Id;
+        await shell.SendAsync("/new");
+        await shell.SendAsync("zucchini");
+        return (first, shell.App.Session!.Id);
+    }
+
+        private static string Flat(string screen) => screen.Replace("\n", " ", StringComparison.Ordinal);
 
     private static string BashPrompt(ShellHarness shell, string command) =>
         $"run it\ntool: Bash {{\"command\":\"cd {shell.WorkDir} && {command}\"}}";

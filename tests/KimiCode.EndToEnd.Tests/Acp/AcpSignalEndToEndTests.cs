@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using KimiCode.Acp.Tests.Support;
 
@@ -7,7 +6,6 @@ namespace KimiCode.EndToEnd.Tests.Acp;
 /// <summary>An editor closing the project sends SIGTERM: `kimi acp` cancels its turns, kills their tools, answers and exits.</summary>
 public sealed class AcpSignalEndToEndTests
 {
-    private const int SigTerm = 15;
     private const string ApiKey = "sk-e2e-acp-sigterm";
 
     private static async Task<string> StartSessionAsync(AcpProcess kimi, string workspace)
@@ -33,15 +31,15 @@ public sealed class AcpSignalEndToEndTests
         string text = "wait\ntool: Bash " + JsonSerializer.Serialize(new Dictionary<string, string> { ["command"] = command });
         Task<JsonElement> prompt = kimi.Client.RequestAsync("session/prompt",
             $$"""{"sessionId":{{Json.Str(sessionId)}},"prompt":[{"type":"text","text":{{Json.Str(text)}}}]}""");
-        int childPid = await WaitForPidAsync(pidFile);
+        int childPid = await ProcessWatch.WaitForPidFileAsync(pidFile);
 
-        Assert.Equal(0, Kill(kimi.Id, SigTerm));
+        Assert.Equal(0, ProcessWatch.Signal(kimi.Id, ProcessWatch.SigTerm));
         (int exitCode, string stderr) = await kimi.WaitForExitAsync();
 
         Assert.True(exitCode == 0, stderr);
         JsonElement response = await prompt;
         Assert.Equal("cancelled", response.GetProperty("result").Text("stopReason"));
-        await WaitUntilGoneAsync(childPid);
+        await ProcessWatch.WaitUntilGoneAsync(childPid);
         string sessionFile = Assert.Single(Directory.GetFiles(Path.Combine(home.Root, "sessions"), "context.jsonl", SearchOption.AllDirectories));
         string[] records = File.ReadAllLines(sessionFile);
         Assert.NotEmpty(records);
@@ -56,48 +54,9 @@ public sealed class AcpSignalEndToEndTests
         await using var kimi = AcpProcess.Start(home);
         await StartSessionAsync(kimi, home.Workspace());
 
-        Assert.Equal(0, Kill(kimi.Id, SigTerm));
+        Assert.Equal(0, ProcessWatch.Signal(kimi.Id, ProcessWatch.SigTerm));
         (int exitCode, string stderr) = await kimi.WaitForExitAsync();
 
         Assert.True(exitCode == 0, stderr);
     }
-
-    private static async Task<int> WaitForPidAsync(string pidFile)
-    {
-        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
-        while (true)
-        {
-            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid))
-            {
-                return pid;
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
-    }
-
-    private static async Task WaitUntilGoneAsync(int pid)
-    {
-        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
-        while (File.Exists($"/proc/{pid}/stat") && !IsZombie(pid))
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
-
-    private static bool IsZombie(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }
