@@ -92,7 +92,7 @@ public sealed class ConfigStore
             }
         }
 
-        return config.With(providers, models, defaultModel, ParseHeaders(_environment("KIMI_CODE_CUSTOM_HEADERS")));
+        return config.With(providers, models, defaultModel, ParseHeaders(_environment("KIMI_CODE_CUSTOM_HEADERS")), config.Services.Resolve(_environment));
     }
 
     /// <summary>Parses newline-separated <c>Name: value</c> lines; lines without a name are ignored.</summary>

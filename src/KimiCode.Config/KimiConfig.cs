@@ -41,6 +41,9 @@ public sealed class KimiConfig
     /// <summary><c>[image]</c> as written.</summary>
     public ImageConfig Image { get; init; } = new();
 
+    /// <summary><c>[services]</c>: the web search and fetch services (<see cref="ConfigStore.LoadEffective"/> applies <c>KIMI_WEB_*</c>).</summary>
+    public ServicesConfig Services { get; init; } = new();
+
     /// <summary>Headers from <c>KIMI_CODE_CUSTOM_HEADERS</c> (lowest precedence), in order; empty from <see cref="ConfigStore.Load"/>.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> EnvHeaders { get; init; } = [];
 
@@ -147,6 +150,7 @@ public sealed class KimiConfig
             Network = NetworkConfig.Read(document, lineOfKey),
             Identity = IdentityConfig.Read(document),
             Image = ImageConfig.Read(document),
+            Services = ServicesConfig.Read(document, lineOfKey),
             Document = document,
         };
     }
@@ -202,10 +206,12 @@ public sealed class KimiConfig
             problems.Add($"{Where(Tools.PassEnvLine, false)}: {problem}");
         }
 
-        foreach (var (line, problem) in Network.Problems.Concat(LoopControl.Problems).Concat(Permissions.Problems))
+        foreach (var (line, problem) in Network.Problems.Concat(LoopControl.Problems).Concat(Permissions.Problems).Concat(Services.Problems))
         {
             problems.Add(Located(line, problem));
         }
+
+        problems.AddRange(Services.EnvironmentProblems);
 
         return problems;
     }
@@ -214,7 +220,8 @@ public sealed class KimiConfig
         IReadOnlyDictionary<string, ProviderConfig> providers,
         IReadOnlyDictionary<string, ModelConfig> models,
         string? defaultModel,
-        IReadOnlyList<KeyValuePair<string, string>> envHeaders)
+        IReadOnlyList<KeyValuePair<string, string>> envHeaders,
+        ServicesConfig? services = null)
         => new()
         {
             SourcePath = SourcePath,
@@ -229,6 +236,7 @@ public sealed class KimiConfig
             Tools = Tools,
             Identity = Identity,
             Image = Image,
+            Services = services ?? Services,
             EnvHeaders = envHeaders,
             Document = Document,
         };

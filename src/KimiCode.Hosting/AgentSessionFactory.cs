@@ -114,7 +114,8 @@ public sealed class AgentSessionFactory : IDisposable
         }
 
         var todos = new TodoList();
-        var registry = new ToolFilter(config.Tools.Enabled, config.Tools.Disabled).Apply(ToolRegistry.CreateDefault(todos));
+        var tools = ToolRegistry.CreateDefault(todos).With(WebTools.Create(config, _clients, _env.GetVariable));
+        var registry = new ToolFilter(config.Tools.Enabled, config.Tools.Disabled).Apply(tools);
         var chat = _clients.CreateChatClient(config, credential);
         var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);
         var options = new AgentSessionOptions

@@ -55,6 +55,13 @@ public sealed class ModelClientFactory : IDisposable
             Logger = _env.Logging.CreateLogger("KimiCode.Refresh"),
         };
 
+    /// <summary>An HTTP client for the web services: the host's handler with request logging, no timeout of its own.</summary>
+    public HttpClient CreateServiceHttpClient(KimiConfig config)
+    {
+        var network = NetworkSettings.Resolve(config, _env.GetVariable);
+        return Own(new HttpClient(CreateHandler(TimeSpan.FromSeconds(network.ConnectTimeoutSeconds)), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan });
+    }
+
     /// <summary>A chat client for <paramref name="credential"/>'s provider and model.</summary>
     public KimiChatClient CreateChatClient(KimiConfig config, ResolvedCredential credential, Action<RetryNotice>? onRetry = null)
     {

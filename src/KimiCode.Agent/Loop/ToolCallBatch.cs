@@ -93,6 +93,7 @@ internal sealed class ToolCallBatch : IDisposable
             return;
         }
 
+        prepared.CallId = call.CallId;
         HistoryContent.SetCallInfo(call, prepared.Title, prepared.Kind, prepared.Locations);
         _runtime.Emit(new ToolCallStarted(call.CallId, name, prepared.Title, prepared.Kind, prepared.Locations, argumentsJson));
         switch (verdict)

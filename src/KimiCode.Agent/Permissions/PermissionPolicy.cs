@@ -12,6 +12,9 @@ namespace KimiCode.Agent.Permissions;
 /// client; among rules of one decision the first in file order is the one reported);</item>
 /// <item>in <see cref="PermissionMode.Plan"/>, edits and commands are denied ("plan mode is read-only"), whatever the
 /// allow rules and session grants say;</item>
+/// <item>a call with a <see cref="PreparedToolCall.SafetyConcern"/> (FetchURL of a loopback, private or link-local
+/// address) asks, in every mode, unless an allow rule with a pattern (<c>FetchURL(domain:intranet.example)</c>) matches
+/// it: an allow rule for the bare tool, or a session grant, does not lift it;</item>
 /// <item>a path whose symbolic links cannot be resolved (a loop) asks, in every mode;</item>
 /// <item>a command line that cannot be fully classified (a computed program name, <c>eval</c>, control flow) asks
 /// when a deny or ask command rule exists for the tool, since the rule cannot be shown not to match;</item>
@@ -22,7 +25,7 @@ namespace KimiCode.Agent.Permissions;
 /// <item>(in Auto, which never asks, these safety steps deny instead; an unclassifiable command under an ask rule only is allowed)</item>
 /// <item>a matching ask rule asks (in Auto: allows);</item>
 /// <item>a matching allow rule, or a session grant, allows;</item>
-/// <item>otherwise the mode decides: <c>None</c> and <c>Read</c> actions are allowed (a read outside the workspace
+/// <item>otherwise the mode decides: <c>None</c>, <c>Network</c> and <c>Read</c> actions are allowed (a read outside the workspace
 /// asks, except in Yolo and Auto); <c>Edit</c> asks in Default and is allowed in AcceptEdits, Yolo and Auto;
 /// <c>Execute</c> asks except in Yolo and Auto.</item>
 /// </list>
@@ -233,6 +236,11 @@ public sealed class PermissionPolicy : IPermissionPolicy
             return new PermissionVerdict(PermissionDecision.Deny, "plan mode is read-only");
         }
 
+        if (call.SafetyConcern is { } concern && !_allow.Any(rule => rule.Pattern is not null && rule.Matches(toolName, call)))
+        {
+            return Safety(mode, concern);
+        }
+
         if (paths.Unresolvable is { } unresolvable)
         {
             return Safety(mode, $"the symbolic links in {Display(unresolvable)} cannot be resolved (a link loop?): check the path before allowing");
@@ -272,7 +280,7 @@ public sealed class PermissionPolicy : IPermissionPolicy
 
         return call.Action switch
         {
-            PermissionAction.None => new PermissionVerdict(PermissionDecision.Allow),
+            PermissionAction.None or PermissionAction.Network => new PermissionVerdict(PermissionDecision.Allow),
             PermissionAction.Read when outside is null || mode is PermissionMode.Yolo or PermissionMode.Auto => new PermissionVerdict(PermissionDecision.Allow),
             PermissionAction.Read => new PermissionVerdict(PermissionDecision.Ask, $"reads outside the workspace: {outside}"),
             PermissionAction.Edit when mode is PermissionMode.AcceptEdits or PermissionMode.Yolo or PermissionMode.Auto => new PermissionVerdict(PermissionDecision.Allow),

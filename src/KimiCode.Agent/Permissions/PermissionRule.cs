@@ -25,6 +25,11 @@ namespace KimiCode.Agent.Permissions;
 /// matches a folder matches everything in it.</item>
 /// <item><c>Edit</c> rules also cover <c>Write</c>; <c>Read</c> rules also cover <c>Grep</c> and <c>Glob</c>; the official
 /// <c>TodoList</c>/<c>SetTodoList</c> name our <c>TodoWrite</c>.</item>
+/// <item><c>FetchURL(domain:example.com)</c> matches URLs whose host is example.com or a subdomain of it;
+/// <c>FetchURL(https://docs.example.com/*)</c> matches URLs with a glob (<c>*</c> is any text). Both match the URL's
+/// canonical spelling (<see cref="Tools.Web.WebUrl.Canonical"/>: lower-case scheme and host, no trailing dot, default
+/// port or user name), so a respelt URL cannot slip past a rule; a glob without <c>://</c> also matches the URL
+/// without its scheme.</item>
 /// <item>The tool name may be a glob (<c>mcp__github__*</c>, <c>*</c>), without an argument pattern.</item>
 /// <item>An argument pattern starting with <c>!</c> matches what the rest does not match. The complement is taken
 /// with the opposite strictness, so a rewrite cannot slip between the two: a negated deny or ask rule matches unless
@@ -48,6 +53,7 @@ public sealed class PermissionRule
     private readonly bool _negated;
     private readonly Regex? _toolGlob;
     private readonly OptionSet? _options;
+    private UrlPattern? _url;
 
     private PermissionRule(string text, string toolName, string? pattern, PermissionDecision decision, Regex? commandPattern, GlobPattern? pathPattern, bool absolute, bool negated)
     {
@@ -170,6 +176,11 @@ public sealed class PermissionRule
             return new PermissionRule(trimmed, toolName, pattern, decision, CompileCommandPattern(pattern), null, false, negated);
         }
 
+        if (toolName == "FetchURL")
+        {
+            return new PermissionRule(trimmed, toolName, pattern, decision, null, null, false, negated) { _url = UrlPattern.Parse(text, pattern, Invalid) };
+        }
+
         var path = pattern;
         if (userHome is { Length: > 0 } && (path == "~" || path.StartsWith("~/", StringComparison.Ordinal)))
         {
@@ -225,7 +236,7 @@ public sealed class PermissionRule
             return MatchesCommand(call.Subject);
         }
 
-        return MatchesPath(call.Subject);
+        return _url is not null ? _url.Matches(call.Subject, ignoreCase: Decision != PermissionDecision.Allow != _negated) != _negated : MatchesPath(call.Subject);
     }
 
     /// <summary>
@@ -235,7 +246,7 @@ public sealed class PermissionRule
     /// </summary>
     internal bool MatchesPathSubject(string toolName, string subject)
     {
-        if (!CoversTool(toolName) || _commandPattern is not null)
+        if (!CoversTool(toolName) || _commandPattern is not null || _url is not null)
         {
             return false;
         }

@@ -21,6 +21,16 @@ public abstract class PreparedToolCall
     /// <summary>Absolute paths the call reads or writes (for editors, and the outside-workspace rule).</summary>
     public IReadOnlyList<string> Locations { get; init; } = [];
 
+    /// <summary>The id the model gave this call (set by the agent loop once the call is prepared; empty in tests that run calls directly).</summary>
+    public string CallId { get; internal set; } = "";
+
+    /// <summary>
+    /// Why this call needs a person's approval whatever the mode and the tool's default, set by <c>Prepare</c> or
+    /// <see cref="PreviewAsync"/> (FetchURL of a loopback, private or link-local address: a page must not steer the agent
+    /// into the user's network). The policy asks (in auto mode: denies) unless an allow rule with a pattern covers the call.
+    /// </summary>
+    public string? SafetyConcern { get; protected set; }
+
     /// <summary>
     /// What the call will change, set by <see cref="PreviewAsync"/> (Edit and Write: a <see cref="DiffDisplay"/> of
     /// the exact bytes they will write); null for calls that preview nothing. Front ends show it before asking.

@@ -28,4 +28,11 @@ public enum PermissionAction
 
     /// <summary>Runs a shell command.</summary>
     Execute,
+
+    /// <summary>
+    /// Reaches the internet (WebSearch, FetchURL): allowed without asking in every mode, as in the official client,
+    /// unless the call has a <see cref="PreparedToolCall.SafetyConcern"/>. Such calls run one at a time, after
+    /// <see cref="PreparedToolCall.PreviewAsync"/> (which resolves the host before anyone is asked).
+    /// </summary>
+    Network,
 }
