@@ -131,7 +131,7 @@ internal sealed class ChatEndpoints(EmulatorState state, TimeProvider timeProvid
     }
 
     /// <summary>Bearer check first, then (coding API only) the platform gate, in the real service's order.</summary>
-    private async Task<bool> AdmitAsync(HttpContext context, bool coding, CancellationToken cancellationToken)
+    internal async Task<bool> AdmitAsync(HttpContext context, bool coding, CancellationToken cancellationToken)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
         var token = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : "";

@@ -26,6 +26,10 @@ internal sealed class ControlEndpoints(EmulatorState state)
                     state.InjectFault(ParseFault(body));
                     await OkAsync(context, cancellationToken);
                     break;
+                case ("POST", "web"):
+                    Web(ParseObject(body));
+                    await OkAsync(context, cancellationToken);
+                    break;
                 case ("GET", "requests"):
                     await HttpResults.WriteJsonAsync(context, 200, RequestsJson(state.Requests), cancellationToken);
                     break;
@@ -87,6 +91,23 @@ internal sealed class ControlEndpoints(EmulatorState state)
             var node => node.ToJsonString(),
         };
         return fault;
+    }
+
+    /// <summary><c>{"search_results":[…], "pages":{"url":"markdown"}}</c>: what the web services answer.</summary>
+    private void Web(JsonObject json)
+    {
+        if (json["search_results"] is { } results)
+        {
+            state.SetSearchResults(results is JsonArray ? results.ToJsonString() : throw new FormatException("search_results must be a JSON array of result objects."));
+        }
+
+        if (json["pages"] is { } pages)
+        {
+            foreach (var (url, markdown) in pages as JsonObject ?? throw new FormatException("pages must be an object of URL to Markdown text."))
+            {
+                state.SetPage(url, markdown is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : throw new FormatException($"pages[\"{url}\"] must be Markdown text."));
+            }
+        }
     }
 
     private async Task DecideAsync(HttpContext context, string body, bool approve, CancellationToken cancellationToken)

@@ -17,6 +17,8 @@ public sealed class EmulatorState
     private readonly Queue<ModelTurn> _script = new();
     private readonly List<EmulatorFault> _faults = [];
     private readonly List<RequestEntry> _requests = [];
+    private readonly Dictionary<string, string> _pages = new(StringComparer.Ordinal);
+    private string? _searchResults;
     private int _refreshCount;
     private int _refreshReuseCount;
     private int _faultsApplied;
@@ -174,7 +176,7 @@ public sealed class EmulatorState
 
         if (!IsKnownTarget(fault.Target))
         {
-            throw new ArgumentException($"Unknown fault target '{fault.Target}'; use chat, models, token, device or any.", nameof(fault));
+            throw new ArgumentException($"Unknown fault target '{fault.Target}'; use chat, models, token, device, search, fetch or any.", nameof(fault));
         }
 
         lock (_lock)
@@ -201,7 +203,52 @@ public sealed class EmulatorState
         }
     }
 
-    internal static bool IsKnownTarget(string? target) => target is "chat" or "models" or "token" or "device" or "any";
+    internal static bool IsKnownTarget(string? target) => target is "chat" or "models" or "token" or "device" or "search" or "fetch" or "any";
+
+    /// <summary>
+    /// What <c>/coding/v1/search</c> answers from now on: <paramref name="resultsJson"/> is the <c>search_results</c> array
+    /// (objects with <c>title</c>, <c>url</c>, <c>snippet</c>, <c>content</c>, <c>date</c>, <c>site_name</c>); null goes back to
+    /// the default (results made from the query).
+    /// </summary>
+    public void SetSearchResults(string? resultsJson)
+    {
+        if (resultsJson is not null && !JsonText.IsJson(resultsJson))
+        {
+            throw new FormatException("search_results must be a JSON array of result objects.");
+        }
+
+        lock (_lock)
+        {
+            _searchResults = resultsJson;
+        }
+    }
+
+    /// <summary>What <c>/coding/v1/fetch</c> answers for <paramref name="url"/> (Markdown); other URLs get a page made from the URL.</summary>
+    public void SetPage(string url, string markdown)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(markdown);
+        lock (_lock)
+        {
+            _pages[url] = markdown;
+        }
+    }
+
+    internal string? SearchResults()
+    {
+        lock (_lock)
+        {
+            return _searchResults;
+        }
+    }
+
+    internal string? Page(string url)
+    {
+        lock (_lock)
+        {
+            return _pages.GetValueOrDefault(url);
+        }
+    }
 
     internal DeviceAuthorization CreateDeviceCode()
     {
@@ -418,6 +465,8 @@ public sealed class EmulatorState
         _script.Clear();
         _faults.Clear();
         _requests.Clear();
+        _pages.Clear();
+        _searchResults = null;
         _refreshCount = 0;
         _refreshReuseCount = 0;
         _faultsApplied = 0;

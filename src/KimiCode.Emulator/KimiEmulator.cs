@@ -26,6 +26,7 @@ public sealed class KimiEmulator : IAsyncDisposable
     private readonly OAuthEndpoints _oauth;
     private readonly ChatEndpoints _chat;
     private readonly ControlEndpoints _control;
+    private readonly WebEndpoints _web;
     private string _baseUrl = "";
 
     private KimiEmulator(WebApplication app, EmulatorOptions options, EmulatorState state)
@@ -36,6 +37,7 @@ public sealed class KimiEmulator : IAsyncDisposable
         _oauth = new OAuthEndpoints(state, () => _baseUrl);
         _chat = new ChatEndpoints(state, options.TimeProvider, options.ChunkSize);
         _control = new ControlEndpoints(state);
+        _web = new WebEndpoints(state, _chat);
     }
 
     /// <summary><c>http://127.0.0.1:PORT</c>; also the OAuth host.</summary>
@@ -157,6 +159,8 @@ public sealed class KimiEmulator : IAsyncDisposable
             "/coding/v1/models" or "/v1/models" => "models",
             "/api/oauth/token" => "token",
             "/api/oauth/device_authorization" => "device",
+            "/coding/v1/search" => "search",
+            "/coding/v1/fetch" => "fetch",
             _ => null,
         };
 
@@ -223,6 +227,12 @@ public sealed class KimiEmulator : IAsyncDisposable
                 break;
             case ("POST", "/v1/chat/completions"):
                 await _chat.CompletionsAsync(context, body, coding: false, streamFault, cancellationToken);
+                break;
+            case ("POST", "/coding/v1/search"):
+                await _web.SearchAsync(context, body, cancellationToken);
+                break;
+            case ("POST", "/coding/v1/fetch"):
+                await _web.FetchAsync(context, body, cancellationToken);
                 break;
             default:
                 var status = target is null ? 404 : 405;

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace KimiCode.Emulator;
+
+/// <summary>
+/// The coding API's web services: <c>POST /coding/v1/search</c> (<c>{"text_query", "limit", "enable_page_crawling"}</c> →
+/// <c>{"search_results":[…]}</c>) and <c>POST /coding/v1/fetch</c> (<c>{"url"}</c> → the page as Markdown). Admitted
+/// like chat (bearer check, then the platform gate). Answers are scripted (<see cref="EmulatorState.SetSearchResults"/>,
+/// <see cref="EmulatorState.SetPage"/>) or made from the request, so tests can recognise them downstream.
+/// </summary>
+internal sealed class WebEndpoints(EmulatorState state, ChatEndpoints chat)
+{
+    public async Task SearchAsync(HttpContext context, string body, CancellationToken cancellationToken)
+    {
+        if (!await chat.AdmitAsync(context, coding: true, cancellationToken))
+        {
+            return;
+        }
+
+        if (!TryReadObject(body, out var request) || !TryString(request, "text_query", out var query))
+        {
+            await BadRequestAsync(context, "The body must be a JSON object with a non-empty string text_query.", cancellationToken);
+            return;
+        }
+
+        var limit = request.TryGetProperty("limit", out var l) && l.ValueKind == JsonValueKind.Number && l.TryGetInt32(out var n) ? Math.Clamp(n, 1, 50) : 5;
+        var crawl = request.TryGetProperty("enable_page_crawling", out var c) && c.ValueKind == JsonValueKind.True;
+        var scripted = state.SearchResults();
+        var json = JsonText.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("search_results");
+            if (scripted is not null)
+            {
+                w.WriteRawValue(scripted);
+            }
+            else
+            {
+                w.WriteStartArray();
+                for (var i = 1; i <= Math.Min(limit, 3); i++)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("site_name", "docs.example.com");
+                    w.WriteString("title", $"Result {i} for {query}");
+                    w.WriteString("url", string.Create(CultureInfo.InvariantCulture, $"https://docs.example.com/result-{i}"));
+                    w.WriteString("snippet", $"Summary {i} of what the web says about {query}.");
+                    w.WriteString("content", crawl ? $"Full text {i} of a page about {query}." : "");
+                    w.WriteString("date", string.Create(CultureInfo.InvariantCulture, $"2026-01-0{i}"));
+                    w.WriteString("icon", "");
+                    w.WriteString("mime", "text/html");
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
+        });
+        await HttpResults.WriteJsonAsync(context, 200, json, cancellationToken);
+    }
+
+    public async Task FetchAsync(HttpContext context, string body, CancellationToken cancellationToken)
+    {
+        if (!await chat.AdmitAsync(context, coding: true, cancellationToken))
+        {
+            return;
+        }
+
+        if (!TryReadObject(body, out var request) || !TryString(request, "url", out var url))
+        {
+            await BadRequestAsync(context, "The body must be a JSON object with a non-empty string url.", cancellationToken);
+            return;
+        }
+
+        var markdown = state.Page(url) ?? $"# Page at {url}\n\nThe emulator's fetch service read {url} for you.\n";
+        await HttpResults.WriteTextAsync(context, 200, "text/markdown; charset=utf-8", markdown, cancellationToken);
+    }
+
+    private static bool TryReadObject(string body, out JsonElement element)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            element = document.RootElement.Clone();
+            return element.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            element = default;
+            return false;
+        }
+    }
+
+    private static bool TryString(JsonElement json, string name, out string value)
+    {
+        value = json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()!.Trim() : "";
+        return value.Length > 0;
+    }
+
+    private static Task BadRequestAsync(HttpContext context, string message, CancellationToken cancellationToken)
+        => HttpResults.WriteJsonAsync(context, 400, JsonText.OpenAiError(message, "invalid_request_error"), cancellationToken);
+}
