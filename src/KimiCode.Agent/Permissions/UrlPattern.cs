@@ -40,7 +40,7 @@ internal sealed class UrlPattern
                 throw invalid(rule, "after 'domain:' give a host name such as example.com (it also covers its subdomains), without scheme, port or path");
             }
 
-            return new UrlPattern(WebUrl.ParseAddress(domain)?.ToString() ?? domain, null);
+            return new UrlPattern(WebUrl.NormalizeHost(domain), null);
         }
 
         // Scheme and host are case-insensitive, as in the canonical URL; the path keeps its case.

@@ -23,6 +23,23 @@ public sealed class DirectFetcher
     /// <summary>The resolver (tests answer with fixed addresses); the system's by default.</summary>
     public Func<string, CancellationToken, Task<IPAddress[]>> Resolve { get; init; } = static (host, ct) => Dns.GetHostAddressesAsync(host, ct);
 
+    /// <summary>Why an address is internal, or null when it is public (<see cref="NetworkAddress.InternalReason"/>; tests may treat their loopback server as public).</summary>
+    public Func<IPAddress, string?> Classify { get; init; } = NetworkAddress.InternalReason;
+
+    /// <summary>The first of <paramref name="addresses"/> that is internal, with why; null when all are public.</summary>
+    public (IPAddress Address, string Reason)? FirstInternal(IEnumerable<IPAddress> addresses)
+    {
+        foreach (var address in addresses)
+        {
+            if (Classify(address) is { } reason)
+            {
+                return (address, reason);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The whole fetch (every redirect and the body) must finish within this.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -140,16 +157,16 @@ public sealed class DirectFetcher
         public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
         {
             var host = context.DnsEndPoint.Host;
-            var normalized = WebUrl.ParseAddress(host)?.ToString() ?? host.Trim('[', ']').TrimEnd('.').ToLowerInvariant();
+            var normalized = WebUrl.NormalizeHost(host);
             var addresses = WebUrl.ParseAddress(host) is { } literal ? [literal] : await owner.Resolve(normalized, cancellationToken).ConfigureAwait(false);
             if (addresses.Length == 0)
             {
                 throw new HttpRequestException($"{host} has no address");
             }
 
-            if (normalized != approvedHost && addresses.Select(a => (Address: a, Reason: NetworkAddress.InternalReason(a))).FirstOrDefault(a => a.Reason is not null) is { Reason: { } reason } bad)
+            if (normalized != approvedHost && owner.FirstInternal(addresses) is { } bad)
             {
-                Refusal = $"{host} resolves to {bad.Address}, {reason}: FetchURL does not go there unless the user allows it. Fetch a public URL instead, or ask the user to allow this host with a permission rule such as FetchURL(domain:{normalized}).";
+                Refusal = $"{host} resolves to {bad.Address}, {bad.Reason}: FetchURL does not go there unless the user allows it. Fetch a public URL instead, or ask the user to allow this host with a permission rule such as FetchURL(domain:{normalized}).";
                 throw new HttpRequestException(Refusal);
             }
 

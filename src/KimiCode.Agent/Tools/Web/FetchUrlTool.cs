@@ -169,9 +169,9 @@ public sealed class FetchUrlTool : IAgentTool
                     return null;
                 }
 
-                if (addresses.Select(a => (Address: a, Reason: NetworkAddress.InternalReason(a))).FirstOrDefault(a => a.Reason is not null) is { Reason: { } reason } bad)
+                if (_tool._direct.FirstInternal(addresses) is { } bad)
                 {
-                    SafetyConcern = Explain($"{_url.Host} resolves to {bad.Address}, {reason}");
+                    SafetyConcern = Explain($"{_url.Host} resolves to {bad.Address}, {bad.Reason}");
                 }
             }
 

@@ -69,27 +69,27 @@ public sealed class WebUrl
             return false;
         }
 
-        var host = uri.IdnHost.TrimEnd('.').ToLowerInvariant();
-        if (host.StartsWith('[') && host.EndsWith(']'))
-        {
-            host = host[1..^1];
-        }
-
+        var host = NormalizeHost(uri.IdnHost);
         if (host.Length == 0)
         {
             error = $"'{trimmed}' has no host; give a URL such as https://example.com/page.";
             return false;
         }
 
-        var literal = ParseAddress(host);
-        if (literal is not null)
-        {
-            host = literal.ToString();
-        }
-
-        url = new WebUrl(uri, host, literal);
+        url = new WebUrl(uri, host, ParseAddress(host));
         error = null;
         return true;
+    }
+
+    /// <summary>
+    /// The one spelling of a host: an IP address in its usual form (IPv4-mapped IPv6 as IPv4, so a rule about
+    /// 127.0.0.1 also covers [::ffff:127.0.0.1]), a name in lower case without brackets or a trailing dot.
+    /// </summary>
+    public static string NormalizeHost(string host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var bare = host.Trim('[', ']').TrimEnd('.').ToLowerInvariant();
+        return ParseAddress(bare) is { } address ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString() : bare;
     }
 
     /// <summary>
