@@ -8,7 +8,7 @@ namespace KimiCode.Emulator;
 /// </summary>
 public sealed class EmulatorFault
 {
-    /// <summary>"chat", "models", "token", "device" or "any".</summary>
+    /// <summary>"chat", "models", "token", "device", "search", "fetch" or "any".</summary>
     public string Target { get; set; } = "chat";
 
     public int Count { get; set; } = 1;

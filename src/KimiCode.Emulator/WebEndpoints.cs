@@ -14,16 +14,12 @@ internal sealed class WebEndpoints(EmulatorState state, ChatEndpoints chat)
 {
     public async Task SearchAsync(HttpContext context, string body, CancellationToken cancellationToken)
     {
-        if (!await chat.AdmitAsync(context, coding: true, cancellationToken))
+        if (await AdmitAsync(context, body, "text_query", cancellationToken) is not { } admitted)
         {
             return;
         }
 
-        if (!TryReadObject(body, out var request) || !TryString(request, "text_query", out var query))
-        {
-            await BadRequestAsync(context, "The body must be a JSON object with a non-empty string text_query.", cancellationToken);
-            return;
-        }
+        var (request, query) = admitted;
 
         var limit = request.TryGetProperty("limit", out var l) && l.ValueKind == JsonValueKind.Number && l.TryGetInt32(out var n) ? Math.Clamp(n, 1, 50) : 5;
         var crawl = request.TryGetProperty("enable_page_crawling", out var c) && c.ValueKind == JsonValueKind.True;
@@ -63,19 +59,30 @@ internal sealed class WebEndpoints(EmulatorState state, ChatEndpoints chat)
 
     public async Task FetchAsync(HttpContext context, string body, CancellationToken cancellationToken)
     {
-        if (!await chat.AdmitAsync(context, coding: true, cancellationToken))
+        if (await AdmitAsync(context, body, "url", cancellationToken) is not { Value: var url })
         {
-            return;
-        }
-
-        if (!TryReadObject(body, out var request) || !TryString(request, "url", out var url))
-        {
-            await BadRequestAsync(context, "The body must be a JSON object with a non-empty string url.", cancellationToken);
             return;
         }
 
         var markdown = state.Page(url) ?? $"# Page at {url}\n\nThe emulator's fetch service read {url} for you.\n";
         await HttpResults.WriteTextAsync(context, 200, "text/markdown; charset=utf-8", markdown, cancellationToken);
+    }
+
+    /// <summary>The auth gates, then the body: a JSON object with a non-empty string <paramref name="field"/>; null once an error was answered.</summary>
+    private async Task<(JsonElement Request, string Value)?> AdmitAsync(HttpContext context, string body, string field, CancellationToken cancellationToken)
+    {
+        if (!await chat.AdmitAsync(context, coding: true, cancellationToken))
+        {
+            return null;
+        }
+
+        if (!TryReadObject(body, out var request) || !TryString(request, field, out var value))
+        {
+            await HttpResults.WriteJsonAsync(context, 400, JsonText.OpenAiError($"The body must be a JSON object with a non-empty string {field}.", "invalid_request_error"), cancellationToken);
+            return null;
+        }
+
+        return (request, value);
     }
 
     private static bool TryReadObject(string body, out JsonElement element)
@@ -98,7 +105,4 @@ internal sealed class WebEndpoints(EmulatorState state, ChatEndpoints chat)
         value = json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()!.Trim() : "";
         return value.Length > 0;
     }
-
-    private static Task BadRequestAsync(HttpContext context, string message, CancellationToken cancellationToken)
-        => HttpResults.WriteJsonAsync(context, 400, JsonText.OpenAiError(message, "invalid_request_error"), cancellationToken);
 }

@@ -59,7 +59,9 @@ internal sealed class PermissionGate
 
         if (answer == PermissionAnswer.Unattended)
         {
-            return PermissionOutcome.Refused(UnattendedRefusal(toolName, call.Title));
+            return PermissionOutcome.Refused(call.SafetyConcern is { } concern
+                ? $"The {toolName} call ({call.Title}) was not run: {concern}. Nobody can approve it in print mode (kimi -p), and --yolo does not lift this; only such an allow rule does. Do not repeat it; finish without it, and tell the user."
+                : UnattendedRefusal(toolName, call.Title));
         }
 
         if (answer == PermissionAnswer.Reject)

@@ -113,7 +113,9 @@ public sealed class WebToolsEndToEndTests
         Assert.DoesNotContain(home.Emulator.State.Requests, r => r.Path == "/coding/v1/fetch"); // internal URLs are not sent to the service either
         var results = ToolResults(home);
         Assert.Equal(3, results.Length);
-        Assert.All(results, r => Assert.Contains("needs approval", r, StringComparison.Ordinal));
+        Assert.All(results, r => Assert.Contains("reaches the user's own network", r, StringComparison.Ordinal));
+        Assert.All(results, r => Assert.Contains("--yolo does not lift this", r, StringComparison.Ordinal));
+        Assert.Contains("169.254.169.254 is the cloud metadata service", results[1], StringComparison.Ordinal);
         Assert.DoesNotContain("intranet secret", string.Join('\n', results), StringComparison.Ordinal);
         Assert.Equal(3, result.StderrLines.Count(l => l.Contains("FetchURL", StringComparison.Ordinal) && l.Contains("needs approval", StringComparison.Ordinal)));
     }

@@ -152,7 +152,6 @@ public static partial class HtmlText
             case "li":
                 text.Append("\n- ");
                 Write(element, text);
-                text.Append('\n');
                 return;
             case "td" or "th":
                 Write(element, text);

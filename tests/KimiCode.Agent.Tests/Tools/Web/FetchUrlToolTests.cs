@@ -8,39 +8,28 @@ using static KimiCode.Agent.Tests.Tools.ToolTesting;
 namespace KimiCode.Agent.Tests.Tools.Web;
 
 /// <summary>FetchURL end to end in process: the emulator's fetch service, a local page server, the SSRF guard and the policy.</summary>
-public sealed class FetchUrlToolTests : IAsyncLifetime
+public sealed class FetchUrlToolTests : WebToolTestBase
 {
-    private const string Key = "sk-fetch-tests";
-    private readonly ToolTestWorkspace _workspace = new();
     private readonly LocalWebServer _server = new();
-    private readonly HttpClient _http = new();
-    private KimiEmulator _emulator = null!;
 
-    public async ValueTask InitializeAsync()
-        => _emulator = await KimiEmulator.StartAsync(new EmulatorOptions { ApiKeys = { Key } }, CancellationToken.None);
-
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        await _emulator.DisposeAsync();
         await _server.DisposeAsync();
-        _http.Dispose();
-        _workspace.Dispose();
+        await base.DisposeAsync();
     }
 
-    private WebService Service(params KeyValuePair<string, string>[] customHeaders)
-        => new("The fetch service", _http, new Uri(_emulator.CodingBaseUrl + "/fetch"), new Provider.StaticTokenSource(Key),
-            [new("X-Msh-Platform", "kimi_cli"), new("X-Team", "identity")], customHeaders, TimeSpan.FromSeconds(30));
+    private WebService Service(params KeyValuePair<string, string>[] customHeaders) => Service("The fetch service", "fetch", customHeaders: customHeaders);
 
     /// <summary>A fetcher for which <c>site.test</c> is this machine, and loopback counts as public (so the local server stands in for the internet).</summary>
-    private static DirectFetcher LoopbackAsInternet() => new()
+    private static DirectFetcher LoopbackAsInternet(Dictionary<string, IPAddress[]>? names = null) => new()
     {
-        Resolve = static (host, _) => Task.FromResult(host == "site.test" ? new[] { IPAddress.Loopback } : throw new System.Net.Sockets.SocketException(11001)),
+        Resolve = (host, _) => Task.FromResult(host == "site.test" ? [IPAddress.Loopback] : names?[host] ?? throw new System.Net.Sockets.SocketException(11001)),
         Classify = static address => IPAddress.IsLoopback(address) ? null : NetworkAddress.InternalReason(address),
     };
 
     private async Task<(PreparedToolCall Call, ToolResult Result)> RunAsync(FetchUrlTool tool, string url, string callId = "call-1")
     {
-        var call = tool.PrepareOk(Args(("url", url)), _workspace.Context);
+        var call = tool.PrepareOk(Args(("url", url)), Workspace.Context);
         call.CallId = callId;
         using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         Assert.Null(await call.PreviewAsync(timeout.Token));
@@ -50,14 +39,14 @@ public sealed class FetchUrlToolTests : IAsyncLifetime
     [Fact]
     public async Task Execute_FetchServiceConfigured_ReturnsItsMarkdownAndSendsTheHeaders()
     {
-        _emulator.State.SetPage("https://docs.example.com/guide", "# Guide\n\nUse the frobnicator.");
+        Emulator.State.SetPage("https://docs.example.com/guide", "# Guide\n\nUse the frobnicator.");
         var tool = new FetchUrlTool(Service(new KeyValuePair<string, string>("X-Team", "custom")));
 
         var (_, result) = await RunAsync(tool, "https://docs.example.com/guide", "call-42");
 
         Assert.False(result.IsError, result.Content);
         Assert.Contains("Use the frobnicator.", result.Content, StringComparison.Ordinal);
-        var request = Assert.Single(_emulator.State.Requests, r => r.Path == "/coding/v1/fetch");
+        var request = Assert.Single(Emulator.State.Requests, r => r.Path == "/coding/v1/fetch");
         Assert.Equal("Bearer " + Key, request.Headers["authorization"]);
         Assert.Equal("call-42", request.Headers["x-msh-tool-call-id"]);
         Assert.Equal("text/markdown", request.Headers["accept"]);
@@ -69,7 +58,7 @@ public sealed class FetchUrlToolTests : IAsyncLifetime
     [Fact]
     public async Task Execute_FetchServiceFails_FallsBackToTheDirectFetchAndExtractsTheArticle()
     {
-        _emulator.State.InjectFault(new EmulatorFault { Target = "fetch", Status = 503 });
+        Emulator.State.InjectFault(new EmulatorFault { Target = "fetch", Status = 503 });
         _server.ServeHtml("/post", SamplePages.NewsArticle);
         var tool = new FetchUrlTool(Service(), LoopbackAsInternet());
 
@@ -87,7 +76,7 @@ public sealed class FetchUrlToolTests : IAsyncLifetime
     [Fact]
     public async Task Execute_ServiceAndDirectBothFail_ErrorSaysBoth()
     {
-        _emulator.State.InjectFault(new EmulatorFault { Target = "fetch", Status = 429 });
+        Emulator.State.InjectFault(new EmulatorFault { Target = "fetch", Status = 429 });
         var tool = new FetchUrlTool(Service(), LoopbackAsInternet());
 
         var (_, result) = await RunAsync(tool, $"http://site.test:{_server.Port}/missing");
@@ -150,7 +139,7 @@ public sealed class FetchUrlToolTests : IAsyncLifetime
         Assert.Contains("redirected to http://169.254.169.254/latest/meta-data/", result.Content, StringComparison.Ordinal);
         Assert.Contains("not followed", result.Content, StringComparison.Ordinal);
         Assert.Equal(["/start"], _server.Requested);
-        Assert.DoesNotContain(_emulator.State.Requests, r => r.Path == "/coding/v1/fetch"); // an internal URL never goes to the service
+        Assert.DoesNotContain(Emulator.State.Requests, r => r.Path == "/coding/v1/fetch"); // an internal URL never goes to the service
     }
 
     [Fact]
@@ -171,12 +160,7 @@ public sealed class FetchUrlToolTests : IAsyncLifetime
     public async Task Execute_PublicRedirectToAHostThatResolvesInside_RefusedAtConnect()
     {
         _server.Redirect("/hop", $"http://inner.test:{_server.Port}/admin");
-        var resolved = new Dictionary<string, IPAddress[]> { ["site.test"] = [IPAddress.Loopback], ["inner.test"] = [IPAddress.Parse("10.0.0.7")] };
-        var tool = new FetchUrlTool(null, new DirectFetcher
-        {
-            Resolve = (host, _) => Task.FromResult(resolved[host]),
-            Classify = static address => IPAddress.IsLoopback(address) ? null : NetworkAddress.InternalReason(address),
-        });
+        var tool = new FetchUrlTool(null, LoopbackAsInternet(new() { ["inner.test"] = [IPAddress.Parse("10.0.0.7")] }));
 
         var (_, result) = await RunAsync(tool, $"http://site.test:{_server.Port}/hop");
 
@@ -203,7 +187,7 @@ public sealed class FetchUrlToolTests : IAsyncLifetime
     [Fact]
     public void Prepare_FileUrl_RefusedWithWhatToUseInstead()
     {
-        var error = new FetchUrlTool(null).PrepareError(Args(("url", "file:///etc/passwd")), _workspace.Context);
+        var error = new FetchUrlTool(null).PrepareError(Args(("url", "file:///etc/passwd")), Workspace.Context);
 
         Assert.Contains("use Read for files", error, StringComparison.Ordinal);
     }
@@ -213,7 +197,7 @@ public sealed class FetchUrlToolTests : IAsyncLifetime
 
     private async Task<PreparedToolCall> PreviewedAsync(FetchUrlTool tool, string url)
     {
-        var call = tool.PrepareOk(Args(("url", url)), _workspace.Context);
+        var call = tool.PrepareOk(Args(("url", url)), Workspace.Context);
         Assert.Null(await call.PreviewAsync(CancellationToken.None));
         return call;
     }

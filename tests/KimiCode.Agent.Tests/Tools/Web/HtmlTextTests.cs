@@ -13,7 +13,7 @@ public sealed class HtmlTextTests
         Assert.Contains(SamplePages.ArticleSentence, text, StringComparison.Ordinal);
         Assert.Contains("# Release notes: the new ledger format", text, StringComparison.Ordinal);
         Assert.Contains("## Upgrading", text, StringComparison.Ordinal);
-        Assert.Contains("- Install version 3.", text, StringComparison.Ordinal);
+        Assert.Contains("- Install version 3.\n- Open each ledger once.", text, StringComparison.Ordinal);
         Assert.Contains("```\nledger convert --all ./data\n```", text, StringComparison.Ordinal);
         foreach (var furniture in SamplePages.FurnitureMarkers)
         {

@@ -6,30 +6,13 @@ using static KimiCode.Agent.Tests.Tools.ToolTesting;
 namespace KimiCode.Agent.Tests.Tools.Web;
 
 /// <summary>WebSearch against the emulator's search service: the request, the rendering and honest errors.</summary>
-public sealed class WebSearchToolTests : IAsyncLifetime
+public sealed class WebSearchToolTests : WebToolTestBase
 {
-    private const string Key = "sk-search-tests";
-    private readonly ToolTestWorkspace _workspace = new();
-    private readonly HttpClient _http = new();
-    private KimiEmulator _emulator = null!;
-
-    public async ValueTask InitializeAsync()
-        => _emulator = await KimiEmulator.StartAsync(new EmulatorOptions { ApiKeys = { Key } }, CancellationToken.None);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _emulator.DisposeAsync();
-        _http.Dispose();
-        _workspace.Dispose();
-    }
-
-    private WebSearchTool Tool(string key = Key, TimeSpan? timeout = null)
-        => new(new WebService("The search service", _http, new Uri(_emulator.CodingBaseUrl + "/search"), new Provider.StaticTokenSource(key),
-            [new("X-Msh-Platform", "kimi_cli")], [], timeout ?? TimeSpan.FromSeconds(30)));
+    private WebSearchTool Tool(string key = Key, TimeSpan? timeout = null) => new(Service("The search service", "search", key, timeout));
 
     private async Task<ToolResult> SearchAsync(WebSearchTool tool, params (string, object?)[] args)
     {
-        var call = tool.PrepareOk(Args(args), _workspace.Context);
+        var call = tool.PrepareOk(Args(args), Workspace.Context);
         call.CallId = "call-search-1";
         using var timeout = new CancellationTokenSource(TestTimeouts.Default);
         return await call.ExecuteAsync(null, timeout.Token);
@@ -45,7 +28,7 @@ public sealed class WebSearchToolTests : IAsyncLifetime
         Assert.Contains("1. Result 1 for dotnet aot trimming\n", result.Content, StringComparison.Ordinal);
         Assert.Contains("   Date: 2026-01-01\n   URL: https://docs.example.com/result-1\n   Summary: Summary 1 of what the web says about dotnet aot trimming.", result.Content, StringComparison.Ordinal);
         Assert.DoesNotContain("Content:", result.Content, StringComparison.Ordinal);
-        var request = Assert.Single(_emulator.State.Requests, r => r.Path == "/coding/v1/search");
+        var request = Assert.Single(Emulator.State.Requests, r => r.Path == "/coding/v1/search");
         Assert.Equal("{\"text_query\":\"dotnet aot trimming\",\"limit\":2,\"enable_page_crawling\":false,\"timeout_seconds\":30}", request.Body);
         Assert.Equal("call-search-1", request.Headers["x-msh-tool-call-id"]);
         Assert.Equal("Bearer " + Key, request.Headers["authorization"]);
@@ -54,12 +37,12 @@ public sealed class WebSearchToolTests : IAsyncLifetime
     [Fact]
     public async Task Execute_IncludeContent_AddsPageTextBounded()
     {
-        _emulator.State.SetSearchResults("[{\"title\":\"Big\",\"url\":\"https://a.example/\",\"snippet\":\"s\",\"content\":\"" + new string('c', WebSearchTool.MaxContentChars + 100) + "\"}]");
+        Emulator.State.SetSearchResults("[{\"title\":\"Big\",\"url\":\"https://a.example/\",\"snippet\":\"s\",\"content\":\"" + new string('c', WebSearchTool.MaxContentChars + 100) + "\"}]");
 
         var result = await SearchAsync(Tool(), ("query", "big"), ("include_content", true));
 
         Assert.Contains("   Content:\n" + new string('c', WebSearchTool.MaxContentChars) + " […]", result.Content, StringComparison.Ordinal);
-        Assert.Contains("\"enable_page_crawling\":true", _emulator.State.Requests[^1].Body, StringComparison.Ordinal);
+        Assert.Contains("\"enable_page_crawling\":true", Emulator.State.Requests[^1].Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -77,7 +60,7 @@ public sealed class WebSearchToolTests : IAsyncLifetime
     [Fact]
     public async Task Execute_NoResults_SaysSo()
     {
-        _emulator.State.SetSearchResults("[]");
+        Emulator.State.SetSearchResults("[]");
 
         var result = await SearchAsync(Tool(), ("query", "zzzz"));
 
@@ -92,7 +75,7 @@ public sealed class WebSearchToolTests : IAsyncLifetime
     [InlineData(503, "failed (HTTP 503)", "go on without it")]
     public async Task Execute_ServiceError_ToolErrorSaysWhatHappened(int status, string what, string next)
     {
-        _emulator.State.InjectFault(new EmulatorFault { Target = "search", Status = status });
+        Emulator.State.InjectFault(new EmulatorFault { Target = "search", Status = status });
 
         var result = await SearchAsync(Tool(), ("query", "anything"));
 
@@ -114,7 +97,7 @@ public sealed class WebSearchToolTests : IAsyncLifetime
     [Fact]
     public async Task Execute_ServiceNeverAnswers_TimeoutError()
     {
-        _emulator.State.InjectFault(new EmulatorFault { Target = "search", StallBeforeHeadersMs = 60_000 });
+        Emulator.State.InjectFault(new EmulatorFault { Target = "search", StallBeforeHeadersMs = 60_000 });
 
         var result = await SearchAsync(Tool(timeout: TimeSpan.FromMilliseconds(300)), ("query", "slow"));
 
@@ -129,7 +112,7 @@ public sealed class WebSearchToolTests : IAsyncLifetime
     [InlineData("{}", "query")]
     public void Prepare_BadArguments_ErrorNamesTheArgument(string json, string argument)
     {
-        var error = Tool().PrepareError(Parse(json), _workspace.Context);
+        var error = Tool().PrepareError(Parse(json), Workspace.Context);
 
         Assert.Contains(argument, error, StringComparison.Ordinal);
     }
