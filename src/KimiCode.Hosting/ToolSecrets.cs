@@ -41,6 +41,13 @@ public sealed class ToolSecrets
             }
         }
 
+        WebServiceConfig[] services = [.. new[] { config.Services.Search, config.Services.Fetch }.OfType<WebServiceConfig>()];
+        foreach (var service in services)
+        {
+            values.Add(service.ApiKey);
+            values.AddRange(service.CustomHeaders.Select(h => h.Value));
+        }
+
         values.AddRange(config.EnvHeaders.Select(h => h.Value));
         foreach (var name in KnownVariables.Concat(ChildEnvironment.AlwaysRemoved).Concat(names))
         {
@@ -49,8 +56,8 @@ public sealed class ToolSecrets
 
         Environment = new ChildEnvironment(names, config.Tools.PassEnv);
         _fixed = [.. values.Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => v!).Distinct(StringComparer.Ordinal)];
-        _slots = [.. config.Providers.Values
-            .Select(p => CredentialResolver.SlotOf(p.OAuth?.Key))
+        _slots = [.. config.Providers.Values.Select(p => p.OAuth).Concat(services.Select(s => s.OAuth))
+            .Select(oauth => CredentialResolver.SlotOf(oauth?.Key))
             .Where(s => s is not null)
             .Select(s => s!)
             .Distinct(StringComparer.Ordinal)];

@@ -13,7 +13,7 @@ namespace KimiCode.Agent.Secrets;
 public sealed class ChildEnvironment
 {
     /// <summary>Variables removed whatever the config says (unless passed by name).</summary>
-    public static readonly IReadOnlyList<string> AlwaysRemoved = ["KIMI_API_KEY", "KIMI_BASE_URL", "KIMI_MODEL_NAME", "KIMI_OAUTH_HOST"];
+    public static readonly IReadOnlyList<string> AlwaysRemoved = ["KIMI_API_KEY", "KIMI_BASE_URL", "KIMI_MODEL_NAME", "KIMI_OAUTH_HOST", "KIMI_WEB_SEARCH_API_KEY", "KIMI_WEB_FETCH_API_KEY"];
 
     /// <summary>The prefix of kimi's own auth and endpoint overrides; every such variable is removed.</summary>
     public const string KimiCodePrefix = "KIMI_CODE_";

@@ -55,7 +55,7 @@ public sealed class ChildEnvironmentTests
 
         var names = environment.NamesToBlank(new System.Collections.Hashtable { ["KIMI_CODE_OAUTH_HOST"] = "x", ["KIMI_CODE_HOME"] = "y", ["PATH"] = "z" });
 
-        Assert.Equal(["KIMI_API_KEY", "KIMI_BASE_URL", "KIMI_CODE_OAUTH_HOST", "KIMI_OAUTH_HOST", "OPENAI_API_KEY"], names);
+        Assert.Equal(["KIMI_API_KEY", "KIMI_BASE_URL", "KIMI_CODE_OAUTH_HOST", "KIMI_OAUTH_HOST", "KIMI_WEB_FETCH_API_KEY", "KIMI_WEB_SEARCH_API_KEY", "OPENAI_API_KEY"], names);
     }
 
     [Fact]

@@ -188,4 +188,48 @@ public sealed class WebToolsEndToEndTests
         Assert.Contains("KIMI_WEB_SEARCH_BASE_URL=\"search.example\" is not an absolute http(s) URL; fix or unset it", line, StringComparison.Ordinal);
         Assert.Contains("[config.invalid]", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Print_WebServiceKeysAndHeaders_UsedForTheServiceButNeverReachToolsOrOutput()
+    {
+        const string fileKey = "sk-search-file-secret-7731";
+        const string header = "hdr-secret-value-5512";
+        const string envKey = "sk-fetch-env-secret-9904";
+        await using var home = await TestHome.StartWithApiKeyAsync(Key, emulator => $"""
+
+            [services.moonshot_search]
+            base_url = "{emulator.CodingBaseUrl}/search"
+            api_key = "{fileKey}"
+            [services.moonshot_search.custom_headers]
+            "X-Team-Token" = "{header}"
+            """);
+        home.Emulator.State.AddApiKey(fileKey);
+        home.Emulator.State.AddApiKey(envKey);
+        home.Environment["KIMI_WEB_FETCH_BASE_URL"] = home.Emulator.CodingBaseUrl + "/fetch";
+        home.Environment["KIMI_WEB_FETCH_API_KEY"] = envKey;
+        var prompt = "go"
+            + Tool("WebSearch", "{\"query\":\"q\"}")
+            + Tool("FetchURL", "{\"url\":\"https://docs.example.com/x\"}")
+            + Tool("Bash", "{\"command\":\"grep -h -e api_key -e X-Team-Token \\\"$KIMI_CODE_HOME/config.toml\\\"; env | grep KIMI_WEB || true\"}");
+
+        var result = await home.RunAsync("-p", prompt, "-w", home.Workspace(), "--yolo");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("Bearer " + fileKey, home.Emulator.State.Requests.Single(r => r.Path == "/coding/v1/search").Headers["authorization"]);
+        Assert.Equal(header, home.Emulator.State.Requests.Single(r => r.Path == "/coding/v1/search").Headers["x-team-token"]);
+        Assert.Equal("Bearer " + envKey, home.Emulator.State.Requests.Single(r => r.Path == "/coding/v1/fetch").Headers["authorization"]);
+        var results = ToolResults(home);
+        Assert.Equal(3, results.Length);
+        var bash = results[2];
+        Assert.Contains("api_key = ", bash, StringComparison.Ordinal); // the lines were printed, with the values redacted
+        Assert.Contains("X-Team-Token", bash, StringComparison.Ordinal);
+        var chats = string.Join('\n', results);
+        foreach (var secret in new[] { fileKey, header, envKey })
+        {
+            Assert.DoesNotContain(secret, chats, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, result.Stdout + result.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("KIMI_WEB_FETCH_API_KEY", chats, StringComparison.Ordinal);
+    }
 }
