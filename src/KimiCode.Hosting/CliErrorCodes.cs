@@ -10,6 +10,9 @@ public static class CliErrorCodes
     /// <summary>A command-line option or argument is missing or invalid.</summary>
     public const string Usage = "cli.usage";
 
+    /// <summary>A print-mode prompt too large for the model's context window; refused before anything is sent or saved.</summary>
+    public const string PromptTooLarge = "cli.prompt_too_large";
+
     /// <summary>A slash command the shell does not know.</summary>
     public const string UnknownCommand = "cli.unknown_command";
 }

@@ -1,3 +1,4 @@
+using KimiCode.Hosting;
 using KimiCode.Protocol;
 
 namespace KimiCode.Cli.Commands;
@@ -31,7 +32,9 @@ internal static class GuardedAction
         catch (KimiCodeException ex)
         {
             await env.Error.WriteLineAsync($"error: {OneLine(ex.Message)} [{ex.Code}]").ConfigureAwait(false);
-            return ex.IsRetryable ? ExitCodes.Retryable : ExitCodes.Failure;
+            return ex.IsRetryable ? ExitCodes.Retryable
+                : ex.Code is CliErrorCodes.Usage or CliErrorCodes.PromptTooLarge ? ExitCodes.Usage // the command line asked for something undoable: fix it, not retry
+                : ExitCodes.Failure;
         }
         catch (UnauthorizedAccessException ex)
         {
