@@ -33,7 +33,7 @@ internal static class GuardedAction
         {
             await env.Error.WriteLineAsync($"error: {OneLine(ex.Message)} [{ex.Code}]").ConfigureAwait(false);
             return ex.IsRetryable ? ExitCodes.Retryable
-                : ex.Code is CliErrorCodes.Usage or CliErrorCodes.PromptTooLarge ? ExitCodes.Usage // the command line asked for something undoable: fix it, not retry
+                : CliErrorCodes.IsUsage(ex.Code) ? ExitCodes.Usage // fix the command line; trying again will not help
                 : ExitCodes.Failure;
         }
         catch (UnauthorizedAccessException ex)
