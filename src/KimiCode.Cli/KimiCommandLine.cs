@@ -1,6 +1,9 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using System.Reflection;
 using KimiCode.Cli.Commands;
+using KimiCode.Hosting;
 
 namespace KimiCode.Cli;
 
@@ -20,28 +23,38 @@ internal static class KimiCommandLine
     {
         var print = new Option<string?>("--print", "-p")
         {
-            Description = "Run one prompt non-interactively and exit (the prompt may also come on stdin). Never asks: actions that would ask are refused unless --yolo or a rule allows them.",
+            Description = "Run one prompt non-interactively and exit. Piped stdin is appended to the prompt (`-p -`: the prompt is stdin). Never asks: actions that would ask are refused unless --yolo or a rule allows them.",
             Arity = ArgumentArity.ZeroOrOne,
             HelpName = "prompt",
         };
-        var model = new Option<string?>("--model", "-m") { Description = "Model alias from config.toml (default: default_model).", HelpName = "alias" };
-        var outputFormat = new Option<string>("--output-format") { Description = "Print-mode output: text (the final answer) or stream-json (one JSON message per line).", DefaultValueFactory = _ => "text" };
-        outputFormat.AcceptOnlyFromAmong("text", "stream-json");
-        var yolo = new Option<bool>("--yolo") { Description = "Run every tool call without asking (deny rules still apply)." };
-        var maxSteps = new Option<int?>("--max-steps") { Description = "Stop a turn after this many model calls (default: [loop_control] max_steps_per_turn or 100).", HelpName = "n" };
-        maxSteps.Validators.Add(result =>
+        NotBlank(print, "a prompt, or `-` to read it from stdin", dashAllowed: true);
+        var prompt = new Argument<string[]>("prompt")
         {
-            if (result.GetValueOrDefault<int?>() is < 1)
+            Description = "A first prompt: the shell starts with it (with -p or piped stdin: print mode runs it). Quote it.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        prompt.Validators.Add(result =>
+        {
+            // An unknown flag would otherwise become part of the prompt (`kimi --no-such-flag`).
+            if (result.Tokens.FirstOrDefault(t => t.Value.Length > 1 && t.Value[0] == '-') is { } flag)
             {
-                result.AddError("--max-steps must be at least 1.");
+                result.AddError($"Unrecognized option '{flag.Value}'");
             }
         });
+        var model = new Option<string?>("--model", "-m") { Description = "Model alias from config.toml (default: default_model).", HelpName = "alias" };
+        NotBlank(model, "a model alias from config.toml");
+        var outputFormat = new Option<string?>("--output-format") { Description = "Print-mode output: text (the final answer, default), json (one JSON object at the end) or stream-json (one JSON message per line).", HelpName = "text|json|stream-json" };
+        outputFormat.AcceptOnlyFromAmong(PrintMode.OutputFormats);
+        var yolo = new Option<bool>("--yolo", "-y") { Description = "Run every tool call without asking (deny rules still apply)." };
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Stop a turn after this many model calls (default: [loop_control] max_steps_per_turn or 100).", HelpName = "n", CustomParser = PositiveInt };
         var workDir = new Option<string?>("--work-dir", "-w") { Description = "Working directory for the agent (default: the current folder).", HelpName = "dir" };
+        NotBlank(workDir, "a folder");
         var session = new Option<string?>("--session", "-S") { Description = "Resume the session with this id.", HelpName = "id" };
-        var continueLatest = new Option<bool>("--continue", "-C") { Description = "Continue the latest session of the working directory." };
+        NotBlank(session, "a session id");
+        var continueLatest = new Option<bool>("--continue", "-c", "-C") { Description = "Continue the latest session of the working directory." };
         var root = new RootCommand("kimi: a coding agent for the Kimi Code service (Moonshot AI's coding plan).")
         {
-            print, model, outputFormat, yolo, maxSteps, workDir, session, continueLatest, Debug,
+            print, model, outputFormat, yolo, maxSteps, workDir, session, continueLatest, Debug, prompt,
         };
         root.Subcommands.Add(LoginCommand.Create(env));
         root.Subcommands.Add(LogoutCommand.Create(env));
@@ -50,7 +63,16 @@ internal static class KimiCommandLine
         root.Subcommands.Add(DoctorCommand.Create(env));
         root.SetAction((parse, ct) =>
         {
-            if (parse.GetResult(print) is null && !env.InputRedirected)
+            var words = parse.GetValue(prompt) ?? [];
+            var positional = words.Length > 0 ? string.Join(' ', words) : null;
+            var printText = parse.GetValue(print);
+            var printMode = parse.GetResult(print) is not null || env.InputRedirected;
+            if (Conflict(parse, printText, positional, session, continueLatest, outputFormat, printMode) is { } problem)
+            {
+                return Task.FromResult(UsageError(env, problem, "kimi"));
+            }
+
+            if (!printMode)
             {
                 // The shell handles Ctrl-C itself: it cancels the running turn, and twice exits.
                 return GuardedAction.RunAsync(env, token => Shell.InteractiveShell.RunAsync(env, new Shell.ShellOptions
@@ -61,14 +83,15 @@ internal static class KimiCommandLine
                     WorkDir = parse.GetValue(workDir),
                     SessionId = parse.GetValue(session),
                     Continue = parse.GetValue(continueLatest),
+                    InitialPrompt = positional,
                 }, token), ct, handleInterrupts: false);
             }
 
             return GuardedAction.RunAsync(env, token => PrintMode.RunAsync(env, new PrintMode.Options
             {
-                Prompt = parse.GetValue(print),
+                Prompt = printText ?? positional,
                 Model = parse.GetValue(model),
-                OutputFormat = parse.GetValue(outputFormat)!,
+                OutputFormat = parse.GetValue(outputFormat) ?? "text",
                 Yolo = parse.GetValue(yolo),
                 MaxSteps = parse.GetValue(maxSteps),
                 WorkDir = parse.GetValue(workDir),
@@ -78,6 +101,76 @@ internal static class KimiCommandLine
         });
         return root;
     }
+
+    /// <summary>Combinations the parser cannot see: two prompts, two sessions, an output format without print mode.</summary>
+    private static string? Conflict(ParseResult parse, string? printText, string? positional,
+        Option<string?> session, Option<bool> continueLatest, Option<string?> outputFormat, bool printMode)
+    {
+        if (printText is not null && positional is not null)
+        {
+            return $"Two prompts: -p \"{Shorten(printText)}\" and \"{Shorten(positional)}\"; give one (quote a prompt with spaces: kimi -p \"fix the tests\").";
+        }
+
+        if (parse.GetResult(session) is not null && parse.GetValue(continueLatest))
+        {
+            return "--session and --continue both pick the session to resume; give one of them.";
+        }
+
+        if (!printMode && parse.GetResult(outputFormat) is not null)
+        {
+            return "--output-format only applies to print mode; add -p \"prompt\" (or pipe the prompt on stdin).";
+        }
+
+        return null;
+    }
+
+    private static string Shorten(string text)
+    {
+        var line = GuardedAction.OneLine(text);
+        return line.Length > 40 ? line[..39] + "…" : line;
+    }
+
+    /// <summary>A whole number from 1 to <see cref="int.MaxValue"/>; anything else is a parse error naming the option (never an exception).</summary>
+    private static int? PositiveInt(ArgumentResult result)
+    {
+        var name = (result.Parent as OptionResult)?.Option.Name ?? result.Argument.Name;
+        if (result.Tokens.Count == 0)
+        {
+            result.AddError($"{name} needs a number; pass a whole number from 1 to {int.MaxValue}.");
+            return null;
+        }
+
+        var text = result.Tokens[0].Value;
+        if (!int.TryParse(text, NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var value) || value < 1)
+        {
+            result.AddError($"{name} takes a whole number from 1 to {int.MaxValue}, not \"{Shorten(text)}\".");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// An option that takes text rejects an empty or blank value (<c>--model ""</c>) instead of passing it on and, unless
+    /// <paramref name="dashAllowed"/>, a value that is another flag (<c>--model= -p x</c> hands "-p" to --model).
+    /// </summary>
+    private static void NotBlank(Option<string?> option, string what, bool dashAllowed = false) => option.Validators.Add(result =>
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return;
+        }
+
+        var value = result.Tokens[0].Value;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            result.AddError($"{option.Name} needs {what}; the value given is empty.");
+        }
+        else if (!dashAllowed && value.Length > 1 && value[0] == '-')
+        {
+            result.AddError($"{option.Name} needs {what}, not the flag \"{value}\"; put the value right after {option.Name}.");
+        }
+    });
 
     /// <summary><c>--debug</c>, on every command: the log's debug lines, echoed to stderr (never stdout).</summary>
     private static readonly Option<bool> Debug = new("--debug")
@@ -90,6 +183,12 @@ internal static class KimiCommandLine
     {
         var root = Build(env);
         var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && !AsksForHelp(parsed))
+        {
+            // One line that names the problem; help only on --help (24 lines of usage would bury it).
+            return Task.FromResult(UsageError(env, Describe(parsed.Errors[0]), CommandPath(parsed.CommandResult)));
+        }
+
         if (env.Log is { } log && parsed.GetValue(Debug))
         {
             log.Debug = true;
@@ -101,5 +200,31 @@ internal static class KimiCommandLine
             Error = env.Error,
             ProcessTerminationTimeout = null, // Ctrl-C is ours: GuardedAction cancels cleanly, the shell handles its own
         }, cancellationToken);
+    }
+
+    /// <summary>The parser's message, led by the option it is about when it does not name it (<c>Argument 'xml' not recognized</c>).</summary>
+    private static string Describe(ParseError error)
+    {
+        var option = error.SymbolResult switch
+        {
+            OptionResult o => o.Option.Name,
+            ArgumentResult { Parent: OptionResult o } => o.Option.Name,
+            _ => null,
+        };
+        var message = error.Message.Replace("\t", string.Empty, StringComparison.Ordinal);
+        return option is not null && !message.Contains(option, StringComparison.Ordinal) ? $"{option}: {message}" : message;
+    }
+
+    private static bool AsksForHelp(ParseResult parsed) => parsed.Action is System.CommandLine.Help.HelpAction;
+
+    private static string CommandPath(CommandResult command) =>
+        command.Parent is CommandResult parent ? CommandPath(parent) + " " + command.Command.Name : "kimi";
+
+    private static int UsageError(CliEnvironment env, string message, string command)
+    {
+        var line = GuardedAction.OneLine(message).TrimEnd('.');
+        env.Error.WriteLine($"error: {line}. See `{command} --help`. [{CliErrorCodes.Usage}]");
+        env.Error.Flush();
+        return ExitCodes.Usage;
     }
 }

@@ -45,6 +45,9 @@ public sealed record AgentLaunch
     public bool? Thinking { get; init; }
 }
 
+/// <summary>The most one prompt may take with <paramref name="Model"/>: <paramref name="PromptTokens"/> of its <paramref name="ContextWindowTokens"/>.</summary>
+public sealed record PromptLimit(string Model, long ContextWindowTokens, long PromptTokens);
+
 /// <summary>
 /// Builds ready agent sessions from config.toml and the stored credentials, the same way for every front end
 /// (print mode, the shell, ACP), so identity headers, custom headers, permissions and limits never differ.
@@ -122,7 +125,7 @@ public sealed class AgentSessionFactory : IDisposable
         {
             ChatClient = chat,
             Model = credential.ModelAlias ?? credential.Model?.Model ?? "unknown",
-            ContextWindowTokens = (int)Math.Clamp(credential.Model?.MaxContextSize ?? DefaultContextWindow, 8_192, int.MaxValue),
+            ContextWindowTokens = ContextWindow(credential),
             Tools = registry,
             ToolContext = new ToolContext
             {
@@ -157,6 +160,22 @@ public sealed class AgentSessionFactory : IDisposable
 
         return await AgentSession.CreateAsync(options, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// How many tokens one prompt may take with this model (default: default_model): the context window
+    /// (<c>max_context_size</c>) less the part compaction keeps free for the answer (<c>reserved_context_size</c>, at most a
+    /// quarter of the window). A larger prompt can never be sent, so a front end refuses it before it is saved.
+    /// </summary>
+    public PromptLimit PromptLimit(string? modelAlias)
+    {
+        var credential = Resolve(modelAlias);
+        var window = ContextWindow(credential);
+        var reserved = AgentSettings.Resolve(Config, _env.GetVariable).ReservedContextSize ?? AgentSessionOptions.DefaultReservedTokens;
+        return new PromptLimit(credential.ModelAlias ?? modelAlias ?? Config.DefaultModel ?? "the model", window, window - Math.Clamp(reserved, 0, window / 4));
+    }
+
+    private static int ContextWindow(ResolvedCredential credential) =>
+        (int)Math.Clamp(credential.Model?.MaxContextSize ?? DefaultContextWindow, 8_192, int.MaxValue);
 
     private KimiConfig LoadConfig()
     {

@@ -10,6 +10,12 @@ public static class CliErrorCodes
     /// <summary>A command-line option or argument is missing or invalid.</summary>
     public const string Usage = "cli.usage";
 
+    /// <summary>A print-mode prompt too large for the model's context window; refused before anything is sent or saved.</summary>
+    public const string PromptTooLarge = "cli.prompt_too_large";
+
     /// <summary>A slash command the shell does not know.</summary>
     public const string UnknownCommand = "cli.unknown_command";
+
+    /// <summary>Codes a command-line front end exits 2 for (usage: the command line asked for something that cannot be done as given).</summary>
+    public static bool IsUsage(string code) => code is Usage or PromptTooLarge;
 }

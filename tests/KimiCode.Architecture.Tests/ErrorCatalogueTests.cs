@@ -8,7 +8,7 @@ using KimiCode.Provider;
 
 namespace KimiCode.Architecture.Tests;
 
-/// <summary>docs/errors.md, the *ErrorCodes classes and the retryable exit code agree, and src/ spells no code twice.</summary>
+/// <summary>docs/errors.md, the *ErrorCodes classes and the retryable and usage exit codes agree, and src/ spells no code twice.</summary>
 public sealed partial class ErrorCatalogueTests
 {
     private static readonly Type[] CatalogueClasses =
@@ -49,7 +49,9 @@ public sealed partial class ErrorCatalogueTests
         var rows = PageRows();
 
         Assert.True(rows.TryGetValue(code, out var exit), $"docs/errors.md has no row for `{code}`; add one with its exit code and what the user should do.");
-        var expected = AuthErrorCodes.IsRetryable(code) || ProviderErrorCodes.IsRetryable(code) ? 75 : 1;
+        var expected = AuthErrorCodes.IsRetryable(code) || ProviderErrorCodes.IsRetryable(code) ? 75
+            : CliErrorCodes.IsUsage(code) ? 2
+            : 1;
         Assert.Equal(expected, exit);
     }
 

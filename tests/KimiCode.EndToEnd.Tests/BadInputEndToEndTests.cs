@@ -101,18 +101,6 @@ public sealed class BadInputEndToEndTests
         Assert.Single(home.Emulator.State.Requests, r => r.Path == "/coding/v1/chat/completions");
     }
 
-    [Fact]
-    public async Task UnknownFlag_OneErrorLineAndUsage()
-    {
-        await using var home = await TestHome.StartAsync();
-
-        var result = await home.RunAsync("login", "--no-such-flag");
-
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("--no-such-flag", result.Stderr);
-        Assert.Contains("Usage:", result.Stdout + result.Stderr);
-    }
-
     private static void AssertOneLineError(ProcessResult result, string expected, int expectedExit)
     {
         Assert.True(result.ExitCode == expectedExit, result.ToString());

@@ -130,17 +130,6 @@ public sealed class PrintModeEndToEndTests
         Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    [Fact]
-    public async Task Print_NoPrompt_UsageErrorOnOneLine()
-    {
-        await using var home = await TestHome.StartWithApiKeyAsync(Key);
-
-        var result = await home.RunWithInputAsync(string.Empty, "-p");
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("No prompt", Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
-    }
-
     private static string SessionId(ProcessResult result)
     {
         var last = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];

@@ -1,3 +1,4 @@
+using KimiCode.Hosting;
 using KimiCode.Protocol;
 
 namespace KimiCode.Cli.Commands;
@@ -31,7 +32,9 @@ internal static class GuardedAction
         catch (KimiCodeException ex)
         {
             await env.Error.WriteLineAsync($"error: {OneLine(ex.Message)} [{ex.Code}]").ConfigureAwait(false);
-            return ex.IsRetryable ? ExitCodes.Retryable : ExitCodes.Failure;
+            return ex.IsRetryable ? ExitCodes.Retryable
+                : CliErrorCodes.IsUsage(ex.Code) ? ExitCodes.Usage // fix the command line; trying again will not help
+                : ExitCodes.Failure;
         }
         catch (UnauthorizedAccessException ex)
         {

@@ -8,10 +8,14 @@ namespace KimiCode.Cli.Commands;
 
 /// <summary>
 /// <c>kimi -p</c>: runs one agent turn without asking anything (what would ask is refused unless <c>--yolo</c>
-/// or a rule allows it) and exits 0 (done), 1 (failed), 75 (retryable: rate limit, overload, network) or 130.
+/// or a rule allows it) and exits 0 (done), 1 (failed), 2 (usage: a bad flag, no prompt, a prompt too large for the
+/// model), 75 (retryable: rate limit, overload, network) or 130.
 /// </summary>
 internal static class PrintMode
 {
+    /// <summary>The <c>--output-format</c> values.</summary>
+    public static readonly string[] OutputFormats = ["text", "json", "stream-json"];
+
     public sealed record Options
     {
         public string? Prompt { get; init; }
@@ -26,19 +30,10 @@ internal static class PrintMode
 
     public static async Task<int> RunAsync(CliEnvironment env, Options options, CancellationToken cancellationToken)
     {
-        var prompt = options.Prompt;
-        if (string.IsNullOrWhiteSpace(prompt) && env.InputRedirected)
-        {
-            prompt = await env.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (string.IsNullOrWhiteSpace(prompt))
-        {
-            throw new KimiCodeException(CliErrorCodes.Usage, "No prompt. Pass one with `kimi -p \"...\"` or pipe it on stdin.");
-        }
-
+        var prompt = await PrintPrompt.ReadAsync(env, options.Prompt, cancellationToken).ConfigureAwait(false);
         var workDir = Path.GetFullPath(options.WorkDir ?? env.CurrentDirectory);
         using var factory = new AgentSessionFactory(env.Host);
+        PrintPrompt.EnsureFits(prompt, factory.PromptLimit(options.Model)); // before the session exists: nothing saved, --continue unharmed
         var resume = options.SessionId;
         if (resume is null && options.Continue)
         {
@@ -56,9 +51,12 @@ internal static class PrintMode
             MaxStepsPerTurn = options.MaxSteps,
         }, cancellationToken).ConfigureAwait(false);
 
-        IPrintRenderer renderer = options.OutputFormat == "stream-json"
-            ? new StreamJsonRenderer(env.Out, session)
-            : new TextRenderer(env.Out, env.ErrorIsTerminal ? env.Error : null);
+        IPrintRenderer renderer = options.OutputFormat switch
+        {
+            "stream-json" => new StreamJsonRenderer(env.Out, session),
+            "json" => new JsonResultRenderer(env.Out),
+            _ => new TextRenderer(env.Out, env.ErrorIsTerminal ? env.Error : null),
+        };
         AgentError? error = null;
         var stop = StopReason.Error;
         await foreach (var e in session.RunTurnAsync(prompt, cancellationToken).ConfigureAwait(false))

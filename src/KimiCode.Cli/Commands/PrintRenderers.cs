@@ -62,6 +62,56 @@ internal sealed class TextRenderer(TextWriter output, TextWriter? progress) : IP
 }
 
 /// <summary>
+/// <c>--output-format json</c>: nothing until the run ends, then one JSON object on one line: the final answer
+/// (<c>result</c>, as <c>text</c> prints it), how the run ended, and the tokens of all its model calls together.
+/// Progress and retries go to stderr as in <c>text</c>. Documented in docs/shell.md (print mode).
+/// </summary>
+internal sealed class JsonResultRenderer(TextWriter output) : IPrintRenderer
+{
+    private readonly StringBuilder _text = new();
+    private long _input;
+    private long _output;
+    private long _cached;
+    private int _calls;
+
+    public Task OnEventAsync(AgentEvent e)
+    {
+        switch (e)
+        {
+            case TextDelta delta:
+                _text.Append(delta.Text);
+                break;
+            case ToolCallStarted:
+                _text.Clear(); // the answer is the text after the last tool call
+                break;
+            case UsageReported usage:
+                _calls++;
+                _input += usage.InputTokens;
+                _output += usage.OutputTokens;
+                _cached += usage.CachedTokens;
+                break;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task CompleteAsync(StopReason stop, AgentError? error, string sessionId, int exitCode) =>
+        JsonLines.WriteAsync(output, w =>
+        {
+            w.WriteString("type", "result");
+            w.WriteBoolean("is_error", exitCode != ExitCodes.Success);
+            w.WriteString("result", _text.ToString().Trim());
+            StreamJsonRenderer.WriteOutcome(w, stop, error, sessionId, exitCode);
+            w.WriteStartObject("usage");
+            w.WriteNumber("model_calls", _calls);
+            w.WriteNumber("input_tokens", _input);
+            w.WriteNumber("output_tokens", _output);
+            w.WriteNumber("cached_tokens", _cached);
+            w.WriteEndObject();
+        });
+}
+
+/// <summary>
 /// <c>--output-format stream-json</c>: one JSON object per line, the official client's message shape
 /// (<c>assistant</c> with <c>content</c> and <c>tool_calls</c>, <c>tool</c> with <c>tool_call_id</c>), plus
 /// <c>meta</c> lines for retries, usage and the final result. Schema: docs/stream-json.schema.json.
@@ -111,18 +161,24 @@ internal sealed class StreamJsonRenderer(TextWriter output, AgentSession session
         await JsonLines.WriteAsync(output, w =>
         {
             Meta(w, "result");
-            w.WriteString("stop_reason", StopReasonName(stop));
-            w.WriteString("session_id", sessionId);
-            w.WriteNumber("exit_code", exitCode);
-            if (error is not null)
-            {
-                w.WriteStartObject("error");
-                w.WriteString("code", error.Code);
-                w.WriteString("message", error.Message);
-                w.WriteBoolean("retryable", error.Retryable);
-                w.WriteEndObject();
-            }
+            WriteOutcome(w, stop, error, sessionId, exitCode);
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>How the run ended, as both JSON formats end: stop reason, session id, exit code and the error, if any.</summary>
+    public static void WriteOutcome(Utf8JsonWriter w, StopReason stop, AgentError? error, string sessionId, int exitCode)
+    {
+        w.WriteString("stop_reason", StopReasonName(stop));
+        w.WriteString("session_id", sessionId);
+        w.WriteNumber("exit_code", exitCode);
+        if (error is not null)
+        {
+            w.WriteStartObject("error");
+            w.WriteString("code", error.Code);
+            w.WriteString("message", error.Message);
+            w.WriteBoolean("retryable", error.Retryable);
+            w.WriteEndObject();
+        }
     }
 
     public static string StopReasonName(StopReason stop) => stop switch

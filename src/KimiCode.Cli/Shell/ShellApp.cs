@@ -86,7 +86,9 @@ internal sealed class ShellApp : IDisposable
                 _screen.Line("  Type /login to log in with your Kimi account.", ShellStyles.Dim);
             }
 
-            while (!cancellationToken.IsCancellationRequested)
+            var leaving = _options.InitialPrompt is { } first && first.Trim().Length > 0
+                && !await RunInitialPromptAsync(first, cancellationToken).ConfigureAwait(false);
+            while (!leaving && !cancellationToken.IsCancellationRequested)
             {
                 _screen.Gap();
                 WaitingForInput?.Invoke();
@@ -159,6 +161,15 @@ internal sealed class ShellApp : IDisposable
         PermissionMode.AcceptEdits => new StyledLine().Add("edits ", Tone.Good).Add("› ", Tone.Selected),
         _ => new StyledLine().Add("› ", Tone.Selected),
     };
+
+    /// <summary>The prompt given on the command line: echoed after the prompt sign as if typed, then run as a turn (never as a slash command).</summary>
+    private Task<bool> RunInitialPromptAsync(string prompt, CancellationToken cancellationToken)
+    {
+        _screen.Gap();
+        _screen.WriteRaw(_screen.Format(PromptLine()) + prompt.ReplaceLineEndings("\r\n  ") + "\r\n");
+        _history.Add(prompt);
+        return RunTurnAsync(prompt, cancellationToken);
+    }
 
     /// <summary>Runs one turn; false when the user asked to leave (Ctrl-C twice, or the terminal closed).</summary>
     private async Task<bool> RunTurnAsync(string prompt, CancellationToken cancellationToken)

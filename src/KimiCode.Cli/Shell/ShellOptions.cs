@@ -20,4 +20,7 @@ internal sealed record ShellOptions
 
     /// <summary>Step limit per turn; null = the config's.</summary>
     public int? MaxSteps { get; init; }
+
+    /// <summary><c>kimi "prompt"</c>: sent as the first prompt once the shell is up, as if typed; null = none.</summary>
+    public string? InitialPrompt { get; init; }
 }

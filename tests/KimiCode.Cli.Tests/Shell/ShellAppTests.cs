@@ -31,6 +31,21 @@ public sealed class ShellAppTests
     }
 
     [Fact]
+    public async Task InitialPrompt_FromTheCommandLine_RunsAsTheFirstTurnNotAsACommand()
+    {
+        await using var shell = await ShellHarness.CreateAsync();
+
+        await shell.StartAsync(new ShellOptions { InitialPrompt = "/help me name this branch" });
+
+        var screen = shell.Terminal.Screen.Text;
+        Assert.Contains("› /help me name this branch", screen);
+        Assert.Contains("Echo: /help me name this branch", screen);
+        Assert.DoesNotContain("Unknown command", screen);
+        var request = Assert.Single(shell.ChatRequests());
+        Assert.Contains("/help me name this branch", request.Body);
+    }
+
+    [Fact]
     public async Task ThinkingCommand_AfterATurn_ShowsItsThinkingInFull()
     {
         await using var shell = await ShellHarness.CreateAsync();
