@@ -46,6 +46,37 @@ public sealed class ResumeTests
     }
 
     [Fact]
+    public async Task Resume_ResultWrittenAfterAnotherWritersPrompt_KeepsTheRealResultNotInterrupted()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        h.WriteFile("a.txt", "alpha");
+        h.Script("""
+            {"turns":[
+              {"tool_calls":[{"id":"c1","name":"Read","arguments":{"path":"a.txt"}}]},
+              {"text":"It says alpha."}
+            ]}
+            """);
+        AgentSession first = await h.CreateSessionAsync();
+        await AgentHarness.RunAsync(first, "read a.txt");
+        string file = Path.Combine(h.Store.WorkspaceDirectory(h.WorkDir), first.Id, SessionStore.ContextFileName);
+
+        // Two writers interleaved: the other shell's prompt landed between this call and its result.
+        string[] lines = File.ReadAllLines(file);
+        int call = Array.FindIndex(lines, l => l.Contains("\"tool_call\"", StringComparison.Ordinal));
+        int prompt = Array.FindIndex(lines, l => l.Contains("\"message\"", StringComparison.Ordinal) && l.Contains("read a.txt", StringComparison.Ordinal));
+        string[] interleaved = [.. lines[..(call + 1)], lines[prompt], .. lines[(call + 1)..]];
+        File.WriteAllText(file, string.Join('\n', interleaved) + "\n");
+
+        AgentSession resumed = await AgentSession.ResumeAsync(h.Options(), first.Id, AgentHarness.Ct);
+
+        var result = resumed.History[2].Contents.OfType<FunctionResultContent>().Single();
+        Assert.Equal("c1", result.CallId);
+        Assert.DoesNotContain("interrupted", result.Result?.ToString() ?? "", StringComparison.Ordinal);
+        Assert.Contains("alpha", result.Result?.ToString() ?? "", StringComparison.Ordinal);
+        Assert.Equal(ChatRole.User, resumed.History[3].Role);
+    }
+
+    [Fact]
     public async Task Resume_TornLastLineAndDanglingCall_RepairsAndNextTurnIsAccepted()
     {
         await using AgentHarness h = await AgentHarness.StartAsync();
