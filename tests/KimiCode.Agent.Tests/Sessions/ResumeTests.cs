@@ -45,10 +45,9 @@ public sealed class ResumeTests
         Assert.Equal(first.Id, last.GetProperty("prompt_cache_key").GetString());
     }
 
-    [Fact]
-    public async Task Resume_ResultWrittenAfterAnotherWritersPrompt_KeepsTheRealResultNotInterrupted()
+    /// <summary>One finished turn: the model reads a.txt ("alpha") and answers; returns the session and its context file.</summary>
+    private static async Task<(AgentSession Session, string File)> ReadAlphaOnceAsync(AgentHarness h)
     {
-        await using AgentHarness h = await AgentHarness.StartAsync();
         h.WriteFile("a.txt", "alpha");
         h.Script("""
             {"turns":[
@@ -59,6 +58,14 @@ public sealed class ResumeTests
         AgentSession first = await h.CreateSessionAsync();
         await AgentHarness.RunAsync(first, "read a.txt");
         string file = Path.Combine(h.Store.WorkspaceDirectory(h.WorkDir), first.Id, SessionStore.ContextFileName);
+        return (first, file);
+    }
+
+    [Fact]
+    public async Task Resume_ResultWrittenAfterAnotherWritersPrompt_KeepsTheRealResultNotInterrupted()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        (AgentSession first, string file) = await ReadAlphaOnceAsync(h);
 
         // Two writers interleaved: the other shell's prompt landed between this call and its result.
         string[] lines = File.ReadAllLines(file);
@@ -80,16 +87,7 @@ public sealed class ResumeTests
     public async Task Resume_TornLastLineAndDanglingCall_RepairsAndNextTurnIsAccepted()
     {
         await using AgentHarness h = await AgentHarness.StartAsync();
-        h.WriteFile("a.txt", "alpha");
-        h.Script("""
-            {"turns":[
-              {"tool_calls":[{"id":"c1","name":"Read","arguments":{"path":"a.txt"}}]},
-              {"text":"It says alpha."}
-            ]}
-            """);
-        AgentSession first = await h.CreateSessionAsync();
-        await AgentHarness.RunAsync(first, "read a.txt");
-        string file = Path.Combine(h.Store.WorkspaceDirectory(h.WorkDir), first.Id, SessionStore.ContextFileName);
+        (AgentSession first, string file) = await ReadAlphaOnceAsync(h);
 
         // Simulate a crash: keep everything up to the assistant's tool call, then half of the next record.
         string[] lines = File.ReadAllLines(file);
