@@ -156,12 +156,23 @@ internal static class SessionReader
     {
         private readonly List<string> _pending = [];
 
+        /// <summary>Where each "interrupted" placeholder sits, so a real result written later (by a second writer) replaces it.</summary>
+        private readonly Dictionary<string, int> _placeholders = [];
+
         public List<ChatMessage> Messages { get; private set; } = [];
 
         public void Add(ChatMessage message)
         {
             if (message.Role == ChatRole.Tool)
             {
+                foreach (FunctionResultContent late in message.Contents.OfType<FunctionResultContent>())
+                {
+                    if (!_pending.Contains(late.CallId) && _placeholders.Remove(late.CallId, out int index))
+                    {
+                        Messages[index] = new ChatMessage(ChatRole.Tool, [late]);
+                    }
+                }
+
                 var kept = message.Contents
                     .Where(c => c is not FunctionResultContent result || _pending.Remove(result.CallId))
                     .ToList();
@@ -189,6 +200,7 @@ internal static class SessionReader
         public void Compact(int replaced, string summary)
         {
             Finish();
+            _placeholders.Clear();
             int count = Math.Clamp(replaced, 0, Messages.Count);
             Messages = [HistoryContent.SummaryMessage(summary), .. Messages.Skip(count)];
         }
@@ -200,6 +212,7 @@ internal static class SessionReader
             foreach (string callId in _pending)
             {
                 ChatMessage result = HistoryContent.ResultMessage(callId, ToolResult.Error(InterruptedMessage));
+                _placeholders[callId] = Messages.Count;
                 Messages.Add(result);
                 added.Add(result);
             }

@@ -124,7 +124,7 @@ internal sealed class ShellApp : IDisposable
             if (_context.Session is { } session && session.History.Count > 0)
             {
                 _screen.Gap();
-                _screen.Line($"Saved session {session.Id}; `kimi --continue` picks it up again.", ShellStyles.Dim);
+                _screen.Line($"Session saved; resume with `kimi -S {session.Id}`.", ShellStyles.Dim);
             }
         }
         finally

@@ -45,10 +45,9 @@ public sealed class ResumeTests
         Assert.Equal(first.Id, last.GetProperty("prompt_cache_key").GetString());
     }
 
-    [Fact]
-    public async Task Resume_TornLastLineAndDanglingCall_RepairsAndNextTurnIsAccepted()
+    /// <summary>One finished turn: the model reads a.txt ("alpha") and answers; returns the session and its context file.</summary>
+    private static async Task<(AgentSession Session, string File)> ReadAlphaOnceAsync(AgentHarness h)
     {
-        await using AgentHarness h = await AgentHarness.StartAsync();
         h.WriteFile("a.txt", "alpha");
         h.Script("""
             {"turns":[
@@ -59,6 +58,36 @@ public sealed class ResumeTests
         AgentSession first = await h.CreateSessionAsync();
         await AgentHarness.RunAsync(first, "read a.txt");
         string file = Path.Combine(h.Store.WorkspaceDirectory(h.WorkDir), first.Id, SessionStore.ContextFileName);
+        return (first, file);
+    }
+
+    [Fact]
+    public async Task Resume_ResultWrittenAfterAnotherWritersPrompt_KeepsTheRealResultNotInterrupted()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        (AgentSession first, string file) = await ReadAlphaOnceAsync(h);
+
+        // Two writers interleaved: the other shell's prompt landed between this call and its result.
+        string[] lines = File.ReadAllLines(file);
+        int call = Array.FindIndex(lines, l => l.Contains("\"tool_call\"", StringComparison.Ordinal));
+        int prompt = Array.FindIndex(lines, l => l.Contains("\"message\"", StringComparison.Ordinal) && l.Contains("read a.txt", StringComparison.Ordinal));
+        string[] interleaved = [.. lines[..(call + 1)], lines[prompt], .. lines[(call + 1)..]];
+        File.WriteAllText(file, string.Join('\n', interleaved) + "\n");
+
+        AgentSession resumed = await AgentSession.ResumeAsync(h.Options(), first.Id, AgentHarness.Ct);
+
+        var result = resumed.History[2].Contents.OfType<FunctionResultContent>().Single();
+        Assert.Equal("c1", result.CallId);
+        Assert.DoesNotContain("interrupted", result.Result?.ToString() ?? "", StringComparison.Ordinal);
+        Assert.Contains("alpha", result.Result?.ToString() ?? "", StringComparison.Ordinal);
+        Assert.Equal(ChatRole.User, resumed.History[3].Role);
+    }
+
+    [Fact]
+    public async Task Resume_TornLastLineAndDanglingCall_RepairsAndNextTurnIsAccepted()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        (AgentSession first, string file) = await ReadAlphaOnceAsync(h);
 
         // Simulate a crash: keep everything up to the assistant's tool call, then half of the next record.
         string[] lines = File.ReadAllLines(file);

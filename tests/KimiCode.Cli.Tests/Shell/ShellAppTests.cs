@@ -504,7 +504,7 @@ public sealed class ShellAppTests
         shell.Terminal.Ctrl(ConsoleKey.D);
 
         Assert.Equal(0, await shell.Run.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken));
-        Assert.Contains($"Saved session {shell.App.Session!.Id}; `kimi --continue` picks it up again.", shell.Terminal.Screen.Text);
+        Assert.Contains($"Session saved; resume with `kimi -S {shell.App.Session!.Id}`.", shell.Terminal.Screen.Text);
     }
 
     private const string SlowScript = """
