@@ -50,6 +50,9 @@ public sealed class AgentSession
     /// <summary>The title a resumed session was recorded with (its first prompt, shortened); null for a new one.</summary>
     public string? ResumedTitle { get; private init; }
 
+    /// <summary>The session's title: the one it was resumed with, its first prompt's first line or a <see cref="Rename"/>; null before any.</summary>
+    public string? Title { get; private set; }
+
     /// <summary>
     /// The session's permission policy: front ends switch its <see cref="IPermissionPolicy.Mode"/> in place, so
     /// "allow for this session" answers survive a mode change.
@@ -127,6 +130,7 @@ public sealed class AgentSession
             _lastInputTokens = loaded.InputTokens,
             _usageMessageCount = loaded.UsageMessageCount,
             ResumedTitle = loaded.Title.Length > 0 ? loaded.Title : null,
+            Title = loaded.Title.Length > 0 ? loaded.Title : null,
         };
         return Task.FromResult(session);
     }
@@ -194,50 +198,24 @@ public sealed class AgentSession
     public async IAsyncEnumerable<AgentEvent> ReplayAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
-        IReadOnlyList<ChatMessage> history = History;
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        int turn = 0;
-        foreach (ChatMessage message in history)
+        foreach (AgentEvent e in SessionReplay.Events(Id, History))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (HistoryContent.IsUserPrompt(message))
-            {
-                yield return new TurnStarted($"{Id}/{turn++}", message.Text, [.. message.Contents]);
-                continue;
-            }
-
-            if (message.Role == ChatRole.Assistant)
-            {
-                string thinking = string.Concat(message.Contents.OfType<TextReasoningContent>().Select(r => r.Text));
-                if (thinking.Length > 0)
-                {
-                    yield return new ThinkingDelta(thinking);
-                }
-
-                string text = string.Concat(message.Contents.OfType<TextContent>().Select(t => t.Text));
-                if (text.Length > 0)
-                {
-                    yield return new TextDelta(text);
-                }
-
-                foreach (FunctionCallContent call in message.Contents.OfType<FunctionCallContent>())
-                {
-                    names[call.CallId] = call.Name;
-                    (string title, ToolKind kind, IReadOnlyList<string> locations) = HistoryContent.GetCallInfo(call);
-                    yield return new ToolCallStarted(call.CallId, call.Name, title, kind, locations, HistoryContent.ArgumentsJson(call));
-                }
-            }
-
-            foreach (FunctionResultContent result in message.Contents.OfType<FunctionResultContent>())
-            {
-                ToolResult toolResult = HistoryContent.ResultOf(result);
-                yield return new ToolCallFinished(result.CallId, names.GetValueOrDefault(result.CallId, ""), toolResult);
-                if (!toolResult.IsError && toolResult.Display is PlanDisplay plan)
-                {
-                    yield return new PlanUpdated(plan.Items);
-                }
-            }
+            yield return e;
         }
+    }
+
+    /// <summary>
+    /// Gives the session a title (listings show it instead of the first prompt's first line; a later first prompt no
+    /// longer sets one). Written to the session file at once.
+    /// </summary>
+    /// <exception cref="IOException">The session file could not be written.</exception>
+    public void Rename(string title)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(title);
+        _log.Append(new SessionRecord { Type = SessionRecord.TitleType, Time = _options.Time.GetUtcNow(), Title = title });
+        _hasTitle = true;
+        Title = title;
     }
 
     private static void Validate(AgentSessionOptions options)
@@ -291,7 +269,8 @@ public sealed class AgentSession
         if (!_hasTitle && promptText.Trim().Length > 0)
         {
             _hasTitle = true;
-            Record(new SessionRecord { Type = SessionRecord.TitleType, Time = _options.Time.GetUtcNow(), Title = SessionStore.TitleFor(promptText) });
+            Title = SessionStore.TitleFor(promptText);
+            Record(new SessionRecord { Type = SessionRecord.TitleType, Time = _options.Time.GetUtcNow(), Title = Title });
         }
 
         Append(new ChatMessage(ChatRole.User, [.. prompt]));

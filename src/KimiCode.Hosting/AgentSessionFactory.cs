@@ -152,7 +152,7 @@ public sealed class AgentSessionFactory : IDisposable
         {
             if (!Store.Exists(id))
             {
-                throw new KimiCodeException(SessionErrorCodes.NotFound, $"No session {id} in {Store.Home.SessionsDir}; pick one with /sessions and /resume in the shell, continue the latest with `kimi --continue`, or start a new one.");
+                throw new KimiCodeException(SessionErrorCodes.NotFound, $"No session {id} in {Store.Home.SessionsDir}; `kimi sessions list` shows this folder's sessions (--all: every folder's), `kimi --continue` picks the latest, or start a new one.");
             }
 
             return await AgentSession.ResumeAsync(options, id, cancellationToken).ConfigureAwait(false);

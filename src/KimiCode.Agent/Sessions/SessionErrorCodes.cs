@@ -9,6 +9,9 @@ public static class SessionErrorCodes
     /// <summary>No session with that id (or prefix, or number) in this data folder.</summary>
     public const string NotFound = "session.not_found";
 
+    /// <summary>An id prefix that starts several sessions' ids; the message lists them.</summary>
+    public const string Ambiguous = "session.ambiguous";
+
     /// <summary>The session file exists but cannot be read.</summary>
     public const string Corrupt = "session.corrupt";
 

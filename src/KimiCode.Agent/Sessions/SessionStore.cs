@@ -146,6 +146,74 @@ public sealed class SessionStore
     public SessionInfo? Get(string sessionId) =>
         FindContextFile(sessionId) is { } path && SessionReader.Read(path) is { } loaded ? Info(loaded) : null;
 
+    /// <summary>
+    /// The session <paramref name="idOrPrefix"/> names: a whole id (of any folder), or the start of one (any case),
+    /// looked for among <paramref name="workDir"/>'s sessions first and then among every folder's. The one rule for
+    /// <c>-S</c>/<c>-r</c>, <c>/resume</c> and <c>kimi sessions</c>.
+    /// </summary>
+    /// <exception cref="KimiCodeException">
+    /// <see cref="SessionErrorCodes.NotFound"/> when nothing matches; <see cref="SessionErrorCodes.Ambiguous"/> when
+    /// several do (the message lists them); <see cref="SessionErrorCodes.Corrupt"/> for a whole id whose file has no header.
+    /// </exception>
+    public SessionInfo Resolve(string idOrPrefix, string workDir)
+    {
+        ArgumentNullException.ThrowIfNull(idOrPrefix);
+        string text = idOrPrefix.Trim();
+        if (IsSessionId(text) && FindContextFile(text.ToLowerInvariant()) is { } path)
+        {
+            return SessionReader.Read(path) is { } loaded ? Info(loaded)
+                : throw new KimiCodeException(SessionErrorCodes.Corrupt, $"The session file {path} has no readable header, so the session cannot be opened. Start a new session.");
+        }
+
+        List<SessionInfo> matches = text.Length == 0 ? [] : Matching(List(workDir), text);
+        if (matches.Count == 0 && text.Length > 0)
+        {
+            matches = Matching(ListAll(), text);
+        }
+
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new KimiCodeException(SessionErrorCodes.NotFound,
+                $"No session \"{text}\" in this folder or any other; `kimi sessions list` shows this folder's sessions (--all: every folder's)."),
+            _ => throw new KimiCodeException(SessionErrorCodes.Ambiguous,
+                $"\"{text}\" matches {matches.Count} sessions: {Candidates(matches)}; give more of the id."),
+        };
+    }
+
+    /// <summary>
+    /// Each id's shortest start (at least <paramref name="minimum"/> characters) that no other id in
+    /// <paramref name="ids"/> shares, for listings: ids are time-ordered, so sessions started close together share
+    /// a long start.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ShortIds(IReadOnlyCollection<string> ids, int minimum = 8)
+    {
+        string[] sorted = [.. ids.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        var shortIds = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            // In sorted order the longest start an id shares is with one of its two neighbours.
+            int shared = Math.Max(i > 0 ? CommonStart(sorted[i - 1], sorted[i]) : 0, i + 1 < sorted.Length ? CommonStart(sorted[i], sorted[i + 1]) : 0);
+            int length = Math.Min(sorted[i].Length, Math.Max(minimum, shared + 1));
+            if (length < sorted[i].Length && sorted[i][length - 1] == '-')
+            {
+                length++; // never end on a dash
+            }
+
+            shortIds[sorted[i]] = sorted[i][..length];
+        }
+
+        return shortIds;
+    }
+
+    /// <summary>
+    /// A session's conversation as the events a resume replays (prompts, thinking, answers, tool calls and results),
+    /// read without opening it: no lock is taken, so a session another process has open can be read too. Null when
+    /// there is no such session (or its file has no header).
+    /// </summary>
+    public IReadOnlyList<AgentEvent>? Transcript(string sessionId) =>
+        FindContextFile(sessionId) is { } path && SessionReader.Read(path) is { } loaded ? [.. SessionReplay.Events(loaded.Id, loaded.Messages)] : null;
+
     /// <summary>Whether <paramref name="text"/> is a session id (a GUID).</summary>
     public static bool IsSessionId(string text) => Guid.TryParseExact(text, "D", out _);
 
@@ -182,7 +250,7 @@ public sealed class SessionStore
     {
         string path = FindContextFile(sessionId)
             ?? throw new KimiCodeException(SessionErrorCodes.NotFound,
-                $"No session '{sessionId}' in {Home.SessionsDir}. List the sessions of this folder and pick an id from the list, or start a new session.");
+                $"No session '{sessionId}' in {Home.SessionsDir}; `kimi sessions list` shows this folder's sessions (--all: every folder's), or start a new session.");
         AcquireLock(sessionId, "cannot be resumed"); // before the repair: a live writer's half-written line is not a torn tail
         var log = new SessionLog(path);
         log.RepairTail();
@@ -232,6 +300,30 @@ public sealed class SessionStore
                 yield return Info(loaded);
             }
         }
+    }
+
+    private static List<SessionInfo> Matching(IReadOnlyList<SessionInfo> sessions, string prefix) =>
+        [.. sessions.Where(s => s.Id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))];
+
+    private static string Candidates(List<SessionInfo> matches)
+    {
+        const int Listed = 5;
+        IReadOnlyDictionary<string, string> shortIds = ShortIds([.. matches.Select(m => m.Id)]);
+        string listed = string.Join(", ", matches.Take(Listed).Select(m => m.Title.Length > 0 ? $"{shortIds[m.Id]} ({Shorten(m.Title)})" : shortIds[m.Id]));
+        return matches.Count > Listed ? $"{listed} and {matches.Count - Listed} more" : listed;
+    }
+
+    private static string Shorten(string title) => title.Length <= 30 ? title : title[..29] + "…";
+
+    private static int CommonStart(string a, string b)
+    {
+        int n = 0;
+        while (n < a.Length && n < b.Length && a[n] == b[n])
+        {
+            n++;
+        }
+
+        return n;
     }
 
     private static List<SessionInfo> NewestFirst(IEnumerable<SessionInfo> sessions) =>

@@ -34,12 +34,7 @@ internal static class PrintMode
         var workDir = Path.GetFullPath(options.WorkDir ?? env.CurrentDirectory);
         using var factory = new AgentSessionFactory(env.Host);
         PrintPrompt.EnsureFits(prompt, factory.PromptLimit(options.Model)); // before the session exists: nothing saved, --continue unharmed
-        var resume = options.SessionId;
-        if (resume is null && options.Continue)
-        {
-            resume = factory.Store.Latest(workDir)?.Id
-                ?? throw new KimiCodeException(SessionErrorCodes.NotFound, $"No earlier session in {workDir} to continue; drop --continue to start one.");
-        }
+        var resume = SessionsCommand.ResumeTarget(factory.Store, options.SessionId, options.Continue, workDir);
 
         var session = await factory.CreateAsync(new AgentLaunch
         {

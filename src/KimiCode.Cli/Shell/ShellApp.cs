@@ -65,12 +65,7 @@ internal sealed class ShellApp : IDisposable
         var config = _factory.Config; // a malformed config.toml fails here with its one-line message
         var configured = PermissionPolicy.FromConfig(config.Permissions, workDir, []).Mode; // a bad rule fails here too
         _context.Start(workDir, configured, configured == PermissionMode.Plan ? PermissionPolicy.BaseMode(config.Permissions) : null);
-        var resume = _options.SessionId;
-        if (resume is null && _options.Continue)
-        {
-            resume = _factory.Store.Latest(workDir)?.Id
-                ?? throw new KimiCodeException(SessionErrorCodes.NotFound, $"No earlier session in {workDir} to continue; drop --continue to start one.");
-        }
+        var resume = Cli.Commands.SessionsCommand.ResumeTarget(_factory.Store, _options.SessionId, _options.Continue, workDir);
 
         try
         {

@@ -1,15 +1,19 @@
 using System.Globalization;
 using KimiCode.Agent;
 using KimiCode.Agent.Sessions;
+using KimiCode.Protocol;
 
 namespace KimiCode.Cli.Shell.Commands;
 
-/// <summary><c>/resume [n | id | id-prefix]</c>: continue a session of the working folder (a picker without an argument) and show its conversation again.</summary>
+/// <summary>
+/// <c>/resume [n | id | id-prefix]</c>: continue a session (a picker of the working folder's without an argument; a prefix
+/// as <see cref="SessionStore.Resolve"/> matches it) and show its conversation again.
+/// </summary>
 internal sealed class ResumeCommand : IShellCommand
 {
     public string Name => "resume";
 
-    public string ArgumentHint => "[n | id]";
+    public string ArgumentHint => "[n | id-prefix]";
 
     public string Help => "continue an earlier session (pick one without an argument)";
 
@@ -53,13 +57,13 @@ internal sealed class ResumeCommand : IShellCommand
         }
         else
         {
-            var matches = sessions.Where(s => s.Id.StartsWith(arguments, StringComparison.OrdinalIgnoreCase)).ToList();
-            id = matches.Count == 1 ? matches[0].Id : SessionStore.IsSessionId(arguments) ? arguments : null;
-            if (id is null)
+            try
             {
-                context.Renderer.WriteError(SessionErrorCodes.NotFound, matches.Count > 1
-                    ? $"\"{arguments}\" matches {matches.Count} sessions; type more of the id."
-                    : $"No session \"{arguments}\" in {context.WorkDir}; /sessions lists them.");
+                id = context.Factory.Store.Resolve(arguments, context.WorkDir).Id;
+            }
+            catch (KimiCodeException ex)
+            {
+                context.Renderer.WriteError(ex.Code, ex.Message);
                 return CommandResult.Continue;
             }
         }
