@@ -61,6 +61,7 @@ internal static class KimiCommandLine
         root.Subcommands.Add(AuthCommand.Create(env));
         root.Subcommands.Add(AcpCommand.Create(env));
         root.Subcommands.Add(DoctorCommand.Create(env));
+        root.Subcommands.Add(SessionsCommand.Create(env));
         root.SetAction((parse, ct) =>
         {
             var words = parse.GetValue(prompt) ?? [];

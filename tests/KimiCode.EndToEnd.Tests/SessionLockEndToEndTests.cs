@@ -60,7 +60,7 @@ public sealed class SessionLockEndToEndTests
         Assert.Equal("Echo: are you there?", next.Stdout.Trim());
     }
 
-    private static async Task<string> WaitForSessionFileAsync(string sessions, Task running)
+    internal static async Task<string> WaitForSessionFileAsync(string sessions, Task running)
     {
         string? file = null;
         await WaitUntilAsync(() => (file = Directory.Exists(sessions) ? Directory.EnumerateFiles(sessions, "context.jsonl", SearchOption.AllDirectories).FirstOrDefault() : null) is not null, running);

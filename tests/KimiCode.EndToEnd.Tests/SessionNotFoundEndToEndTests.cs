@@ -1,6 +1,6 @@
 namespace KimiCode.EndToEnd.Tests;
 
-/// <summary>`kimi --session` with an id that is not there: the one-line error points at commands that exist.</summary>
+/// <summary>`kimi --session` with an id that is not there: the one-line error points at `kimi sessions list`, which exists.</summary>
 public sealed class SessionNotFoundEndToEndTests
 {
     [Fact]
@@ -14,7 +14,7 @@ public sealed class SessionNotFoundEndToEndTests
         Assert.Equal(1, result.ExitCode);
         var error = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:", StringComparison.Ordinal));
         Assert.Contains("[session.not_found]", error);
-        Assert.Contains("`kimi --continue`", error);
+        Assert.Contains("\"no-such-session\"", error);
         Assert.Contains("`kimi sessions list`", error);
         Assert.DoesNotContain("   at ", result.Stderr);
     }

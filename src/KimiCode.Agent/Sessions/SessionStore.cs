@@ -105,10 +105,11 @@ public sealed class SessionStore
 
     /// <summary>
     /// Removes a session's folder (its record and everything beside it) and its lock; false when there is no such
-    /// session. A session another process has open is refused (<see cref="SessionErrorCodes.InUse"/>) and nothing is
-    /// deleted: the lock is taken first, so no other process can open it while it goes.
+    /// session, or <paramref name="confirm"/> said no. A session another process has open is refused
+    /// (<see cref="SessionErrorCodes.InUse"/>) and nothing is deleted: the lock is taken first (before
+    /// <paramref name="confirm"/> asks), so no other process can open it while it goes.
     /// </summary>
-    public bool Delete(string sessionId)
+    public bool Delete(string sessionId, Func<bool>? confirm = null)
     {
         if (FindContextFile(sessionId) is not { } path || Path.GetDirectoryName(path) is not { } directory)
         {
@@ -118,6 +119,11 @@ public sealed class SessionStore
         string lockPath = AcquireLock(sessionId, "was not deleted");
         try
         {
+            if (confirm is not null && !confirm())
+            {
+                return false;
+            }
+
             Directory.Delete(directory, recursive: true);
         }
         finally
