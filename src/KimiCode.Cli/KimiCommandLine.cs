@@ -49,7 +49,12 @@ internal static class KimiCommandLine
         var maxSteps = new Option<int?>("--max-steps") { Description = "Stop a turn after this many model calls (default: [loop_control] max_steps_per_turn or 100).", HelpName = "n", CustomParser = PositiveInt };
         var workDir = new Option<string?>("--work-dir", "-w") { Description = "Working directory for the agent (default: the current folder).", HelpName = "dir" };
         NotBlank(workDir, "a folder");
-        var session = new Option<string?>("--session", "-S") { Description = "Resume the session with this id.", HelpName = "id" };
+        var session = new Option<string?>("--session", "-S", "--resume", "-r")
+        {
+            Description = "Resume a session: its id or the start of one (`kimi sessions list` shows them); without one, the shell offers a picker.",
+            HelpName = "id",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         NotBlank(session, "a session id");
         var continueLatest = new Option<bool>("--continue", "-c", "-C") { Description = "Continue the latest session of the working directory." };
         var root = new RootCommand("kimi: a coding agent for the Kimi Code service (Moonshot AI's coding plan).")
@@ -83,6 +88,7 @@ internal static class KimiCommandLine
                     MaxSteps = parse.GetValue(maxSteps),
                     WorkDir = parse.GetValue(workDir),
                     SessionId = parse.GetValue(session),
+                    PickSession = parse.GetResult(session) is not null && parse.GetValue(session) is null,
                     Continue = parse.GetValue(continueLatest),
                     InitialPrompt = positional,
                 }, token), ct, handleInterrupts: false);
@@ -115,6 +121,11 @@ internal static class KimiCommandLine
         if (parse.GetResult(session) is not null && parse.GetValue(continueLatest))
         {
             return "--session and --continue both pick the session to resume; give one of them.";
+        }
+
+        if (printMode && parse.GetResult(session) is not null && parse.GetValue(session) is null)
+        {
+            return "--session (-r) without an id opens a picker, which needs the shell; give an id or the start of one (`kimi sessions list` shows them), or use --continue.";
         }
 
         if (!printMode && parse.GetResult(outputFormat) is not null)

@@ -115,7 +115,7 @@ public sealed class PrintInputEndToEndTests
     [InlineData("--model|-p|hi", "--model needs a model alias from config.toml, not the flag \"-p\"")]
     [InlineData("-p|hi|-w", "--work-dir: Required argument missing")]
     [InlineData("-w| ", "--work-dir needs a folder")]
-    [InlineData("-p|hi|--session", "'--session'")]
+    [InlineData("-p|hi|--session", "--session (-r) without an id opens a picker, which needs the shell")]
     [InlineData("--yolo=maybe|--max-steps|x", "--max-steps")]
     [InlineData("--no-such-flag", "Unrecognized option '--no-such-flag'")]
     [InlineData("-p|hi|--session|abc|--continue", "--session and --continue")]

@@ -231,4 +231,49 @@ public sealed class SessionsCommandEndToEndTests
         Assert.Equal(first, listed[0]); // resumed, so now the newest; no new session
         Assert.Equal(2, listed.Length);
     }
+
+    [Fact]
+    public async Task Shell_ResumeFlagWithPrefix_ReplaysThatSessionAndContinuesIt()
+    {
+        await using var home = await TestHome.StartWithApiKeyAsync(Key);
+        var (work, first, _, _) = await ThreeSessionsAsync(home);
+
+        await using var tmux = await Shell.TmuxTerminal.StartAsync(home, work, "-r", first[..13]);
+        await tmux.WaitForTextAsync($"Resumed session {first}");
+        await tmux.SubmitAsync("which plan?");
+        var screen = await tmux.WaitForTextAsync("Echo: which plan?");
+
+        Assert.Contains("plan the release", screen, StringComparison.Ordinal); // the conversation so far, shown again
+        var body = home.Emulator.State.Requests.Last(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Body;
+        Assert.Contains("plan the release", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("kumquat", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Shell_ResumeFlagWithoutId_PickerOfThisFolderThenResumesThePick()
+    {
+        await using var home = await TestHome.StartWithApiKeyAsync(Key);
+        var (work, _, second, _) = await ThreeSessionsAsync(home);
+
+        await using var tmux = await Shell.TmuxTerminal.StartAsync(home, work, "--resume");
+        var picker = await tmux.WaitForTextAsync("Resume which session?");
+        await tmux.PressAsync("Enter"); // the newest is first
+
+        await tmux.WaitForTextAsync($"Resumed session {second}");
+        Assert.Contains("plan the release", picker, StringComparison.Ordinal);
+        Assert.DoesNotContain("elsewhere question", picker, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Print_ResumeFlagWithoutId_UsageErrorExit2()
+    {
+        await using var home = await TestHome.StartWithApiKeyAsync(Key);
+        var work = home.Workspace();
+
+        var result = await home.RunAsync("-p", "hello", "-r", "-w", work);
+
+        Assert.Equal(2, result.ExitCode);
+        FaultRun.AssertContains(FaultRun.ErrorLine(result, "cli.usage"), "picker", "`kimi sessions list`");
+        Assert.False(Directory.Exists(Path.Combine(home.Root, "sessions")), "nothing was started");
+    }
 }

@@ -74,6 +74,15 @@ internal sealed class ShellApp : IDisposable
             {
                 await _context.OpenSessionAsync(resume, replay: true, cancellationToken).ConfigureAwait(false);
             }
+            else if (_options.PickSession)
+            {
+                // The /resume picker; cancelling it (or no sessions yet) leaves a new session.
+                _screen.Gap();
+                if (await new ResumeCommand().ExecuteAsync(_context, string.Empty, cancellationToken).ConfigureAwait(false) == CommandResult.Exit)
+                {
+                    return ExitCodes.Success;
+                }
+            }
             else if (_factory.Resolve(_context.ModelAlias) is { IsUsable: false } credential)
             {
                 _screen.Gap();

@@ -12,8 +12,11 @@ internal sealed record ShellOptions
     /// <summary>Working directory; null = the current folder.</summary>
     public string? WorkDir { get; init; }
 
-    /// <summary>Resume this session.</summary>
+    /// <summary>Resume this session (an id or the start of one).</summary>
     public string? SessionId { get; init; }
+
+    /// <summary><c>-r</c>/<c>-S</c> without an id: start with the <c>/resume</c> picker.</summary>
+    public bool PickSession { get; init; }
 
     /// <summary>Continue the latest session of the working directory.</summary>
     public bool Continue { get; init; }
