@@ -71,9 +71,10 @@ public sealed class SessionStore
 
     /// <summary>
     /// Copies a session's record under a new id in <paramref name="workDir"/>'s workspace (the header gets the new id,
-    /// folder and creation time; the history is unchanged) and returns the new id; null when there is no such session.
+    /// folder and creation time; the history is unchanged; <paramref name="title"/>, when given, follows it) and returns
+    /// the new id; null when there is no such session. This process holds the copy's lock until it <see cref="Release"/>s it.
     /// </summary>
-    public string? Fork(string sessionId, string workDir, DateTimeOffset now)
+    public string? Fork(string sessionId, string workDir, DateTimeOffset now, string? title = null)
     {
         if (FindContextFile(sessionId) is not { } source)
         {
@@ -98,6 +99,11 @@ public sealed class SessionStore
                 writer.Write(line);
                 writer.Write('\n');
             }
+        }
+
+        if (title is not null)
+        {
+            log.Append(new SessionRecord { Type = SessionRecord.TitleType, Time = now, Title = title });
         }
 
         return id;

@@ -28,6 +28,8 @@ internal sealed class CommandSet
         set.Add(new SessionsCommand());
         set.Add(new ResumeCommand());
         set.Add(new NewCommand());
+        set.Add(new RenameCommand());
+        set.Add(new ForkCommand());
         set.Add(new CompactCommand());
         set.Add(new ModeCommand("yolo", PermissionMode.Yolo, "toggle yolo mode: every tool call runs without asking (deny rules still apply)"));
         set.Add(new ModeCommand("plan", PermissionMode.Plan, "toggle plan mode: read-only, edits and commands are refused"));
