@@ -114,7 +114,14 @@ public sealed class AgentSessionFactory : IDisposable
         }
 
         var todos = new TodoList();
-        var registry = new ToolFilter(config.Tools.Enabled, config.Tools.Disabled).Apply(ToolRegistry.CreateDefault(todos));
+        var tools = ToolRegistry.CreateDefault(todos);
+        if (credential.Model?.SeesImages == true)
+        {
+            // Offered only to a model that can see the picture it returns.
+            tools = tools.With([new ReadMediaFileTool(ImageLimits.ForModelReads(settings.ImageMaxEdgePx, settings.ImageReadByteBudget))]);
+        }
+
+        var registry = new ToolFilter(config.Tools.Enabled, config.Tools.Disabled).Apply(tools);
         var chat = _clients.CreateChatClient(config, credential);
         var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);
         var options = new AgentSessionOptions
