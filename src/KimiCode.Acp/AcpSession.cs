@@ -271,6 +271,10 @@ internal sealed class AcpSession : IPermissionPrompter
         Cancel();
         await _turn.WaitAsync().ConfigureAwait(false);
         _turn.Release();
+        if (Agent is { } agent)
+        {
+            await agent.EndAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Changes the mode (legacy <c>session/set_mode</c> or the <c>mode</c> config option).</summary>

@@ -1,3 +1,4 @@
+using KimiCode.Agent.Hooks;
 using KimiCode.Agent.Permissions;
 using KimiCode.Agent.Sessions;
 using KimiCode.Agent.Tools;
@@ -39,6 +40,9 @@ public sealed class AgentSessionOptions
 
     /// <summary>Asks the user when the policy says so.</summary>
     public required IPermissionPrompter Prompter { get; init; }
+
+    /// <summary>The <c>[[hooks]]</c> commands run on the session's events (none by default).</summary>
+    public HookDispatcher Hooks { get; init; } = HookDispatcher.None;
 
     /// <summary>Where the session is recorded.</summary>
     public required SessionStore Store { get; init; }

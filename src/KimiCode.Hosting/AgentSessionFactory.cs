@@ -1,4 +1,5 @@
 using KimiCode.Agent;
+using KimiCode.Agent.Hooks;
 using KimiCode.Agent.Permissions;
 using KimiCode.Agent.Prompts;
 using KimiCode.Agent.Sessions;
@@ -138,6 +139,7 @@ public sealed class AgentSessionFactory : IDisposable
                 Secrets = secrets.Redactor,
             },
             Permissions = policy,
+            Hooks = new HookDispatcher(config.Hooks.Entries, workingDirectory, secrets.Environment, _env.TimeProvider, _env.Logging.CreateLogger("KimiCode.Hooks")),
             Prompter = launch.Prompter,
             Store = Store,
             MaxStepsPerTurn = launch.MaxStepsPerTurn ?? settings.MaxStepsPerTurn ?? int.MaxValue,
@@ -187,12 +189,15 @@ public sealed class AgentSessionFactory : IDisposable
         }
 
         HostingLog.ConfigLoaded(_log, config.SourcePath ?? _env.Home.ConfigFile, config.Providers.Count, config.Models.Count, config.DefaultModel ?? "(none)");
-        if (config.Permissions.Notice is { } notice && !_noticeGiven)
+        if (!_noticeGiven)
         {
-            // Once per process: a reload (after a login) must not repeat it.
+            // Once per process: a reload (after a login) must not repeat them.
             _noticeGiven = true;
-            HostingLog.ConfigNotice(_log, notice);
-            _env.Notice?.Invoke(notice);
+            foreach (var notice in config.Hooks.Warnings.Prepend(config.Permissions.Notice).OfType<string>())
+            {
+                HostingLog.ConfigNotice(_log, notice);
+                _env.Notice?.Invoke(notice);
+            }
         }
 
         return config;

@@ -79,6 +79,7 @@ internal static class PrintMode
             await renderer.OnEventAsync(e).ConfigureAwait(false);
         }
 
+        await session.EndAsync().ConfigureAwait(false);
         var exit = stop switch
         {
             StopReason.EndTurn => ExitCodes.Success,

@@ -132,6 +132,7 @@ internal sealed class ShellApp : IDisposable
             // Another kimi may open the session as soon as this shell is done with it (process exit would release it too).
             if (_context.Session is { } open)
             {
+                await open.EndAsync().ConfigureAwait(false);
                 _factory.Store.Release(open.Id);
             }
         }
