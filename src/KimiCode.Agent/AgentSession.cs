@@ -57,6 +57,9 @@ public sealed class AgentSession
     /// </summary>
     public IPermissionPolicy Permissions => _options.Permissions;
 
+    /// <summary>The skills of this session: front ends turn a <c>/skill:name args</c> prompt into the skill's text with it.</summary>
+    public Skills.SkillCatalog Skills => _options.Skills;
+
     /// <summary>The system prompt sent with every model call.</summary>
     public string SystemPromptText { get; }
 
@@ -331,9 +334,9 @@ public sealed class AgentSession
         {
             Tools = _options.Tools,
             Permissions = _permissionGate,
-            Context = _options.ToolContext.IsReadDenied is null && _options.Permissions is PermissionPolicy policy
+            Context = (_options.ToolContext.IsReadDenied is null && _options.Permissions is PermissionPolicy policy
                 ? _options.ToolContext with { IsReadDenied = policy.DeniesRead }
-                : _options.ToolContext,
+                : _options.ToolContext) with { SkillNesting = new Skills.SkillNesting() },
             Events = events,
             Logger = _options.Logger,
             Hooks = _options.Hooks,

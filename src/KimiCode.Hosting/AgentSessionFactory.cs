@@ -3,6 +3,7 @@ using KimiCode.Agent.Hooks;
 using KimiCode.Agent.Permissions;
 using KimiCode.Agent.Prompts;
 using KimiCode.Agent.Sessions;
+using KimiCode.Agent.Skills;
 using KimiCode.Agent.Tools;
 using KimiCode.Auth;
 using KimiCode.Config;
@@ -62,6 +63,7 @@ public sealed class AgentSessionFactory : IDisposable
     private readonly ILogger _log;
     private KimiConfig? _config;
     private bool _noticeGiven;
+    private readonly HashSet<string> _skillWarningsGiven = new(StringComparer.Ordinal);
 
     public AgentSessionFactory(HostEnvironment env)
     {
@@ -118,7 +120,9 @@ public sealed class AgentSessionFactory : IDisposable
         }
 
         var todos = new TodoList();
-        var tools = ToolRegistry.CreateDefault(todos).With(WebTools.Create(config, _clients, _env.GetVariable));
+        var skills = LoadSkills(workingDirectory);
+        var skillTool = new SkillTool(skills);
+        var tools = ToolRegistry.CreateDefault(todos).With(WebTools.Create(config, _clients, _env.GetVariable)).With(skillTool.HasSkills ? [skillTool] : []);
         var registry = new ToolFilter(config.Tools.Enabled, config.Tools.Disabled).Apply(tools);
         var chat = _clients.CreateChatClient(config, credential);
         var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);
@@ -139,6 +143,7 @@ public sealed class AgentSessionFactory : IDisposable
                 Secrets = secrets.Redactor,
             },
             Permissions = policy,
+            Skills = skills,
             Hooks = new HookDispatcher(config.Hooks.Entries, workingDirectory, secrets.Environment, _env.TimeProvider, _env.Logging.CreateLogger("KimiCode.Hooks")),
             Prompter = launch.Prompter,
             Store = Store,
@@ -174,6 +179,22 @@ public sealed class AgentSessionFactory : IDisposable
         var window = ContextWindow(credential);
         var reserved = AgentSettings.Resolve(Config, _env.GetVariable).ReservedContextSize ?? AgentSessionOptions.DefaultReservedTokens;
         return new PromptLimit(credential.ModelAlias ?? modelAlias ?? Config.DefaultModel ?? "the model", window, window - Math.Clamp(reserved, 0, window / 4));
+    }
+
+    /// <summary>The skills a session in <paramref name="workingDirectory"/> sees; each skipped skill file is reported once per process.</summary>
+    public SkillCatalog LoadSkills(string workingDirectory)
+    {
+        var skills = SkillCatalog.Discover(new SkillFolders(workingDirectory, _env.Home.Root, UserHome(), Config.ExtraSkillDirs));
+        foreach (var warning in skills.Warnings)
+        {
+            if (_skillWarningsGiven.Add(warning))
+            {
+                HostingLog.ConfigNotice(_log, warning);
+                _env.Notice?.Invoke(warning);
+            }
+        }
+
+        return skills;
     }
 
     private static int ContextWindow(ResolvedCredential credential) =>

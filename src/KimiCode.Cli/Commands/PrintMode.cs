@@ -1,5 +1,6 @@
 using KimiCode.Agent;
 using KimiCode.Agent.Permissions;
+using KimiCode.Agent.Skills;
 using KimiCode.Config;
 using KimiCode.Hosting;
 using KimiCode.Protocol;
@@ -33,6 +34,7 @@ internal static class PrintMode
         var prompt = await PrintPrompt.ReadAsync(env, options.Prompt, cancellationToken).ConfigureAwait(false);
         var workDir = Path.GetFullPath(options.WorkDir ?? env.CurrentDirectory);
         using var factory = new AgentSessionFactory(env.Host);
+        prompt = ExpandSkill(prompt, factory.LoadSkills(workDir));
         PrintPrompt.EnsureFits(prompt, factory.PromptLimit(options.Model)); // before the session exists: nothing saved, --continue unharmed
         var resume = options.SessionId;
         if (resume is null && options.Continue)
@@ -105,6 +107,14 @@ internal static class PrintMode
 
         return exit;
     }
+
+    /// <summary>A prompt starting with <c>/skill:name</c> (or a built-in's <c>/name</c>, such as <c>/init</c>) becomes the skill's text; others stay as given.</summary>
+    private static string ExpandSkill(string prompt, SkillCatalog skills) => skills.ParseCommand(prompt) switch
+    {
+        null => prompt,
+        { Skill: { } skill, Arguments: var arguments } => SkillPrompt.ForUser(skill, arguments),
+        { Error: var error } => throw new KimiCodeException(CliErrorCodes.UnknownSkill, error ?? "Unknown skill."),
+    };
 
     /// <summary>One stderr line per call nobody could approve: what was not run and how to allow it next time.</summary>
     private static void RefusedLine(CliEnvironment env, PermissionRequest request)

@@ -65,6 +65,11 @@ internal sealed class ShellApp : IDisposable
         var config = _factory.Config; // a malformed config.toml fails here with its one-line message
         var configured = PermissionPolicy.FromConfig(config.Permissions, workDir, []).Mode; // a bad rule fails here too
         _context.Start(workDir, configured, configured == PermissionMode.Plan ? PermissionPolicy.BaseMode(config.Permissions) : null);
+        foreach (var skillCommand in SkillCommand.For(_factory.LoadSkills(workDir)).Where(c => Commands.Find(c.Name) is null))
+        {
+            Commands.Add(skillCommand);
+        }
+
         var resume = _options.SessionId;
         if (resume is null && _options.Continue)
         {
@@ -173,16 +178,8 @@ internal sealed class ShellApp : IDisposable
     }
 
     /// <summary>Runs one turn; false when the user asked to leave (Ctrl-C twice, or the terminal closed).</summary>
-    private async Task<bool> RunTurnAsync(string prompt, CancellationToken cancellationToken)
-    {
-        if (await _context.EnsureSessionAsync(cancellationToken).ConfigureAwait(false) is not { } session)
-        {
-            return true;
-        }
-
-        var exit = await _loop.RunTurnAsync(token => session.RunTurnAsync(prompt, token), _prompter, cancellationToken).ConfigureAwait(false);
-        return !exit;
-    }
+    private async Task<bool> RunTurnAsync(string prompt, CancellationToken cancellationToken) =>
+        await _context.RunPromptAsync(prompt, cancellationToken).ConfigureAwait(false) == CommandResult.Continue;
 
     /// <summary>Runs a command; false when the shell should exit.</summary>
     private async Task<bool> RunCommandAsync(SlashCommand line, CancellationToken cancellationToken)
