@@ -117,12 +117,12 @@ public sealed class SkillCatalog
     }
 
     /// <summary>
-    /// The slash commands the skills make, without the slash: <c>skill:name</c> for each skill, and the plain name of
-    /// each built-in (<c>init</c>), which runs whichever skill of that name won.
+    /// The slash commands the skills make, without the slash: <c>skill:name</c> for each user, project or extra skill,
+    /// and the plain name of each built-in (<c>init</c>), which runs whichever skill of that name won.
     /// </summary>
     public IEnumerable<(string Command, Skill Skill)> Commands()
     {
-        foreach (var skill in Skills)
+        foreach (var skill in Skills.Where(s => s.Source != SkillSource.BuiltIn))
         {
             yield return (CommandPrefix[1..] + skill.Name, skill);
         }
