@@ -319,7 +319,7 @@ public sealed class AgentSession
         if (submitted.Blocked)
         {
             // The prompt is not recorded: whatever the hook objected to must not reach the model later either.
-            events.TryWrite(new AgentError(HookErrorCodes.Blocked, $"A UserPromptSubmit hook blocked this prompt: {_options.ToolContext.Secrets.Redact(submitted.Reason ?? "")}", false));
+            events.TryWrite(new AgentError(AgentErrorCodes.HookBlocked, $"A UserPromptSubmit hook blocked this prompt: {_options.ToolContext.Secrets.Redact(submitted.Reason ?? "")}", false));
             return StopReason.Refusal;
         }
 

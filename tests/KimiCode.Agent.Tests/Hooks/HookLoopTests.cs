@@ -177,7 +177,7 @@ public sealed class HookLoopTests
         Assert.Empty(h.ChatRequests());
         Assert.Empty(session.History);
         AgentError error = Assert.Single(events.OfType<AgentError>());
-        Assert.Equal(HookErrorCodes.Blocked, error.Code);
+        Assert.Equal(AgentErrorCodes.HookBlocked, error.Code);
         Assert.Contains("no secrets in prompts", error.Message, StringComparison.Ordinal);
     }
 
