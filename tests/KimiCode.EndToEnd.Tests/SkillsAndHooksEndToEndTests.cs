@@ -53,24 +53,34 @@ public sealed class SkillsAndHooksEndToEndTests
         Assert.DoesNotContain(home.Emulator.State.Requests, r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task Print_PreToolUseHookBlocksBash_CommandNotRunReasonInNextRequestAndNoSecretInHookEnv()
-    {
-        await using var home = await TestHome.StartWithApiKeyAsync(Key, _ => """
+    private static Task<TestHome> StartWithHookAsync(string command, int timeout) =>
+        TestHome.StartWithApiKeyAsync(Key, _ => $"""
 
             [[hooks]]
             event = "PreToolUse"
             matcher = "^Bash$"
-            command = "env > hook-env.txt; echo 'Bash is off limits in this repo' >&2; exit 2"
-            timeout = 10
+            command = "{command}"
+            timeout = {timeout}
             """);
-        home.Environment["KIMI_API_KEY"] = Key;
+
+    /// <summary><c>kimi -p --yolo</c> with a scripted Bash call that makes a marker file; the marker's path.</summary>
+    private static async Task<(ProcessResult Result, string Work, string Marker)> RunTouchAsync(TestHome home)
+    {
         var work = home.Workspace();
         var marker = Path.Combine(work, "made-by-bash");
-
         var result = await home.RunAsync("-p", "go\ntool: Bash " + JsonSerializer.Serialize(new { command = $"touch {marker}" }), "-w", work, "--yolo");
-
         Assert.True(result.ExitCode == 0, result.ToString());
+        return (result, work, marker);
+    }
+
+    [Fact]
+    public async Task Print_PreToolUseHookBlocksBash_CommandNotRunReasonInNextRequestAndNoSecretInHookEnv()
+    {
+        await using var home = await StartWithHookAsync("env > hook-env.txt; echo 'Bash is off limits in this repo' >&2; exit 2", 10);
+        home.Environment["KIMI_API_KEY"] = Key;
+
+        var (_, work, marker) = await RunTouchAsync(home);
+
         Assert.False(File.Exists(marker));
         var tool = LastToolMessage(home);
         Assert.Contains("A PreToolUse hook blocked this Bash call: Bash is off limits in this repo", tool, StringComparison.Ordinal);
@@ -83,19 +93,10 @@ public sealed class SkillsAndHooksEndToEndTests
     [Fact]
     public async Task Print_HookTimesOut_CallProceeds()
     {
-        await using var home = await TestHome.StartWithApiKeyAsync(Key, _ => """
+        await using var home = await StartWithHookAsync("sleep 120; exit 2", 1);
 
-            [[hooks]]
-            event = "PreToolUse"
-            command = "sleep 120; exit 2"
-            timeout = 1
-            """);
-        var work = home.Workspace();
-        var marker = Path.Combine(work, "made-by-bash");
+        var (_, _, marker) = await RunTouchAsync(home);
 
-        var result = await home.RunAsync("-p", "go\ntool: Bash " + JsonSerializer.Serialize(new { command = $"touch {marker}" }), "-w", work, "--yolo");
-
-        Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(File.Exists(marker));
     }
 
