@@ -225,6 +225,75 @@ public sealed class HookLoopTests
         Assert.Contains("\"reason\":\"exit\"", lines[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PermissionRequestAndResult_UserAsked_BothFireWithToolAndAnswer()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        string log = Path.Combine(h.WorkDir, "log");
+        h.Prompter.Answer(PermissionAnswer.AllowOnce);
+        h.Script("""{"turns":[{"tool_calls":[{"id":"b1","name":"Bash","arguments":{"command":"true"}}]},{"text":"Done."}]}""");
+        var hooks = Hooks(h, Entry("PermissionRequest", $"cat >> {log}; echo >> {log}", matcher: "Bash"), Entry("PermissionResult", $"cat >> {log}; echo >> {log}"));
+        AgentSession session = await AgentSession.CreateAsync(h.RealToolsOptions(new PermissionPolicy(PermissionMode.Default, [], h.WorkDir, []), hooks: hooks), AgentHarness.Ct);
+
+        await AgentHarness.RunAsync(session, "run it");
+        await session.EndAsync();
+
+        string text = File.ReadAllText(log);
+        Assert.Contains("\"hook_event_name\":\"PermissionRequest\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"hook_event_name\":\"PermissionResult\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"decision\":\"allow_once\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"tool_name\":\"Bash\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PreCompactAndPostCompact_ManualCompaction_FireWithTrigger()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        string log = Path.Combine(h.WorkDir, "log");
+        h.Script("""{"turns":[{"text":"one"},{"text":"two"},{"text":"three"},{"text":"SUMMARY"}]}""");
+        var hooks = Hooks(h, Entry("PreCompact", $"cat >> {log}; echo >> {log}", matcher: "^manual$"), Entry("PostCompact", $"cat >> {log}; echo >> {log}"));
+        AgentSession session = await AgentSession.CreateAsync(h.RealToolsOptions(new PermissionPolicy(PermissionMode.Default, [], h.WorkDir, []), hooks: hooks), AgentHarness.Ct);
+        foreach (string prompt in new[] { "a", "b", "c" })
+        {
+            await AgentHarness.RunAsync(session, prompt);
+        }
+
+        Assert.True((await session.CompactAsync(AgentHarness.Ct)).Succeeded);
+        await session.EndAsync();
+
+        string[] lines = File.ReadAllLines(log);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("\"hook_event_name\":\"PreCompact\"", lines[0], StringComparison.Ordinal);
+        Assert.Contains("\"trigger\":\"manual\"", lines[0], StringComparison.Ordinal);
+        Assert.Contains("\"hook_event_name\":\"PostCompact\"", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Interrupt_TurnCancelled_Fires()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        string log = Path.Combine(h.WorkDir, "log");
+        h.Script("""{"turns":[{"tool_calls":[{"id":"b1","name":"Bash","arguments":{"command":"sleep 300"}}]},{"text":"Done."}]}""");
+        var hooks = Hooks(h, Entry("Interrupt", $"cat > {log}"));
+        AgentSession session = await AgentSession.CreateAsync(h.RealToolsOptions(new PermissionPolicy(PermissionMode.Yolo, [], h.WorkDir, []), hooks: hooks), AgentHarness.Ct);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(AgentHarness.Ct);
+
+        var events = new List<AgentEvent>();
+        await foreach (AgentEvent e in session.RunTurnAsync("wait", cancel.Token))
+        {
+            events.Add(e);
+            if (e is ToolCallRunning)
+            {
+                await cancel.CancelAsync();
+            }
+        }
+
+        await session.EndAsync();
+
+        Assert.Equal(new TurnEnded(StopReason.Cancelled), events[^1]);
+        Assert.Contains("\"reason\":\"cancelled\"", File.ReadAllText(log), StringComparison.Ordinal);
+    }
+
     /// <summary>SIGKILL is delivered asynchronously: gone or a zombie soon after, or never (a generous bound, not a timing claim).</summary>
     private static async Task<bool> DiesAsync(int pid)
     {
