@@ -30,6 +30,24 @@ public sealed class HookLoopTests
         return (session, await AgentHarness.RunAsync(session, "run it"));
     }
 
+    private static Task<AgentSession> SessionAsync(AgentHarness h, HookDispatcher hooks, PermissionMode mode) =>
+        AgentSession.CreateAsync(h.RealToolsOptions(new PermissionPolicy(mode, [], h.WorkDir, []), hooks: hooks), AgentHarness.Ct);
+
+    /// <summary>A hook command that appends its input, one event a line, to <paramref name="log"/>.</summary>
+    private static string AppendInput(string log) => $"cat >> {log}; echo >> {log}";
+
+    /// <summary>The log written by <see cref="AppendInput"/> holds exactly these events, in order, each with its field.</summary>
+    private static void AssertLogged(string log, params (string Event, string Field)[] expected)
+    {
+        string[] lines = File.ReadAllLines(log);
+        Assert.Equal(expected.Length, lines.Length);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            Assert.Contains($"\"hook_event_name\":\"{expected[i].Event}\"", lines[i], StringComparison.Ordinal);
+            Assert.Contains(expected[i].Field, lines[i], StringComparison.Ordinal);
+        }
+    }
+
     private static string LastToolText(AgentHarness h) =>
         Wire.Content(AgentHarness.Messages(h.ChatRequests()[^1]).Last(m => Wire.Role(m) == "tool"));
 
@@ -170,7 +188,7 @@ public sealed class HookLoopTests
     {
         await using AgentHarness h = await AgentHarness.StartAsync();
         var hooks = Hooks(h, Entry("UserPromptSubmit", "echo 'no secrets in prompts' >&2; exit 2", matcher: "password"));
-        AgentSession session = await AgentSession.CreateAsync(h.RealToolsOptions(new PermissionPolicy(PermissionMode.Default, [], h.WorkDir, []), hooks: hooks), AgentHarness.Ct);
+        AgentSession session = await SessionAsync(h, hooks, PermissionMode.Default);
 
         List<AgentEvent> events = await AgentHarness.RunAsync(session, "my password is hunter2");
 
@@ -186,7 +204,7 @@ public sealed class HookLoopTests
     {
         await using AgentHarness h = await AgentHarness.StartAsync();
         var hooks = Hooks(h, Entry("UserPromptSubmit", "echo 'current branch: feature/x'"));
-        AgentSession session = await AgentSession.CreateAsync(h.RealToolsOptions(new PermissionPolicy(PermissionMode.Default, [], h.WorkDir, []), hooks: hooks), AgentHarness.Ct);
+        AgentSession session = await SessionAsync(h, hooks, PermissionMode.Default);
 
         await AgentHarness.RunAsync(session, "hello");
 
@@ -199,7 +217,7 @@ public sealed class HookLoopTests
         await using AgentHarness h = await AgentHarness.StartAsync();
         h.Script("""{"turns":[{"text":"first"},{"text":"second"}]}""");
         var hooks = Hooks(h, Entry("Stop", "echo 'run the tests first' >&2; exit 2"));
-        AgentSession session = await AgentSession.CreateAsync(h.RealToolsOptions(new PermissionPolicy(PermissionMode.Default, [], h.WorkDir, []), hooks: hooks), AgentHarness.Ct);
+        AgentSession session = await SessionAsync(h, hooks, PermissionMode.Default);
 
         List<AgentEvent> events = await AgentHarness.RunAsync(session, "go");
 
@@ -213,16 +231,12 @@ public sealed class HookLoopTests
     {
         await using AgentHarness h = await AgentHarness.StartAsync();
         string log = Path.Combine(h.WorkDir, "log");
-        var hooks = Hooks(h, Entry("SessionStart", $"cat >> {log}; echo >> {log}", matcher: "startup"), Entry("SessionEnd", $"cat >> {log}; echo >> {log}"));
+        var hooks = Hooks(h, Entry("SessionStart", AppendInput(log), matcher: "startup"), Entry("SessionEnd", AppendInput(log)));
 
-        AgentSession session = await AgentSession.CreateAsync(h.RealToolsOptions(new PermissionPolicy(PermissionMode.Default, [], h.WorkDir, []), hooks: hooks), AgentHarness.Ct);
+        AgentSession session = await SessionAsync(h, hooks, PermissionMode.Default);
         await session.EndAsync();
 
-        string[] lines = File.ReadAllLines(log);
-        Assert.Equal(2, lines.Length);
-        Assert.Contains("\"source\":\"startup\"", lines[0], StringComparison.Ordinal);
-        Assert.Contains("\"hook_event_name\":\"SessionEnd\"", lines[1], StringComparison.Ordinal);
-        Assert.Contains("\"reason\":\"exit\"", lines[1], StringComparison.Ordinal);
+        AssertLogged(log, ("SessionStart", "\"source\":\"startup\""), ("SessionEnd", "\"reason\":\"exit\""));
     }
 
     [Fact]
@@ -232,8 +246,8 @@ public sealed class HookLoopTests
         string log = Path.Combine(h.WorkDir, "log");
         h.Prompter.Answer(PermissionAnswer.AllowOnce);
         h.Script("""{"turns":[{"tool_calls":[{"id":"b1","name":"Bash","arguments":{"command":"true"}}]},{"text":"Done."}]}""");
-        var hooks = Hooks(h, Entry("PermissionRequest", $"cat >> {log}; echo >> {log}", matcher: "Bash"), Entry("PermissionResult", $"cat >> {log}; echo >> {log}"));
-        AgentSession session = await AgentSession.CreateAsync(h.RealToolsOptions(new PermissionPolicy(PermissionMode.Default, [], h.WorkDir, []), hooks: hooks), AgentHarness.Ct);
+        var hooks = Hooks(h, Entry("PermissionRequest", AppendInput(log), matcher: "Bash"), Entry("PermissionResult", AppendInput(log)));
+        AgentSession session = await SessionAsync(h, hooks, PermissionMode.Default);
 
         await AgentHarness.RunAsync(session, "run it");
         await session.EndAsync();
@@ -251,8 +265,8 @@ public sealed class HookLoopTests
         await using AgentHarness h = await AgentHarness.StartAsync();
         string log = Path.Combine(h.WorkDir, "log");
         h.Script("""{"turns":[{"text":"one"},{"text":"two"},{"text":"three"},{"text":"SUMMARY"}]}""");
-        var hooks = Hooks(h, Entry("PreCompact", $"cat >> {log}; echo >> {log}", matcher: "^manual$"), Entry("PostCompact", $"cat >> {log}; echo >> {log}"));
-        AgentSession session = await AgentSession.CreateAsync(h.RealToolsOptions(new PermissionPolicy(PermissionMode.Default, [], h.WorkDir, []), hooks: hooks), AgentHarness.Ct);
+        var hooks = Hooks(h, Entry("PreCompact", AppendInput(log), matcher: "^manual$"), Entry("PostCompact", AppendInput(log)));
+        AgentSession session = await SessionAsync(h, hooks, PermissionMode.Default);
         foreach (string prompt in new[] { "a", "b", "c" })
         {
             await AgentHarness.RunAsync(session, prompt);
@@ -261,11 +275,7 @@ public sealed class HookLoopTests
         Assert.True((await session.CompactAsync(AgentHarness.Ct)).Succeeded);
         await session.EndAsync();
 
-        string[] lines = File.ReadAllLines(log);
-        Assert.Equal(2, lines.Length);
-        Assert.Contains("\"hook_event_name\":\"PreCompact\"", lines[0], StringComparison.Ordinal);
-        Assert.Contains("\"trigger\":\"manual\"", lines[0], StringComparison.Ordinal);
-        Assert.Contains("\"hook_event_name\":\"PostCompact\"", lines[1], StringComparison.Ordinal);
+        AssertLogged(log, ("PreCompact", "\"trigger\":\"manual\""), ("PostCompact", "\"trigger\":\"manual\""));
     }
 
     [Fact]
@@ -275,7 +285,7 @@ public sealed class HookLoopTests
         string log = Path.Combine(h.WorkDir, "log");
         h.Script("""{"turns":[{"tool_calls":[{"id":"b1","name":"Bash","arguments":{"command":"sleep 300"}}]},{"text":"Done."}]}""");
         var hooks = Hooks(h, Entry("Interrupt", $"cat > {log}"));
-        AgentSession session = await AgentSession.CreateAsync(h.RealToolsOptions(new PermissionPolicy(PermissionMode.Yolo, [], h.WorkDir, []), hooks: hooks), AgentHarness.Ct);
+        AgentSession session = await SessionAsync(h, hooks, PermissionMode.Yolo);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(AgentHarness.Ct);
 
         var events = new List<AgentEvent>();
