@@ -4,6 +4,7 @@ using KimiCode.Acp.Schema;
 using KimiCode.Agent.Permissions;
 using KimiCode.Auth;
 using KimiCode.Config;
+using KimiCode.Hosting;
 
 namespace KimiCode.Acp;
 
@@ -34,24 +35,24 @@ internal sealed record SessionSettings(string ModelAlias, PermissionMode Mode, b
 
     public bool Thinking => ThinkingChosen ?? ThinkingDefault;
 
-    /// <summary>The model capability (config.toml <c>[models.*] capabilities</c>) that lets a model see images.</summary>
-    public const string ImageCapability = "image_in";
-
     /// <summary>Whether the model <paramref name="alias"/> takes images.</summary>
-    public static bool SeesImages(KimiConfig config, string? alias) =>
-        alias is not null
-        && config.Models.TryGetValue(alias, out ModelConfig? model)
-        && model.Capabilities.Contains(ImageCapability, StringComparer.Ordinal);
+    public static bool SeesImages(KimiConfig config, string? alias) => ImageInput.SeesImages(config, alias);
 
-    /// <summary>Refuses (-32602) a prompt with an image when this session's model cannot see images.</summary>
+    /// <summary>
+    /// Refuses (-32602) a prompt with a picture (an image block, or an embedded resource holding an image) when this
+    /// session's model cannot see images: dropping it silently would answer a question about a picture nobody saw.
+    /// </summary>
     public void RequireContentSupport(KimiConfig config, IReadOnlyList<ContentBlock> prompt)
     {
-        if (prompt.Any(b => b is ImageBlock) && !SeesImages(config, ModelAlias))
+        if (prompt.Any(IsPicture) && !SeesImages(config, ModelAlias))
         {
             throw AcpException.InvalidParams(
-                $"Invalid params for session/prompt: model '{ModelAlias}' cannot see images (its capabilities in config.toml lack \"{ImageCapability}\"); send the prompt without the image, or switch to a model that has it.");
+                $"Invalid params for session/prompt: {ImageInput.CannotSeeImages(config, ModelAlias)} Send the prompt without the image, or switch the model option.");
         }
     }
+
+    private static bool IsPicture(ContentBlock block) => block is ImageBlock
+        || (block is EmbeddedResourceBlock { Resource: { Blob: not null, MimeType: { } mime } } && mime.StartsWith("image/", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The settings a new session starts with: the resolved model, the config's mode and thinking.</summary>
     public static SessionSettings Initial(KimiConfig config, ResolvedCredential credential)

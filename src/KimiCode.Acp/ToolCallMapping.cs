@@ -86,6 +86,12 @@ internal static class ToolCallMapping
             content.Add(Text(result.Display is null && !result.IsError ? Fence(result.Content) : Cap(result.Content)));
         }
 
+        // What the model was shown (ReadMediaFile), as pictures the editor can show, live and in replays.
+        content.AddRange(result.Images.Select(image => new ToolCallContentBlock
+        {
+            Content = new ImageBlock { Data = Convert.ToBase64String(image.Data.Span), MimeType = image.MediaType },
+        }));
+
         return new ToolCallProgress
         {
             ToolCallId = finished.CallId,

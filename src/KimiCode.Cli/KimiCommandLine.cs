@@ -52,9 +52,10 @@ internal static class KimiCommandLine
         var session = new Option<string?>("--session", "-S") { Description = "Resume the session with this id.", HelpName = "id" };
         NotBlank(session, "a session id");
         var continueLatest = new Option<bool>("--continue", "-c", "-C") { Description = "Continue the latest session of the working directory." };
+        var image = new Option<string[]>("--image") { Description = "With -p: send this picture (PNG, JPEG, GIF, WebP) with the prompt; repeatable. The model needs \"image_in\".", HelpName = "file", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
         var root = new RootCommand("kimi: a coding agent for the Kimi Code service (Moonshot AI's coding plan).")
         {
-            print, model, outputFormat, yolo, maxSteps, workDir, session, continueLatest, Debug, prompt,
+            print, model, outputFormat, yolo, maxSteps, workDir, session, continueLatest, image, Debug, prompt,
         };
         root.Subcommands.Add(LoginCommand.Create(env));
         root.Subcommands.Add(LogoutCommand.Create(env));
@@ -74,6 +75,12 @@ internal static class KimiCommandLine
 
             if (!printMode)
             {
+                if (parse.GetResult(image) is not null)
+                {
+                    env.Error.WriteLine($"error: --image works with -p; in the shell, put @path/to/picture.png in the prompt. [{KimiCode.Hosting.CliErrorCodes.Usage}]");
+                    return Task.FromResult(ExitCodes.Usage);
+                }
+
                 // The shell handles Ctrl-C itself: it cancels the running turn, and twice exits.
                 return GuardedAction.RunAsync(env, token => Shell.InteractiveShell.RunAsync(env, new Shell.ShellOptions
                 {
@@ -97,6 +104,7 @@ internal static class KimiCommandLine
                 WorkDir = parse.GetValue(workDir),
                 SessionId = parse.GetValue(session),
                 Continue = parse.GetValue(continueLatest),
+                Images = parse.GetValue(image) ?? [],
             }, token), ct);
         });
         return root;

@@ -40,8 +40,10 @@ public sealed record AgentSettings
     /// <summary>The identity's machine name: <c>slug</c>, or derived from the name (lower case, other runs folded to <c>-</c>).</summary>
     public string? IdentitySlug { get; init; }
 
+    /// <summary><c>[image] max_edge_px</c> (<c>KIMI_IMAGE_MAX_EDGE_PX</c>): no picture with a longer edge reaches the model.</summary>
     public long ImageMaxEdgePx { get; init; } = ImageConfig.DefaultMaxEdgePx;
 
+    /// <summary><c>[image] read_byte_budget</c> (<c>KIMI_IMAGE_READ_BYTE_BUDGET</c>): the largest file <c>ReadMediaFile</c> sends.</summary>
     public long ImageReadByteBudget { get; init; } = ImageConfig.DefaultReadByteBudget;
 
     /// <summary><c>KIMI_MODEL_TEMPERATURE</c> (Kimi providers only).</summary>

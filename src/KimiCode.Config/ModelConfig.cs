@@ -18,6 +18,12 @@ public sealed record ModelConfig
     /// <summary><c>capabilities</c>, e.g. thinking, tool_use.</summary>
     public IReadOnlyList<string> Capabilities { get; init; } = [];
 
+    /// <summary>The capability of a model that takes images (the official name).</summary>
+    public const string ImageInCapability = "image_in";
+
+    /// <summary>True when <see cref="Capabilities"/> lists <c>image_in</c>: the model may be sent pictures.</summary>
+    public bool SeesImages => Capabilities.Contains(ImageInCapability, StringComparer.Ordinal);
+
     /// <summary><c>display_name</c>.</summary>
     public string? DisplayName { get; init; }
 

@@ -106,11 +106,19 @@ internal sealed class ChatMessage
 
     public string? ToolCallId { get; init; }
 
+    /// <summary>The image parts of the content (on user and tool messages alike).</summary>
+    public IReadOnlyList<ImagePart> Images { get; init; } = [];
+
+    /// <summary>Why an image part is unacceptable; null when all are fine.</summary>
+    public string? ImageError { get; init; }
+
     public static ChatMessage From(JsonElement message)
     {
         var role = message.TryGetProperty("role", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "";
         var text = new StringBuilder();
         var emptyString = false;
+        var images = new List<ImagePart>();
+        string? imageError = null;
         if (message.TryGetProperty("content", out var content))
         {
             if (content.ValueKind == JsonValueKind.String)
@@ -120,12 +128,24 @@ internal sealed class ChatMessage
             }
             else if (content.ValueKind == JsonValueKind.Array)
             {
-                // Content parts: keep the text parts, ignore images.
+                // Content parts: the text parts make the text; image_url parts are checked and counted.
                 foreach (var part in content.EnumerateArray())
                 {
                     if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String)
                     {
                         text.Append(t.GetString());
+                    }
+                    else if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type", out var type) && type.ValueEquals("image_url"u8))
+                    {
+                        var image = ImagePart.From(part);
+                        if (image.Error is not null)
+                        {
+                            imageError ??= image.Error;
+                        }
+                        else
+                        {
+                            images.Add(image);
+                        }
                     }
                 }
             }
@@ -145,6 +165,54 @@ internal sealed class ChatMessage
         }
 
         var toolCallId = message.TryGetProperty("tool_call_id", out var tc) && tc.ValueKind == JsonValueKind.String ? tc.GetString() : null;
-        return new ChatMessage { Role = role, Text = text.ToString(), ContentIsEmptyString = emptyString, ToolCalls = calls, ToolCallId = toolCallId };
+        return new ChatMessage { Role = role, Text = text.ToString(), ContentIsEmptyString = emptyString, ToolCalls = calls, ToolCallId = toolCallId, Images = images, ImageError = imageError };
     }
+}
+
+/// <summary>
+/// One <c>{"type":"image_url","image_url":{"url":…}}</c> part: a <c>data:image/(png|jpeg|gif|webp);base64,…</c> URL
+/// whose payload decodes, or an http(s) URL. Anything else is the reason the request is refused.
+/// </summary>
+internal sealed record ImagePart(string MediaType, int Bytes, string? Error)
+{
+    private static readonly string[] Accepted = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+    public static ImagePart From(JsonElement part)
+    {
+        if (!part.TryGetProperty("image_url", out var imageUrl) || imageUrl.ValueKind != JsonValueKind.Object
+            || !imageUrl.TryGetProperty("url", out var urlElement) || urlElement.ValueKind != JsonValueKind.String)
+        {
+            return Bad("Invalid request: an image_url part needs image_url.url");
+        }
+
+        var url = urlElement.GetString()!;
+        if (url.StartsWith("http://", StringComparison.Ordinal) || url.StartsWith("https://", StringComparison.Ordinal))
+        {
+            return new ImagePart("url", 0, null);
+        }
+
+        var comma = url.IndexOf(',', StringComparison.Ordinal);
+        var header = comma > 5 && url.StartsWith("data:", StringComparison.Ordinal) ? url[5..comma] : null;
+        if (header is null || !header.EndsWith(";base64", StringComparison.Ordinal))
+        {
+            return Bad("Invalid request: image_url.url must be an http(s) URL or a base64 data URL");
+        }
+
+        var mediaType = header[..^";base64".Length];
+        if (!Accepted.Contains(mediaType, StringComparer.Ordinal))
+        {
+            return Bad($"Invalid request: unsupported image type {mediaType}");
+        }
+
+        try
+        {
+            return new ImagePart(mediaType, Convert.FromBase64String(url[(comma + 1)..]).Length, null);
+        }
+        catch (FormatException)
+        {
+            return Bad("Invalid request: image_url data is not valid base64");
+        }
+    }
+
+    private static ImagePart Bad(string error) => new("", 0, error);
 }

@@ -12,6 +12,11 @@ internal static class ChatValidator
         var unanswered = new List<string>();
         foreach (var message in request.Messages)
         {
+            if (message.ImageError is { } imageError)
+            {
+                return imageError;
+            }
+
             switch (message.Role)
             {
                 case "system":

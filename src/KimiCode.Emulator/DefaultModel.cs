@@ -20,7 +20,7 @@ internal static class DefaultModel
         {
             var name = FindToolName(request, last.ToolCallId) ?? "unknown";
             var lines = last.Text.Split('\n').Take(20);
-            return new ModelTurn { Text = $"Tool {name} returned:\n" + string.Join('\n', lines) };
+            return new ModelTurn { Text = $"Tool {name} returned:\n" + string.Join('\n', lines) + Seen(last) };
         }
 
         var user = request.Messages.LastOrDefault(m => m.Role == "user" && !IsSystemReminder(m.Text))
@@ -36,8 +36,13 @@ internal static class DefaultModel
             };
         }
 
-        return new ModelTurn { Thinking = request.ThinkingDisabled ? "" : "The user said: " + text, Text = "Echo: " + text };
+        return new ModelTurn { Thinking = request.ThinkingDisabled ? "" : "The user said: " + text, Text = "Echo: " + text + (user is null ? "" : Seen(user)) };
     }
+
+    /// <summary>What the model saw besides text, e.g. <c> [saw 1 image: image/png 67 bytes]</c>; empty when no image came.</summary>
+    private static string Seen(ChatMessage message) => message.Images.Count == 0
+        ? ""
+        : $" [saw {message.Images.Count} image{(message.Images.Count == 1 ? "" : "s")}: {string.Join(", ", message.Images.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.MediaType} {i.Bytes} bytes")))}]";
 
     /// <summary>Lines <c>tool: NAME {json args}</c>; the arguments default to <c>{}</c> and must be JSON when given.</summary>
     internal static List<ModelToolCall> ParseToolRequests(string text)

@@ -120,9 +120,16 @@ public sealed class AgentSessionFactory : IDisposable
         }
 
         var todos = new TodoList();
+        var tools = ToolRegistry.CreateDefault(todos).With(WebTools.Create(config, _clients, _env.GetVariable));
+        if (credential.Model?.SeesImages == true)
+        {
+            // Offered only to a model that can see the picture it returns.
+            tools = tools.With([new ReadMediaFileTool(ImageLimits.ForModelReads(settings.ImageMaxEdgePx, settings.ImageReadByteBudget))]);
+        }
+
         var skills = LoadSkills(workingDirectory);
         var skillTool = new SkillTool(skills);
-        var tools = ToolRegistry.CreateDefault(todos).With(WebTools.Create(config, _clients, _env.GetVariable)).With(skillTool.HasSkills ? [skillTool] : []);
+        tools = tools.With(skillTool.HasSkills ? [skillTool] : []);
         var registry = new ToolFilter(config.Tools.Enabled, config.Tools.Disabled).Apply(tools);
         var chat = _clients.CreateChatClient(config, credential);
         var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);

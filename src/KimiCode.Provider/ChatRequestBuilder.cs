@@ -147,21 +147,23 @@ internal static class ChatRequestBuilder
 
         var parts = new List<WireContentPart>();
         bool hasImage = false;
+        bool afterResult = false;
         foreach (AIContent content in message.Contents)
         {
-            switch (content)
+            if (content is FunctionResultContent)
             {
-                case TextContent t:
-                    parts.Add(new WireContentPart { Type = "text", Text = t.Text });
-                    break;
-                case DataContent data when data.HasTopLevelMediaType("image"):
-                    parts.Add(new WireContentPart { Type = "image_url", ImageUrl = new WireImageUrl { Url = data.Uri } });
-                    hasImage = true;
-                    break;
-                case UriContent uri when uri.HasTopLevelMediaType("image"):
-                    parts.Add(new WireContentPart { Type = "image_url", ImageUrl = new WireImageUrl { Url = uri.Uri.ToString() } });
-                    hasImage = true;
-                    break;
+                afterResult = true;
+            }
+            else if (content is TextContent t)
+            {
+                afterResult = false;
+                parts.Add(new WireContentPart { Type = "text", Text = t.Text });
+            }
+            else if (!afterResult && ImagePart(content) is { } image)
+            {
+                // Images right after a tool result are that result's (AddToolResults sends them).
+                parts.Add(image);
+                hasImage = true;
             }
         }
 
@@ -170,27 +172,49 @@ internal static class ChatRequestBuilder
             return;
         }
 
-        JsonElement body = hasImage
-            ? JsonSerializer.SerializeToElement(parts, ProviderJsonContext.Default.ListWireContentPart)
-            : StringElement(string.Concat(parts.Select(p => p.Text)));
-        wire.Add(new WireMessage { Role = "user", Content = body });
+        wire.Add(new WireMessage { Role = "user", Content = hasImage ? PartsElement(parts) : StringElement(string.Concat(parts.Select(p => p.Text))) });
     }
 
+    /// <summary>
+    /// One tool message per result. Images that follow a result in the message are that result's and go with its
+    /// text as content parts (<c>[{type:"text"},{type:"image_url"}…]</c>), the shape the official client sends.
+    /// </summary>
     private static void AddToolResults(List<WireMessage> wire, ChatMessage message)
     {
-        foreach (AIContent content in message.Contents)
+        IList<AIContent> contents = message.Contents;
+        for (int i = 0; i < contents.Count; i++)
         {
-            if (content is FunctionResultContent result)
+            if (contents[i] is not FunctionResultContent result)
             {
-                wire.Add(new WireMessage
-                {
-                    Role = "tool",
-                    ToolCallId = result.CallId,
-                    Content = StringElement(ToolArguments.ResultText(result)),
-                });
+                continue;
             }
+
+            string text = ToolArguments.ResultText(result);
+            List<WireContentPart>? parts = null;
+            while (i + 1 < contents.Count && ImagePart(contents[i + 1]) is { } image)
+            {
+                (parts ??= [new WireContentPart { Type = "text", Text = text }]).Add(image);
+                i++;
+            }
+
+            wire.Add(new WireMessage
+            {
+                Role = "tool",
+                ToolCallId = result.CallId,
+                Content = parts is null ? StringElement(text) : PartsElement(parts),
+            });
         }
     }
+
+    private static WireContentPart? ImagePart(AIContent content) => content switch
+    {
+        DataContent data when data.HasTopLevelMediaType("image") => new WireContentPart { Type = "image_url", ImageUrl = new WireImageUrl { Url = data.Uri } },
+        UriContent uri when uri.HasTopLevelMediaType("image") => new WireContentPart { Type = "image_url", ImageUrl = new WireImageUrl { Url = uri.Uri.ToString() } },
+        _ => null,
+    };
+
+    private static JsonElement PartsElement(List<WireContentPart> parts) =>
+        JsonSerializer.SerializeToElement(parts, ProviderJsonContext.Default.ListWireContentPart);
 
     private static string JoinText(IList<AIContent> contents) =>
         string.Concat(contents.OfType<TextContent>().Select(t => t.Text));

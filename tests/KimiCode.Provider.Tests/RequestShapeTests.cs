@@ -212,6 +212,24 @@ public sealed class RequestShapeTests
     }
 
     [Fact]
+    public async Task Streaming_ToolResultWithImage_ToolMessageCarriesTextAndImageParts()
+    {
+        using var h = new Harness();
+        h.Handler.EnqueueSse(Answer);
+        var call = new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c1", "ReadMediaFile", new Dictionary<string, object?> { ["path"] = "a.png" })]);
+        var result = new ChatMessage(ChatRole.Tool, [new FunctionResultContent("c1", "Image 'a.png' is attached below."), new DataContent(new byte[] { 1, 2, 3 }, "image/png")]);
+
+        await h.StreamAsync([new ChatMessage(ChatRole.User, "look"), call, result]);
+
+        JsonElement[] messages = Assert.Single(h.Handler.Requests).Json.GetProperty("messages").EnumerateArray().ToArray();
+        Assert.Equal(3, messages.Length); // the image is the tool message's, not a user message of its own
+        JsonElement content = messages[2].GetProperty("content");
+        Assert.Equal(("tool", "c1"), (messages[2].GetProperty("role").GetString(), messages[2].GetProperty("tool_call_id").GetString()));
+        Assert.Equal("Image 'a.png' is attached below.", content[0].GetProperty("text").GetString());
+        Assert.Equal("data:image/png;base64,AQID", content[1].GetProperty("image_url").GetProperty("url").GetString());
+    }
+
+    [Fact]
     public async Task Streaming_ToolResultObjectAndError_SentAsText()
     {
         using var h = new Harness();

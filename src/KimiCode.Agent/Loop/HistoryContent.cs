@@ -8,7 +8,9 @@ namespace KimiCode.Agent.Loop;
 /// How the agent keeps tool calls and results inside M.E.AI messages: a call carries its title, kind and
 /// locations in <see cref="AIContent.AdditionalProperties"/> (the provider never sends them); a result's
 /// <see cref="FunctionResultContent.Result"/> is the text the model reads and its
-/// <see cref="AIContent.RawRepresentation"/> the full <see cref="ToolResult"/> (for displays and replay).
+/// <see cref="AIContent.RawRepresentation"/> the full <see cref="ToolResult"/> (for displays and replay); the result's
+/// images follow it in the same tool message as <see cref="DataContent"/> items (the provider sends them as parts of
+/// that tool message, the session file keeps them in that order).
 /// </summary>
 internal static class HistoryContent
 {
@@ -40,7 +42,7 @@ internal static class HistoryContent
         new(callId, ModelText(result)) { RawRepresentation = result };
 
     public static ChatMessage ResultMessage(string callId, ToolResult result) =>
-        new(ChatRole.Tool, [ResultContent(callId, result)]);
+        new(ChatRole.Tool, [ResultContent(callId, result), .. result.Images]);
 
     /// <summary>The <see cref="ToolResult"/> behind a result (rebuilt from the text when there is none).</summary>
     public static ToolResult ResultOf(FunctionResultContent content)

@@ -262,7 +262,7 @@ public sealed class PermissionRule
         _ when _toolGlob is not null => IsMatch(_toolGlob, toolName),
         _ when string.Equals(ToolName, toolName, StringComparison.Ordinal) => true,
         "Edit" => toolName is "Write" or "MultiEdit" or "NotebookEdit",
-        "Read" => toolName is "Grep" or "Glob",
+        "Read" => toolName is "Grep" or "Glob" or "ReadMediaFile",
         "TodoList" or "SetTodoList" => toolName is "TodoWrite",
         _ => false,
     };

@@ -46,7 +46,7 @@ internal static class MessageCodec
                     });
                     break;
                 case DataContent data:
-                    contents.Add(new ContentRecord { Type = ContentRecord.DataType, Uri = data.Uri, MediaType = data.MediaType });
+                    contents.Add(new ContentRecord { Type = ContentRecord.DataType, Uri = data.Uri, MediaType = data.MediaType, Name = data.Name });
                     break;
                 case UriContent uri:
                     contents.Add(new ContentRecord { Type = ContentRecord.UriType, Uri = uri.Uri.ToString(), MediaType = uri.MediaType });
@@ -60,6 +60,7 @@ internal static class MessageCodec
     public static ChatMessage FromRecord(MessageRecord record)
     {
         var contents = new List<AIContent>();
+        int lastResult = -1;
         foreach (ContentRecord content in record.Contents)
         {
             switch (content.Type)
@@ -84,10 +85,19 @@ internal static class MessageCodec
                     break;
                 case ContentRecord.ToolResultType:
                     var result = new ToolResult(content.Content ?? "", content.IsError ?? false) { Display = FromRecord(content.Display) };
+                    lastResult = contents.Count;
                     contents.Add(HistoryContent.ResultContent(content.CallId ?? "", result));
                     break;
                 case ContentRecord.DataType when content.Uri is { } dataUri:
-                    contents.Add(new DataContent(dataUri, content.MediaType));
+                    var data = new DataContent(dataUri, content.MediaType) { Name = content.Name };
+                    if (lastResult >= 0 && contents[lastResult] is FunctionResultContent owner)
+                    {
+                        // An image after a tool result is that result's (HistoryContent.ResultMessage).
+                        ToolResult previous = HistoryContent.ResultOf(owner);
+                        contents[lastResult] = HistoryContent.ResultContent(owner.CallId, previous with { Images = [.. previous.Images, data] });
+                    }
+
+                    contents.Add(data);
                     break;
                 case ContentRecord.UriType when content.Uri is { } uri && Uri.TryCreate(uri, UriKind.Absolute, out Uri? parsed):
                     contents.Add(new UriContent(parsed, content.MediaType ?? "application/octet-stream"));

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace KimiCode.Agent.Tools;
 
 /// <summary>What a tool call returns: text for the model, plus an optional display for front ends.</summary>
@@ -5,6 +7,9 @@ public sealed record ToolResult(string Content, bool IsError)
 {
     /// <summary>Rich display for front ends (a diff, terminal output, a plan).</summary>
     public ToolDisplay? Display { get; init; }
+
+    /// <summary>Pictures the model sees with the text (<c>ReadMediaFile</c>); sent as <c>image_url</c> parts of the tool message.</summary>
+    public IReadOnlyList<DataContent> Images { get; init; } = [];
 
     /// <summary>A successful result.</summary>
     public static ToolResult Success(string content, ToolDisplay? display = null) => new(content, false) { Display = display };

@@ -1,9 +1,11 @@
 using KimiCode.Agent;
 using KimiCode.Agent.Permissions;
 using KimiCode.Agent.Skills;
+using KimiCode.Agent.Tools;
 using KimiCode.Config;
 using KimiCode.Hosting;
 using KimiCode.Protocol;
+using Microsoft.Extensions.AI;
 
 namespace KimiCode.Cli.Commands;
 
@@ -27,15 +29,29 @@ internal static class PrintMode
         public string? WorkDir { get; init; }
         public string? SessionId { get; init; }
         public bool Continue { get; init; }
+
+        /// <summary><c>--image FILE</c> (repeatable): pictures sent with the prompt.</summary>
+        public IReadOnlyList<string> Images { get; init; } = [];
     }
 
     public static async Task<int> RunAsync(CliEnvironment env, Options options, CancellationToken cancellationToken)
     {
-        var prompt = await PrintPrompt.ReadAsync(env, options.Prompt, cancellationToken).ConfigureAwait(false);
+        var prompt = await PrintPrompt.ReadAsync(env, options.Prompt, allowEmpty: options.Images.Count > 0, cancellationToken).ConfigureAwait(false);
         var workDir = Path.GetFullPath(options.WorkDir ?? env.CurrentDirectory);
         using var factory = new AgentSessionFactory(env.Host);
         prompt = ExpandSkill(prompt, factory.LoadSkills(workDir));
         PrintPrompt.EnsureFits(prompt, factory.PromptLimit(options.Model)); // before the session exists: nothing saved, --continue unharmed
+        List<AIContent> contents = string.IsNullOrEmpty(prompt) ? [] : [new TextContent(prompt)];
+        if (options.Images.Count > 0)
+        {
+            // Checked before the session opens: a refused picture sends nothing and saves nothing.
+            if (Attach(env, factory.Config, options, contents) is { } refusal)
+            {
+                await env.Error.WriteLineAsync($"error: {GuardedAction.OneLine(refusal)} [{CliErrorCodes.Usage}]").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+        }
+
         var resume = options.SessionId;
         if (resume is null && options.Continue)
         {
@@ -61,7 +77,7 @@ internal static class PrintMode
         };
         AgentError? error = null;
         var stop = StopReason.Error;
-        await foreach (var e in session.RunTurnAsync(prompt, cancellationToken).ConfigureAwait(false))
+        await foreach (var e in session.RunTurnAsync(contents, cancellationToken).ConfigureAwait(false))
         {
             switch (e)
             {
@@ -115,6 +131,29 @@ internal static class PrintMode
         { Skill: { } skill, Arguments: var arguments } => SkillPrompt.ForUser(skill, arguments),
         { Error: var error } => throw new KimiCodeException(CliErrorCodes.UnknownSkill, error ?? "Unknown skill."),
     };
+
+    /// <summary>Adds the <c>--image</c> files to <paramref name="contents"/>; the reason when one cannot be sent (a text-only model, too big, not an image).</summary>
+    private static string? Attach(CliEnvironment env, KimiConfig config, Options options, List<AIContent> contents)
+    {
+        if (!ImageInput.SeesImages(config, options.Model))
+        {
+            return $"--image: {ImageInput.CannotSeeImages(config, options.Model)} Pick one with --model, or drop --image.";
+        }
+
+        var limits = ImageInput.UserLimits(config, env.GetVariable);
+        foreach (var file in options.Images)
+        {
+            var loaded = ImageAttachment.Load(Path.GetFullPath(file, env.CurrentDirectory), file, limits);
+            if (loaded.Image is not { } image)
+            {
+                return "--image: " + loaded.Error;
+            }
+
+            contents.Add(image);
+        }
+
+        return null;
+    }
 
     /// <summary>One stderr line per call nobody could approve: what was not run and how to allow it next time.</summary>
     private static void RefusedLine(CliEnvironment env, PermissionRequest request)

@@ -18,7 +18,8 @@ internal static class PrintPrompt
     /// <summary>Bytes per token of the size check: a cheap, deliberately generous estimate (English and code run at 3–4 bytes a token).</summary>
     public const int BytesPerToken = 4;
 
-    public static async Task<string> ReadAsync(CliEnvironment env, string? text, CancellationToken cancellationToken)
+    /// <param name="allowEmpty">True when pictures are attached: they can be the whole prompt.</param>
+    public static async Task<string> ReadAsync(CliEnvironment env, string? text, bool allowEmpty, CancellationToken cancellationToken)
     {
         if (text == FromStdin && !env.InputRedirected)
         {
@@ -29,14 +30,14 @@ internal static class PrintPrompt
         var given = text == FromStdin ? null : text;
         var hasText = !string.IsNullOrWhiteSpace(given);
         var hasPiped = !string.IsNullOrWhiteSpace(piped);
-        if (!hasText && !hasPiped)
+        if (!hasText && !hasPiped && !allowEmpty)
         {
             throw new KimiCodeException(CliErrorCodes.Usage, text == FromStdin
                 ? "`-p -` read an empty stdin; pipe the prompt in (`cat task.md | kimi -p -`)."
                 : "No prompt. Pass one with `kimi -p \"...\"` or pipe it on stdin.");
         }
 
-        return !hasPiped ? given!
+        return !hasPiped ? given ?? string.Empty
             : !hasText ? piped!
             : given!.TrimEnd() + "\n\n" + piped;
     }

@@ -3,6 +3,7 @@ using KimiCode.Agent.Permissions;
 using KimiCode.Cli.Shell.Commands;
 using KimiCode.Hosting;
 using KimiCode.Protocol;
+using Microsoft.Extensions.AI;
 using Spectre.Console;
 
 namespace KimiCode.Cli.Shell;
@@ -178,8 +179,55 @@ internal sealed class ShellApp : IDisposable
     }
 
     /// <summary>Runs one turn; false when the user asked to leave (Ctrl-C twice, or the terminal closed).</summary>
-    private async Task<bool> RunTurnAsync(string prompt, CancellationToken cancellationToken) =>
-        await _context.RunPromptAsync(prompt, cancellationToken).ConfigureAwait(false) == CommandResult.Continue;
+    private async Task<bool> RunTurnAsync(string prompt, CancellationToken cancellationToken)
+    {
+        // Pictures first: a refused one sends nothing and opens no session.
+        if (PromptContents(prompt) is not { } contents
+            || await _context.EnsureSessionAsync(cancellationToken).ConfigureAwait(false) is not { } session)
+        {
+            return true;
+        }
+
+        _renderer.WriteImages(contents.OfType<DataContent>());
+        var exit = await _loop.RunTurnAsync(token => session.RunTurnAsync(contents, token), _prompter, cancellationToken).ConfigureAwait(false);
+        return !exit;
+    }
+
+    /// <summary>
+    /// The prompt with the pictures it names attached (<see cref="PromptImages"/>); null, with the reason shown, when
+    /// one cannot be sent. For a model without <c>image_in</c>, an <c>@image</c> is refused, while a path merely
+    /// mentioned goes as text with a notice.
+    /// </summary>
+    private List<AIContent>? PromptContents(string prompt)
+    {
+        var config = _factory.Config;
+        var found = PromptImages.Find(prompt, _context.WorkDir, _env.GetVariable("HOME"), ImageInput.UserLimits(config, _env.GetVariable));
+        if (found.None)
+        {
+            return [new TextContent(prompt)];
+        }
+
+        if (!ImageInput.SeesImages(config, _context.CurrentModel))
+        {
+            if (found.Explicit)
+            {
+                _renderer.WriteError(CliErrorCodes.Usage, ImageInput.CannotSeeImages(config, _context.CurrentModel) + " Switch with /model, or send the prompt without the @image.");
+                return null;
+            }
+
+            _screen.Gap();
+            _screen.Line("! " + ImageInput.CannotSeeImages(config, _context.CurrentModel) + " The path goes as text.", ShellStyles.Warn);
+            return [new TextContent(prompt)];
+        }
+
+        if (found.Error is { } error)
+        {
+            _renderer.WriteError(CliErrorCodes.Usage, error);
+            return null;
+        }
+
+        return [new TextContent(prompt), .. found.Images];
+    }
 
     /// <summary>Runs a command; false when the shell should exit.</summary>
     private async Task<bool> RunCommandAsync(SlashCommand line, CancellationToken cancellationToken)

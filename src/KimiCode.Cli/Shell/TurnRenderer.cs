@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using KimiCode.Agent;
 using KimiCode.Agent.Tools;
+using Microsoft.Extensions.AI;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -99,6 +100,7 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
                 FlushText();
                 screen.Gap();
                 screen.Write(PromptEcho(started.Prompt));
+                WriteImages(started.Contents?.OfType<DataContent>() ?? []);
                 _lastWasTool = false;
                 break;
             case ThinkingDelta thinking:
@@ -191,6 +193,15 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
     }
 
     /// <summary>A one-line error with its stable code; login problems point at /login.</summary>
+    /// <summary>One dim line per picture sent to the model: <c>[image: name.png 120 KB]</c>.</summary>
+    public void WriteImages(IEnumerable<DataContent> images)
+    {
+        foreach (DataContent image in images.Where(i => i.HasTopLevelMediaType("image")))
+        {
+            screen.Line("  " + VisibleText.OneLine(ImageAttachment.Label(image)), DimStyle);
+        }
+    }
+
     public void WriteError(string code, string message)
     {
         screen.Gap();
@@ -306,6 +317,8 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
 
                 break;
         }
+
+        WriteImages(result.Images);
     }
 
     private string DisplayPath(string path)
