@@ -8,6 +8,7 @@ using KimiCode.Agent;
 using KimiCode.Agent.Compaction;
 using KimiCode.Agent.Permissions;
 using KimiCode.Agent.Sessions;
+using KimiCode.Agent.Skills;
 using KimiCode.Agent.Tools;
 using KimiCode.Hosting;
 
@@ -107,6 +108,12 @@ internal sealed class AcpSession : IPermissionPrompter
             AvailableCommands =
             [
                 new AvailableCommand { Name = CompactCommand, Description = "Summarise the conversation so far to free context space" },
+                .. Agent.Skills.Commands().Select(c => new AvailableCommand
+                {
+                    Name = c.Command,
+                    Description = c.Skill.Description,
+                    Input = new AvailableCommandInput { Hint = c.Skill.Arguments.Count > 0 ? string.Join(' ', c.Skill.Arguments) : "text for the skill" },
+                }),
             ],
         }).ConfigureAwait(false);
         if (Title is { Length: > 0 } title)
@@ -114,6 +121,16 @@ internal sealed class AcpSession : IPermissionPrompter
             await SendAsync(new SessionInfoUpdate { Title = title }).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A prompt starting with <c>/skill:name</c> (or <c>/init</c>) as the skill's text, with any images kept; other prompts as sent.</summary>
+    private IReadOnlyList<Microsoft.Extensions.AI.AIContent> ExpandSkill(string text, IReadOnlyList<Microsoft.Extensions.AI.AIContent> contents) =>
+        Agent.Skills.ParseCommand(text) switch
+        {
+            null => contents,
+            { Skill: { } skill, Arguments: var arguments } =>
+                [new Microsoft.Extensions.AI.TextContent(SkillPrompt.ForUser(skill, arguments)), .. contents.Where(c => c is not Microsoft.Extensions.AI.TextContent)],
+            { Error: var error } => throw AcpException.InvalidParams(error ?? "Unknown skill."),
+        };
 
     /// <summary>Sends the recorded history as <c>session/update</c> notifications (<c>session/load</c>).</summary>
     public async Task ReplayAsync(CancellationToken cancellationToken)
@@ -210,7 +227,7 @@ internal sealed class AcpSession : IPermissionPrompter
                     return await CompactAsync(cancellation.Token).ConfigureAwait(false);
                 }
 
-                return await RunTurnAsync(contents, cancellation.Token).ConfigureAwait(false);
+                return await RunTurnAsync(ExpandSkill(text, contents), cancellation.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
@@ -271,6 +288,10 @@ internal sealed class AcpSession : IPermissionPrompter
         Cancel();
         await _turn.WaitAsync().ConfigureAwait(false);
         _turn.Release();
+        if (Agent is { } agent)
+        {
+            await agent.EndAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Changes the mode (legacy <c>session/set_mode</c> or the <c>mode</c> config option).</summary>

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using KimiCode.Agent.Compaction;
+using KimiCode.Agent.Hooks;
 using KimiCode.Agent.Loop;
 using KimiCode.Agent.Prompts;
 using KimiCode.Agent.Sessions;
@@ -59,6 +60,9 @@ public sealed class AgentSession
     /// </summary>
     public IPermissionPolicy Permissions => _options.Permissions;
 
+    /// <summary>The skills of this session: front ends turn a <c>/skill:name args</c> prompt into the skill's text with it.</summary>
+    public Skills.SkillCatalog Skills => _options.Skills;
+
     /// <summary>The system prompt sent with every model call.</summary>
     public string SystemPromptText { get; }
 
@@ -99,13 +103,15 @@ public sealed class AgentSession
     }
 
     /// <summary>Starts a new session, recorded in <see cref="AgentSessionOptions.Store"/>.</summary>
-    public static Task<AgentSession> CreateAsync(AgentSessionOptions options, CancellationToken cancellationToken)
+    public static async Task<AgentSession> CreateAsync(AgentSessionOptions options, CancellationToken cancellationToken)
     {
         Validate(options);
         cancellationToken.ThrowIfCancellationRequested();
         string id = Guid.CreateVersion7(options.Time.GetUtcNow()).ToString();
         SessionLog log = options.Store.Create(id, options.ToolContext.WorkingDirectory, options.Model, options.Time.GetUtcNow(), options.ToolContext.AdditionalDirectories);
-        return Task.FromResult(new AgentSession(options, id, log, [], hasTitle: false));
+        var session = new AgentSession(options, id, log, [], hasTitle: false);
+        await session.StartHooksAsync("startup", cancellationToken).ConfigureAwait(false);
+        return session;
     }
 
     /// <summary>
@@ -113,7 +119,7 @@ public sealed class AgentSession
     /// (the process died mid-turn) get an "interrupted" result, so the next turn is valid.
     /// </summary>
     /// <exception cref="KimiCodeException"><c>session.not_found</c> or <c>session.corrupt</c>.</exception>
-    public static Task<AgentSession> ResumeAsync(AgentSessionOptions options, string sessionId, CancellationToken cancellationToken)
+    public static async Task<AgentSession> ResumeAsync(AgentSessionOptions options, string sessionId, CancellationToken cancellationToken)
     {
         Validate(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(sessionId);
@@ -132,8 +138,24 @@ public sealed class AgentSession
             ResumedTitle = loaded.Title.Length > 0 ? loaded.Title : null,
             Title = loaded.Title.Length > 0 ? loaded.Title : null,
         };
-        return Task.FromResult(session);
+        await session.StartHooksAsync("resume", cancellationToken).ConfigureAwait(false);
+        return session;
     }
+
+    /// <summary>
+    /// Ends the session for its hooks: waits for the observe-only hooks still running, then runs <c>SessionEnd</c>
+    /// (<paramref name="reason"/> <c>exit</c>). Front ends call it once when they are done with the session.
+    /// </summary>
+    public async Task EndAsync(string reason = "exit")
+    {
+        await _options.Hooks.DrainAsync().ConfigureAwait(false);
+        await _options.Hooks.RunAsync("SessionEnd", reason, HookBase() with { Reason = reason }, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private Task<HookVerdict> StartHooksAsync(string source, CancellationToken cancellationToken) =>
+        _options.Hooks.RunAsync("SessionStart", source, HookBase() with { Source = source, Model = _options.Model }, cancellationToken);
+
+    private HookInput HookBase() => new() { SessionId = Id, SessionTitle = ResumedTitle, Cwd = _options.ToolContext.WorkingDirectory };
 
     /// <summary>Runs one turn for a text prompt.</summary>
     public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, CancellationToken cancellationToken) =>
@@ -258,6 +280,11 @@ public sealed class AgentSession
             reason = StopReason.Error;
         }
 
+        if (reason == StopReason.Cancelled)
+        {
+            _options.Hooks.Fire("Interrupt", "", HookBase() with { Reason = "cancelled" });
+        }
+
         events.TryWrite(new TurnEnded(reason));
         events.TryComplete();
     }
@@ -266,6 +293,14 @@ public sealed class AgentSession
     {
         string promptText = string.Concat(prompt.OfType<TextContent>().Select(t => t.Text));
         events.TryWrite(new TurnStarted(Guid.CreateVersion7(_options.Time.GetUtcNow()).ToString(), promptText));
+        HookVerdict submitted = await _options.Hooks.RunAsync("UserPromptSubmit", promptText, HookBase() with { Prompt = promptText }, cancellationToken);
+        if (submitted.Blocked)
+        {
+            // The prompt is not recorded: whatever the hook objected to must not reach the model later either.
+            events.TryWrite(new AgentError(AgentErrorCodes.HookBlocked, $"A UserPromptSubmit hook blocked this prompt: {_options.ToolContext.Secrets.Redact(submitted.Reason ?? "")}", false));
+            return StopReason.Refusal;
+        }
+
         if (!_hasTitle && promptText.Trim().Length > 0)
         {
             _hasTitle = true;
@@ -273,19 +308,22 @@ public sealed class AgentSession
             Record(new SessionRecord { Type = SessionRecord.TitleType, Time = _options.Time.GetUtcNow(), Title = Title });
         }
 
-        Append(new ChatMessage(ChatRole.User, [.. prompt]));
+        Append(new ChatMessage(ChatRole.User, [.. prompt, .. submitted.Messages.Select(m => new TextContent(HookResultText("UserPromptSubmit", _options.ToolContext.Secrets.Redact(m))))]));
         var runtime = new ToolRuntime
         {
             Tools = _options.Tools,
             Permissions = _permissionGate,
-            Context = _options.ToolContext.IsReadDenied is null && _options.Permissions is PermissionPolicy policy
+            Context = (_options.ToolContext.IsReadDenied is null && _options.Permissions is PermissionPolicy policy
                 ? _options.ToolContext with { IsReadDenied = policy.DeniesRead }
-                : _options.ToolContext,
+                : _options.ToolContext) with { SkillNesting = new Skills.SkillNesting() },
             Events = events,
             Logger = _options.Logger,
+            Hooks = _options.Hooks,
+            HookBase = HookBase(),
         };
         var guard = new RepeatedCallGuard();
         bool compactionFailed = false;
+        bool stopHookUsed = false;
         for (int step = 0; ; step++)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -306,6 +344,15 @@ public sealed class AgentSession
 
             if (await RunStepAsync(runtime, guard, cancellationToken) is { } stop)
             {
+                // A Stop hook may send the model on once per turn, with its reason as a new user message.
+                if (stop == StopReason.EndTurn && !stopHookUsed
+                    && await _options.Hooks.RunAsync("Stop", "", HookBase() with { StopHookActive = false }, cancellationToken) is { Blocked: true } verdict)
+                {
+                    stopHookUsed = true;
+                    Append(new ChatMessage(ChatRole.User, [new TextContent(HookResultText("Stop", _options.ToolContext.Secrets.Redact(verdict.Reason ?? "")))]));
+                    continue;
+                }
+
                 return stop;
             }
         }
@@ -451,6 +498,9 @@ public sealed class AgentSession
         return calls.Count == 0 ? StopReason.EndTurn : null;
     }
 
+    /// <summary>What a hook said, as the official client shows it to the model.</summary>
+    private static string HookResultText(string eventName, string message) => $"<hook_result hook_event=\"{eventName}\">\n{message}\n</hook_result>";
+
     private static FunctionCallContent WithCallId(FunctionCallContent call)
     {
         if (!string.IsNullOrEmpty(call.CallId))
@@ -576,6 +626,9 @@ public sealed class AgentSession
                 "Nothing to compact yet: only the last two prompts are in the history, and they are always kept.");
         }
 
+        string trigger = events is null ? "manual" : "auto";
+        long tokensBefore = EstimatedContextTokens;
+        await _options.Hooks.RunAsync("PreCompact", trigger, HookBase() with { Trigger = trigger, TokenCount = tokensBefore }, cancellationToken);
         events?.TryWrite(new CompactionStarted());
         string? error = null;
         string summary = "";
@@ -614,6 +667,7 @@ public sealed class AgentSession
         }
 
         Record(new SessionRecord { Type = SessionRecord.CompactionType, Time = _options.Time.GetUtcNow(), Replaced = cut, Summary = summary });
+        _options.Hooks.Fire("PostCompact", trigger, HookBase() with { Trigger = trigger, EstimatedTokenCount = EstimatedContextTokens });
         events?.TryWrite(new CompactionFinished(before, after, true, null));
         return new CompactionResult(true, before, after, summary, null);
     }

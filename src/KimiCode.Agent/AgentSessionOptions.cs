@@ -1,4 +1,6 @@
+using KimiCode.Agent.Hooks;
 using KimiCode.Agent.Permissions;
+using KimiCode.Agent.Skills;
 using KimiCode.Agent.Sessions;
 using KimiCode.Agent.Tools;
 using Microsoft.Extensions.AI;
@@ -39,6 +41,12 @@ public sealed class AgentSessionOptions
 
     /// <summary>Asks the user when the policy says so.</summary>
     public required IPermissionPrompter Prompter { get; init; }
+
+    /// <summary>The <c>[[hooks]]</c> commands run on the session's events (none by default).</summary>
+    public HookDispatcher Hooks { get; init; } = HookDispatcher.None;
+
+    /// <summary>The skills <c>/skill:name</c> prompts and the <c>Skill</c> tool use (built-in ones only by default).</summary>
+    public SkillCatalog Skills { get; init; } = SkillCatalog.BuiltInOnly;
 
     /// <summary>Where the session is recorded.</summary>
     public required SessionStore Store { get; init; }

@@ -44,6 +44,12 @@ public sealed class KimiConfig
     /// <summary><c>[services]</c>: the web search and fetch services (<see cref="ConfigStore.LoadEffective"/> applies <c>KIMI_WEB_*</c>).</summary>
     public ServicesConfig Services { get; init; } = new();
 
+    /// <summary><c>[[hooks]]</c>: the usable entries, and a warning for each one skipped.</summary>
+    public HooksConfig Hooks { get; init; } = new();
+
+    /// <summary><c>extra_skill_dirs</c>: more skill folders as written (<c>~/</c> is the user's home; relative paths are from the project root).</summary>
+    public IReadOnlyList<string> ExtraSkillDirs { get; init; } = [];
+
     /// <summary>Headers from <c>KIMI_CODE_CUSTOM_HEADERS</c> (lowest precedence), in order; empty from <see cref="ConfigStore.Load"/>.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> EnvHeaders { get; init; } = [];
 
@@ -151,6 +157,8 @@ public sealed class KimiConfig
             Identity = IdentityConfig.Read(document),
             Image = ImageConfig.Read(document),
             Services = ServicesConfig.Read(document, lineOfKey),
+            Hooks = HooksConfig.Read(document, sourcePath),
+            ExtraSkillDirs = GetStrings(document, "extra_skill_dirs"),
             Document = document,
         };
     }
@@ -237,6 +245,8 @@ public sealed class KimiConfig
             Identity = Identity,
             Image = Image,
             Services = services ?? Services,
+            Hooks = Hooks,
+            ExtraSkillDirs = ExtraSkillDirs,
             EnvHeaders = envHeaders,
             Document = Document,
         };

@@ -1,7 +1,9 @@
 using KimiCode.Agent;
+using KimiCode.Agent.Hooks;
 using KimiCode.Agent.Permissions;
 using KimiCode.Agent.Prompts;
 using KimiCode.Agent.Sessions;
+using KimiCode.Agent.Skills;
 using KimiCode.Agent.Tools;
 using KimiCode.Auth;
 using KimiCode.Config;
@@ -61,6 +63,7 @@ public sealed class AgentSessionFactory : IDisposable
     private readonly ILogger _log;
     private KimiConfig? _config;
     private bool _noticeGiven;
+    private readonly HashSet<string> _skillWarningsGiven = new(StringComparer.Ordinal);
 
     public AgentSessionFactory(HostEnvironment env)
     {
@@ -124,6 +127,9 @@ public sealed class AgentSessionFactory : IDisposable
             tools = tools.With([new ReadMediaFileTool(ImageLimits.ForModelReads(settings.ImageMaxEdgePx, settings.ImageReadByteBudget))]);
         }
 
+        var skills = LoadSkills(workingDirectory);
+        var skillTool = new SkillTool(skills);
+        tools = tools.With(skillTool.HasSkills ? [skillTool] : []);
         var registry = new ToolFilter(config.Tools.Enabled, config.Tools.Disabled).Apply(tools);
         var chat = _clients.CreateChatClient(config, credential);
         var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);
@@ -144,6 +150,8 @@ public sealed class AgentSessionFactory : IDisposable
                 Secrets = secrets.Redactor,
             },
             Permissions = policy,
+            Skills = skills,
+            Hooks = new HookDispatcher(config.Hooks.Entries, workingDirectory, secrets.Environment, _env.TimeProvider, _env.Logging.CreateLogger("KimiCode.Hooks")),
             Prompter = launch.Prompter,
             Store = Store,
             MaxStepsPerTurn = launch.MaxStepsPerTurn ?? settings.MaxStepsPerTurn ?? int.MaxValue,
@@ -180,6 +188,22 @@ public sealed class AgentSessionFactory : IDisposable
         return new PromptLimit(credential.ModelAlias ?? modelAlias ?? Config.DefaultModel ?? "the model", window, window - Math.Clamp(reserved, 0, window / 4));
     }
 
+    /// <summary>The skills a session in <paramref name="workingDirectory"/> sees; each skipped skill file is reported once per process.</summary>
+    public SkillCatalog LoadSkills(string workingDirectory)
+    {
+        var skills = SkillCatalog.Discover(new SkillFolders(workingDirectory, _env.Home.Root, UserHome(), Config.ExtraSkillDirs));
+        foreach (var warning in skills.Warnings)
+        {
+            if (_skillWarningsGiven.Add(warning))
+            {
+                HostingLog.ConfigNotice(_log, warning);
+                _env.Notice?.Invoke(warning);
+            }
+        }
+
+        return skills;
+    }
+
     private static int ContextWindow(ResolvedCredential credential) =>
         (int)Math.Clamp(credential.Model?.MaxContextSize ?? DefaultContextWindow, 8_192, int.MaxValue);
 
@@ -193,12 +217,15 @@ public sealed class AgentSessionFactory : IDisposable
         }
 
         HostingLog.ConfigLoaded(_log, config.SourcePath ?? _env.Home.ConfigFile, config.Providers.Count, config.Models.Count, config.DefaultModel ?? "(none)");
-        if (config.Permissions.Notice is { } notice && !_noticeGiven)
+        if (!_noticeGiven)
         {
-            // Once per process: a reload (after a login) must not repeat it.
+            // Once per process: a reload (after a login) must not repeat them.
             _noticeGiven = true;
-            HostingLog.ConfigNotice(_log, notice);
-            _env.Notice?.Invoke(notice);
+            foreach (var notice in config.Hooks.Warnings.Prepend(config.Permissions.Notice).OfType<string>())
+            {
+                HostingLog.ConfigNotice(_log, notice);
+                _env.Notice?.Invoke(notice);
+            }
         }
 
         return config;

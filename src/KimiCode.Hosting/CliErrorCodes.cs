@@ -16,6 +16,9 @@ public static class CliErrorCodes
     /// <summary>A slash command the shell does not know.</summary>
     public const string UnknownCommand = "cli.unknown_command";
 
+    /// <summary>A <c>/skill:name</c> prompt names no skill (print mode, ACP).</summary>
+    public const string UnknownSkill = "cli.unknown_skill";
+
     /// <summary>Codes a command-line front end exits 2 for (usage: the command line asked for something that cannot be done as given).</summary>
-    public static bool IsUsage(string code) => code is Usage or PromptTooLarge;
+    public static bool IsUsage(string code) => code is Usage or PromptTooLarge or UnknownSkill;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
+using KimiCode.Agent.Hooks;
 using KimiCode.Agent.Permissions;
 using KimiCode.Agent.Secrets;
 using KimiCode.Agent.Tools;
@@ -20,6 +21,12 @@ internal sealed class ToolRuntime
     public required ChannelWriter<AgentEvent> Events { get; init; }
 
     public required ILogger Logger { get; init; }
+
+    /// <summary>The session's hooks (PreToolUse, PostToolUse, PostToolUseFailure, PermissionRequest, PermissionResult).</summary>
+    public HookDispatcher Hooks { get; init; } = HookDispatcher.None;
+
+    /// <summary>The base of every hook payload (session id and title).</summary>
+    public HookInput HookBase { get; init; } = new();
 
     public void Emit(AgentEvent agentEvent) => Events.TryWrite(agentEvent);
 }
@@ -150,6 +157,7 @@ internal sealed class ToolCallBatch : IDisposable
         // The one place every tool result (MCP included) passes before the model, the session file and the screen.
         result = Redact(result, _runtime.Context.Secrets);
 
+        NotifyPostToolUse(call, result);
         double elapsedMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         AgentLog.ToolCallFinished(_runtime.Logger, call.Name, call.CallId, result.IsError ? "error" : "ok", elapsedMs);
         _runtime.Emit(new ToolCallFinished(call.CallId, call.Name, result));
@@ -171,6 +179,12 @@ internal sealed class ToolCallBatch : IDisposable
         }
 
         string name = call.Name;
+
+        // PreToolUse runs before the permission check, as the official client does: a hook can refuse what a rule allows.
+        if (await PreToolUseAsync(call, token).ConfigureAwait(false) is { } blocked)
+        {
+            return blocked;
+        }
 
         // A read judged free when scheduled is judged again once the calls before it have run: one of them may have
         // made a symbolic link that now leads the read somewhere a rule denies.
@@ -199,7 +213,7 @@ internal sealed class ToolCallBatch : IDisposable
             }
 
             PermissionOutcome permission = await _runtime.Permissions.AuthorizeAsync(
-                call.CallId, name, prepared, HistoryContent.ArgumentsJson(call), _runtime.Emit, token);
+                call.CallId, name, prepared, HistoryContent.ArgumentsJson(call), e => EmitPermissionEvent(call, e), token);
             if (permission.IsCancelled)
             {
                 return ToolResult.Error(_cancelMessage);
@@ -235,6 +249,72 @@ internal sealed class ToolCallBatch : IDisposable
             progress.Flush();
         }
     }
+
+    /// <summary>The PreToolUse hooks' refusal, phrased for the model; null when they let the call go on (or none matched).</summary>
+    private async Task<ToolResult?> PreToolUseAsync(FunctionCallContent call, CancellationToken token)
+    {
+        const string Event = "PreToolUse";
+        if (!_runtime.Hooks.Has(Event))
+        {
+            return null;
+        }
+
+        HookVerdict verdict;
+        try
+        {
+            verdict = await _runtime.Hooks.RunAsync(Event, call.Name, ToolHookInput(call), token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            return ToolResult.Error(_cancelMessage);
+        }
+
+        if (token.IsCancellationRequested)
+        {
+            return ToolResult.Error(_cancelMessage);
+        }
+
+        return verdict.Blocked
+            ? ToolResult.Error($"A PreToolUse hook blocked this {call.Name} call: {verdict.Reason} Do not repeat it; find another way, or ask the user.")
+            : null;
+    }
+
+    private void NotifyPostToolUse(FunctionCallContent call, ToolResult result)
+    {
+        string eventName = result.IsError ? "PostToolUseFailure" : "PostToolUse";
+        if (_runtime.Hooks.Has(eventName))
+        {
+            string text = result.Content.Length > 2000 ? result.Content[..2000] : result.Content;
+            HookInput input = ToolHookInput(call) with { ToolOutput = result.IsError ? null : text, Error = result.IsError ? text : null };
+            _runtime.Hooks.Fire(eventName, call.Name, input);
+        }
+    }
+
+    private void EmitPermissionEvent(FunctionCallContent call, AgentEvent agentEvent)
+    {
+        switch (agentEvent)
+        {
+            case PermissionRequested requested when _runtime.Hooks.Has("PermissionRequest"):
+                _runtime.Hooks.Fire("PermissionRequest", call.Name, ToolHookInput(call) with { Title = requested.Title, Reason = requested.Reason });
+                break;
+            case PermissionResolved resolved when _runtime.Hooks.Has("PermissionResult"):
+                _runtime.Hooks.Fire("PermissionResult", call.Name, ToolHookInput(call) with { Decision = DecisionName(resolved.Answer) });
+                break;
+        }
+
+        _runtime.Emit(agentEvent);
+    }
+
+    private static string DecisionName(PermissionAnswer answer) => answer switch
+    {
+        PermissionAnswer.AllowOnce => "allow_once",
+        PermissionAnswer.AllowForSession => "allow_for_session",
+        PermissionAnswer.Unattended => "unattended",
+        _ => "reject",
+    };
+
+    private HookInput ToolHookInput(FunctionCallContent call) =>
+        _runtime.HookBase with { ToolName = call.Name, ToolInput = HistoryContent.ArgumentsElement(call), ToolCallId = call.CallId };
 
     /// <summary><paramref name="result"/> with every live secret replaced, in the text the model sees and in what front ends show.</summary>
     internal static ToolResult Redact(ToolResult result, SecretRedactor secrets)

@@ -30,6 +30,9 @@ public sealed record ToolContext
     /// </summary>
     public Func<string, bool>? IsReadDenied { get; init; }
 
+    /// <summary>How many skills the model loaded in this turn (the session sets a fresh one per turn; null outside a turn).</summary>
+    public Skills.SkillNesting? SkillNesting { get; init; }
+
     /// <summary>Time.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using KimiCode.Agent.Prompts;
+using KimiCode.Agent.Skills;
 using KimiCode.Auth;
 using KimiCode.Config;
 using KimiCode.Hosting;
@@ -52,7 +53,7 @@ internal static class DoctorCommand
         checks.AddRange(CheckLocks(home, env.TimeProvider));
         checks.Add(CheckInstructions(project, home.Root, userHome));
         checks.Add(CheckMcp(home.Root, project));
-        checks.Add(CheckSkills(home.Root, userHome, project));
+        checks.Add(CheckSkills(home.Root, userHome, project, config));
         checks.Add(CheckHooks(config));
         checks.Add(await CheckReachabilityAsync(env, config, credential, cancellationToken).ConfigureAwait(false));
 
@@ -276,22 +277,15 @@ internal static class DoctorCommand
             : new Check("mcp", Status.Ok, names.Count == 0 ? found : $"{found}; not supported yet: kimi does not start MCP servers");
     }
 
-    /// <summary>Skills (<c>&lt;name&gt;/SKILL.md</c> or flat <c>&lt;name&gt;.md</c>) in the official folders.</summary>
-    private static Check CheckSkills(string kimiHome, string userHome, string project)
+    /// <summary>Skills in the official folders (and <c>extra_skill_dirs</c>), read as a session reads them; a file that cannot be used warns.</summary>
+    private static Check CheckSkills(string kimiHome, string userHome, string project, KimiConfig? config)
     {
-        int count = 0;
-        foreach (string folder in (ReadOnlySpan<string>)[
-            Path.Combine(kimiHome, "skills"), Path.Combine(userHome, ".agents", "skills"),
-            Path.Combine(project, ".kimi-code", "skills"), Path.Combine(project, ".agents", "skills")])
-        {
-            if (Directory.Exists(folder))
-            {
-                count += Directory.EnumerateDirectories(folder).Count(static d => File.Exists(Path.Combine(d, "SKILL.md")))
-                         + Directory.EnumerateFiles(folder, "*.md").Count();
-            }
-        }
-
-        return new Check("skills", Status.Ok, count == 0 ? "none found" : $"{count} found; not supported yet: kimi does not offer skills to the model");
+        var catalog = SkillCatalog.Discover(new SkillFolders(project, kimiHome, userHome, config?.ExtraSkillDirs ?? []));
+        var names = catalog.Skills.Where(static s => s.Source != SkillSource.BuiltIn).Select(static s => s.Name).ToList();
+        var found = names.Count == 0 ? "none found" : $"{names.Count} found ({string.Join(", ", names)})";
+        return catalog.Warnings.Count > 0
+            ? new Check("skills", Status.Warn, $"{found}; {string.Join("; ", catalog.Warnings)}", "fix the front matter of the named file (see docs/skills.md)")
+            : new Check("skills", Status.Ok, found);
     }
 
     private static Check CheckHooks(KimiConfig? config)
@@ -301,8 +295,11 @@ internal static class DoctorCommand
             return new Check("hooks", Status.Skip, "not checked: config.toml does not load");
         }
 
-        int count = config.Document.TryGet<Config.Toml.TomlArray>("hooks", out var hooks) ? hooks.Count : 0;
-        return new Check("hooks", Status.Ok, count == 0 ? "none configured" : $"{count} [[hooks]] entr{(count == 1 ? "y" : "ies")}; not supported yet: kimi does not run hooks");
+        int count = config.Hooks.Entries.Count;
+        var found = count == 0 ? "none configured" : $"{count} [[hooks]] entr{(count == 1 ? "y" : "ies")} ({string.Join(", ", config.Hooks.Entries.Select(static e => e.Event).Distinct())})";
+        return config.Hooks.Warnings.Count > 0
+            ? new Check("hooks", Status.Warn, $"{found}; {string.Join("; ", config.Hooks.Warnings)}", "fix or remove the named [[hooks]] entry (see docs/hooks.md)")
+            : new Check("hooks", Status.Ok, found);
     }
 
     /// <summary>One <c>GET {base_url}/models</c> with the default model's credential: a single attempt, bounded by <see cref="ProbeTimeout"/>.</summary>

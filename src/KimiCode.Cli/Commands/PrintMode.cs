@@ -1,5 +1,6 @@
 using KimiCode.Agent;
 using KimiCode.Agent.Permissions;
+using KimiCode.Agent.Skills;
 using KimiCode.Agent.Tools;
 using KimiCode.Config;
 using KimiCode.Hosting;
@@ -38,6 +39,7 @@ internal static class PrintMode
         var prompt = await PrintPrompt.ReadAsync(env, options.Prompt, allowEmpty: options.Images.Count > 0, cancellationToken).ConfigureAwait(false);
         var workDir = Path.GetFullPath(options.WorkDir ?? env.CurrentDirectory);
         using var factory = new AgentSessionFactory(env.Host);
+        prompt = ExpandSkill(prompt, factory.LoadSkills(workDir));
         PrintPrompt.EnsureFits(prompt, factory.PromptLimit(options.Model)); // before the session exists: nothing saved, --continue unharmed
         List<AIContent> contents = string.IsNullOrEmpty(prompt) ? [] : [new TextContent(prompt)];
         if (options.Images.Count > 0)
@@ -90,6 +92,7 @@ internal static class PrintMode
             await renderer.OnEventAsync(e).ConfigureAwait(false);
         }
 
+        await session.EndAsync().ConfigureAwait(false);
         var exit = stop switch
         {
             StopReason.EndTurn => ExitCodes.Success,
@@ -115,6 +118,14 @@ internal static class PrintMode
 
         return exit;
     }
+
+    /// <summary>A prompt starting with <c>/skill:name</c> (or a built-in's <c>/name</c>, such as <c>/init</c>) becomes the skill's text; others stay as given.</summary>
+    private static string ExpandSkill(string prompt, SkillCatalog skills) => skills.ParseCommand(prompt) switch
+    {
+        null => prompt,
+        { Skill: { } skill, Arguments: var arguments } => SkillPrompt.ForUser(skill, arguments),
+        { Error: var error } => throw new KimiCodeException(CliErrorCodes.UnknownSkill, error ?? "Unknown skill."),
+    };
 
     /// <summary>Adds the <c>--image</c> files to <paramref name="contents"/>; the reason when one cannot be sent (a text-only model, too big, not an image).</summary>
     private static string? Attach(CliEnvironment env, KimiConfig config, Options options, List<AIContent> contents)

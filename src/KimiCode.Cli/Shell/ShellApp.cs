@@ -66,6 +66,11 @@ internal sealed class ShellApp : IDisposable
         var config = _factory.Config; // a malformed config.toml fails here with its one-line message
         var configured = PermissionPolicy.FromConfig(config.Permissions, workDir, []).Mode; // a bad rule fails here too
         _context.Start(workDir, configured, configured == PermissionMode.Plan ? PermissionPolicy.BaseMode(config.Permissions) : null);
+        foreach (var skillCommand in SkillCommand.For(_factory.LoadSkills(workDir)).Where(c => Commands.Find(c.Name) is null))
+        {
+            Commands.Add(skillCommand);
+        }
+
         var resume = Cli.Commands.SessionsCommand.ResumeTarget(_factory.Store, _options.SessionId, _options.Continue, workDir);
 
         try
@@ -137,6 +142,7 @@ internal sealed class ShellApp : IDisposable
             // Another kimi may open the session as soon as this shell is done with it (process exit would release it too).
             if (_context.Session is { } open)
             {
+                await open.EndAsync().ConfigureAwait(false);
                 _factory.Store.Release(open.Id);
             }
         }

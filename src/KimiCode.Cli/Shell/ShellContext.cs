@@ -127,6 +127,18 @@ internal sealed class ShellContext(
         }, mode == PermissionMode.Yolo ? ShellStyles.Warn : Style.Plain);
     }
 
+    /// <summary>Runs one turn with <paramref name="prompt"/> (creating the session on the first one); Exit when the user asked to leave.</summary>
+    public async Task<CommandResult> RunPromptAsync(string prompt, CancellationToken cancellationToken)
+    {
+        if (await EnsureSessionAsync(cancellationToken).ConfigureAwait(false) is not { } session)
+        {
+            return CommandResult.Continue;
+        }
+
+        var exit = await loop.RunTurnAsync(token => session.RunTurnAsync(prompt, token), prompter, cancellationToken).ConfigureAwait(false);
+        return exit ? CommandResult.Exit : CommandResult.Continue;
+    }
+
     /// <summary>The current session, created on the first prompt; null when that failed (the error is shown).</summary>
     public async Task<AgentSession?> EnsureSessionAsync(CancellationToken cancellationToken) =>
         Session ??= await CreateSessionAsync(null, cancellationToken).ConfigureAwait(false);

@@ -123,8 +123,9 @@ internal sealed class AgentHarness : IAsyncDisposable
     /// Options for a session with every built-in tool, the local file system and shell, and a real
     /// <see cref="PermissionPolicy"/>: the loop as kimi runs it, against the emulator.
     /// </summary>
-    public AgentSessionOptions RealToolsOptions(PermissionPolicy policy, ToolContext? context = null) => new()
+    public AgentSessionOptions RealToolsOptions(PermissionPolicy policy, ToolContext? context = null, KimiCode.Agent.Hooks.HookDispatcher? hooks = null) => new()
     {
+        Hooks = hooks ?? KimiCode.Agent.Hooks.HookDispatcher.None,
         ChatClient = Client,
         Model = "kimi-for-coding",
         ContextWindowTokens = 262_144,

@@ -70,11 +70,13 @@ internal sealed class CommandSet
 
     /// <summary>
     /// True when <paramref name="input"/> is a command line (see <see cref="SlashCommand.TryParse"/>), known or not.
-    /// A name with a colon is a command only when it is registered: <c>/note:</c> in prose stays a prompt.
+    /// A name with a colon is a command only when it is registered (or a <c>/skill:</c> one, so a misspelt skill is
+    /// reported, not sent): <c>/note:</c> in prose stays a prompt.
     /// </summary>
     public bool TryParse(string input, [NotNullWhen(true)] out SlashCommand? line)
     {
-        if (SlashCommand.TryParse(input, out line) && (!line.Name.Contains(':', StringComparison.Ordinal) || Find(line.Name) is not null))
+        if (SlashCommand.TryParse(input, out line)
+            && (!line.Name.Contains(':', StringComparison.Ordinal) || line.Name.StartsWith("skill:", StringComparison.OrdinalIgnoreCase) || Find(line.Name) is not null))
         {
             return true;
         }
