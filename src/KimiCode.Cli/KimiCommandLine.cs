@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Reflection;
+using KimiCode.Agent.Permissions;
 using KimiCode.Cli.Commands;
 using KimiCode.Hosting;
 
@@ -58,9 +59,13 @@ internal static class KimiCommandLine
         NotBlank(session, "a session id");
         var continueLatest = new Option<bool>("--continue", "-c", "-C") { Description = "Continue the latest session of the working directory." };
         var image = new Option<string[]>("--image") { Description = "With -p: send this picture (PNG, JPEG, GIF, WebP) with the prompt; repeatable. The model needs \"image_in\".", HelpName = "file", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        var thinking = new Option<bool>("--thinking") { Description = "Ask the model to think before it answers (overrides [thinking] enabled)." };
+        var noThinking = new Option<bool>("--no-thinking") { Description = "Ask the model not to think (overrides [thinking] enabled)." };
+        var plan = new Option<bool>("--plan") { Description = "Start in plan mode: the agent reads and plans; edits and commands are refused until you leave it (/plan)." };
+        var auto = new Option<bool>("--auto") { Description = "Start in auto mode: nothing asks; calls a rule or a safety check would ask about are refused." };
         var root = new RootCommand("kimi: a coding agent for the Kimi Code service (Moonshot AI's coding plan).")
         {
-            print, model, outputFormat, yolo, maxSteps, workDir, session, continueLatest, image, Debug, prompt,
+            print, model, outputFormat, yolo, plan, auto, thinking, noThinking, maxSteps, workDir, session, continueLatest, image, Debug, prompt,
         };
         root.Subcommands.Add(LoginCommand.Create(env));
         root.Subcommands.Add(LogoutCommand.Create(env));
@@ -79,6 +84,17 @@ internal static class KimiCommandLine
                 return Task.FromResult(UsageError(env, problem, "kimi"));
             }
 
+            if ((OneOf(parse, yolo, plan, auto) ?? OneOf(parse, thinking, noThinking)) is { } twice)
+            {
+                return Task.FromResult(UsageError(env, twice, "kimi"));
+            }
+
+            PermissionMode? startMode = parse.GetValue(yolo) ? PermissionMode.Yolo
+                : parse.GetValue(plan) ? PermissionMode.Plan
+                : parse.GetValue(auto) ? PermissionMode.Auto
+                : null;
+            bool? thinkingChoice = parse.GetValue(thinking) ? true : parse.GetValue(noThinking) ? false : null;
+
             if (!printMode)
             {
                 if (parse.GetResult(image) is not null)
@@ -91,7 +107,8 @@ internal static class KimiCommandLine
                 return GuardedAction.RunAsync(env, token => Shell.InteractiveShell.RunAsync(env, new Shell.ShellOptions
                 {
                     Model = parse.GetValue(model),
-                    Yolo = parse.GetValue(yolo),
+                    StartMode = startMode,
+                    Thinking = thinkingChoice,
                     MaxSteps = parse.GetValue(maxSteps),
                     WorkDir = parse.GetValue(workDir),
                     SessionId = parse.GetValue(session),
@@ -106,7 +123,8 @@ internal static class KimiCommandLine
                 Prompt = printText ?? positional,
                 Model = parse.GetValue(model),
                 OutputFormat = parse.GetValue(outputFormat) ?? "text",
-                Yolo = parse.GetValue(yolo),
+                StartMode = startMode,
+                Thinking = thinkingChoice,
                 MaxSteps = parse.GetValue(maxSteps),
                 WorkDir = parse.GetValue(workDir),
                 SessionId = parse.GetValue(session),
@@ -115,6 +133,13 @@ internal static class KimiCommandLine
             }, token), ct);
         });
         return root;
+    }
+
+    /// <summary>Flags that exclude each other (<c>--yolo</c>/<c>--plan</c>/<c>--auto</c>, <c>--thinking</c>/<c>--no-thinking</c>): the problem when more than one is given.</summary>
+    private static string? OneOf(ParseResult parse, params Option<bool>[] options)
+    {
+        var given = options.Where(o => parse.GetValue(o)).Select(o => o.Name).ToList();
+        return given.Count > 1 ? $"{string.Join(" and ", given)} exclude each other; give one." : null;
     }
 
     /// <summary>Combinations the parser cannot see: two prompts, two sessions, an output format without print mode.</summary>

@@ -24,7 +24,11 @@ internal static class PrintMode
         public string? Prompt { get; init; }
         public string? Model { get; init; }
         public string OutputFormat { get; init; } = "text";
-        public bool Yolo { get; init; }
+        /// <summary>The mode to start in (<c>--yolo</c>, <c>--plan</c>, <c>--auto</c>); null = the config's.</summary>
+        public PermissionMode? StartMode { get; init; }
+
+        /// <summary><c>--thinking</c> / <c>--no-thinking</c>; null = <c>[thinking] enabled</c>.</summary>
+        public bool? Thinking { get; init; }
         public int? MaxSteps { get; init; }
         public string? WorkDir { get; init; }
         public string? SessionId { get; init; }
@@ -58,7 +62,8 @@ internal static class PrintMode
         {
             WorkingDirectory = workDir,
             ModelAlias = options.Model,
-            Mode = options.Yolo ? PermissionMode.Yolo : null,
+            Mode = options.StartMode,
+            Thinking = options.Thinking,
             Prompter = new RejectingPermissionPrompter(request => RefusedLine(env, request)),
             ResumeSessionId = resume,
             MaxStepsPerTurn = options.MaxSteps,

@@ -61,6 +61,9 @@ internal sealed class ShellContext(
 
     public bool ShowThinking { get; private set; }
 
+    /// <summary>Thinking asked of the model (<c>--thinking</c>, <c>/thinking on|off</c>); null = <c>[thinking] enabled</c>.</summary>
+    public bool? Thinking { get; set; }
+
     /// <summary>The sessions <c>/sessions</c> listed last, which <c>/resume n</c> numbers from.</summary>
     public IReadOnlyList<SessionInfo> LastListing { get; set; } = [];
 
@@ -71,8 +74,9 @@ internal sealed class ShellContext(
         WorkDir = workDir;
         renderer.WorkingDirectory = workDir;
         BaseMode = baseMode ?? (configured is PermissionMode.Yolo or PermissionMode.Plan ? PermissionMode.Default : configured);
-        Mode = options.Yolo ? PermissionMode.Yolo : configured;
+        Mode = options.StartMode ?? configured;
         ModelAlias = options.Model;
+        Thinking = options.Thinking;
     }
 
     public static string ModeName(PermissionMode mode) => mode switch
@@ -211,5 +215,6 @@ internal sealed class ShellContext(
         Prompter = prompter,
         ResumeSessionId = resumeId,
         MaxStepsPerTurn = options.MaxSteps,
+        Thinking = Thinking,
     };
 }

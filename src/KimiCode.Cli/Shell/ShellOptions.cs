@@ -6,8 +6,11 @@ internal sealed record ShellOptions
     /// <summary>Model alias from config.toml; null = <c>default_model</c>.</summary>
     public string? Model { get; init; }
 
-    /// <summary>Start in yolo mode (nothing asks).</summary>
-    public bool Yolo { get; init; }
+    /// <summary>The mode to start in (<c>--yolo</c>, <c>--plan</c>, <c>--auto</c>); null = the config's.</summary>
+    public KimiCode.Agent.Permissions.PermissionMode? StartMode { get; init; }
+
+    /// <summary><c>--thinking</c> / <c>--no-thinking</c>; null = <c>[thinking] enabled</c>.</summary>
+    public bool? Thinking { get; init; }
 
     /// <summary>Working directory; null = the current folder.</summary>
     public string? WorkDir { get; init; }

@@ -60,6 +60,31 @@ public sealed class ShellAppTests
     }
 
     [Fact]
+    public async Task ThinkingCommand_OnThenOff_NextRequestsAskForItThenNot()
+    {
+        await using var shell = await ShellHarness.CreateAsync();
+        await shell.StartAsync();
+
+        var on = await shell.SendAsync("/thinking on");
+        await shell.SendAsync("first");
+        var off = await shell.SendAsync("/thinking off");
+        await shell.SendAsync("second");
+        var status = await shell.SendAsync("/status");
+        var bad = await shell.SendAsync("/thinking maybe");
+
+        Assert.Contains("Thinking: on", on);
+        Assert.Contains("Thinking: off", off);
+        var requests = shell.ChatRequests();
+        Assert.Contains("\"thinking\":{\"type\":\"enabled\"", requests[^2].Body);
+        Assert.Contains("\"thinking\":{\"type\":\"disabled\"}", requests[^1].Body);
+        Assert.Contains("second", requests[^1].Body);
+        Assert.Contains("first", requests[^1].Body); // the conversation went on
+        Assert.Matches(@"Thinking\s+off", status);
+        Assert.Contains("/thinking takes on or off, not \"maybe\"", bad);
+        Assert.Equal(2, shell.ChatRequests().Count);
+    }
+
+    [Fact]
     public async Task Permission_AllowOnce_RunsTheCommandAndAsksAgainNextTime()
     {
         await using var shell = await ShellHarness.CreateAsync();
@@ -371,7 +396,7 @@ public sealed class ShellAppTests
     public async Task WriteTool_ShowsTheDiffColoured()
     {
         await using var shell = await ShellHarness.CreateAsync();
-        await shell.StartAsync(new ShellOptions { Yolo = true });
+        await shell.StartAsync(new ShellOptions { StartMode = KimiCode.Agent.Permissions.PermissionMode.Yolo });
 
         var screen = await shell.SendAsync("write it\ntool: Write {\"file_path\":\"notes.txt\",\"content\":\"alpha\\nbeta\\n\"}");
 

@@ -28,7 +28,12 @@ internal sealed class StatusCommand : IShellCommand
         Row("Context", $"{Tokens(used)} of {Tokens(window)} tokens ({Math.Round(100.0 * used / Math.Max(1, window), 1).ToString(CultureInfo.InvariantCulture)}%)");
         Row("Login", credential.IsUsable ? CredentialText(credential, context.Environment.TimeProvider) : $"not usable: {credential.Problem}");
         Row("Instructions", context.Factory.LoadInstructions(context.WorkDir).Summary());
-        Row("Thinking", context.ShowThinking ? "shown in full" : "collapsed (/thinking shows it)");
+        Row("Thinking", (context.Thinking ?? context.Factory.Config.Thinking.Enabled) switch
+        {
+            true => "on",
+            false => "off",
+            null => "the model's default",
+        } + (context.ShowThinking ? "; shown in full" : "; collapsed (/thinking shows it)"));
         context.Screen.Write(grid);
         return Task.FromResult(CommandResult.Continue);
     }
