@@ -107,7 +107,7 @@ internal sealed class AcpSession : IPermissionPrompter
         {
             AvailableCommands =
             [
-                new AvailableCommand { Name = CompactCommand, Description = "Summarise the conversation so far to free context space" },
+                new AvailableCommand { Name = CompactCommand, Description = "Summarise the conversation so far to free context space", Input = new AvailableCommandInput { Hint = "what the summary must keep (optional)" } },
                 .. Agent.Skills.Commands().Select(c => new AvailableCommand
                 {
                     Name = c.Command,
@@ -222,9 +222,9 @@ internal sealed class AcpSession : IPermissionPrompter
                 }
 
                 string text = PromptContent.TextOf(prompt).Trim();
-                if (text == "/" + CompactCommand)
+                if (text == "/" + CompactCommand || text.StartsWith("/" + CompactCommand + " ", StringComparison.Ordinal))
                 {
-                    return await CompactAsync(cancellation.Token).ConfigureAwait(false);
+                    return await CompactAsync(text[(CompactCommand.Length + 1)..], cancellation.Token).ConfigureAwait(false);
                 }
 
                 return await RunTurnAsync(ExpandSkill(text, contents), cancellation.Token).ConfigureAwait(false);
@@ -417,12 +417,12 @@ internal sealed class AcpSession : IPermissionPrompter
         _ => PromptStopReason.EndTurn,
     };
 
-    private async Task<PromptResponse> CompactAsync(CancellationToken cancellationToken)
+    private async Task<PromptResponse> CompactAsync(string focus, CancellationToken cancellationToken)
     {
         CompactionResult result;
         try
         {
-            result = await Agent.CompactAsync(cancellationToken).ConfigureAwait(false);
+            result = await Agent.CompactAsync(focus, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

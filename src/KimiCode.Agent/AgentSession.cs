@@ -200,12 +200,15 @@ public sealed class AgentSession
     }
 
     /// <summary>Summarises the older part of the history now (the <c>/compact</c> command).</summary>
-    public async Task<CompactionResult> CompactAsync(CancellationToken cancellationToken)
+    public Task<CompactionResult> CompactAsync(CancellationToken cancellationToken) => CompactAsync(null, cancellationToken);
+
+    /// <summary>Summarises the older part of the history now (<c>/compact what to keep</c>): <paramref name="focus"/> tells the summary what matters most.</summary>
+    public async Task<CompactionResult> CompactAsync(string? focus, CancellationToken cancellationToken)
     {
         EnterTurn();
         try
         {
-            return await CompactCoreAsync(null, cancellationToken);
+            return await CompactCoreAsync(null, cancellationToken, string.IsNullOrWhiteSpace(focus) ? null : focus.Trim());
         }
         finally
         {
@@ -610,7 +613,7 @@ public sealed class AgentSession
         }
     }
 
-    private async Task<CompactionResult> CompactCoreAsync(ChannelWriter<AgentEvent>? events, CancellationToken cancellationToken)
+    private async Task<CompactionResult> CompactCoreAsync(ChannelWriter<AgentEvent>? events, CancellationToken cancellationToken, string? focus = null)
     {
         List<ChatMessage> snapshot;
         lock (_historyGate)
@@ -634,7 +637,7 @@ public sealed class AgentSession
         string summary = "";
         try
         {
-            summary = await Compactor.SummariseAsync(_options.ChatClient, snapshot[..cut], _options.ContextWindowTokens, cancellationToken);
+            summary = await Compactor.SummariseAsync(_options.ChatClient, snapshot[..cut], _options.ContextWindowTokens, cancellationToken, focus);
             if (summary.Length == 0)
             {
                 error = "The model returned an empty summary, so the history was left unchanged.";

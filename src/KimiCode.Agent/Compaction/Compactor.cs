@@ -68,7 +68,8 @@ internal static class Compactor
     public static bool HasNewMaterial(IEnumerable<ChatMessage> older) => older.Any(m => !HistoryContent.IsSummary(m));
 
     /// <summary>Asks the model (no tools) for a summary of <paramref name="older"/>; returns its text (possibly empty).</summary>
-    public static async Task<string> SummariseAsync(IChatClient client, IReadOnlyList<ChatMessage> older, int windowTokens, CancellationToken cancellationToken)
+    /// <param name="focus">The user's word on what the summary must keep (<c>/compact keep the API design</c>); null = none.</param>
+    public static async Task<string> SummariseAsync(IChatClient client, IReadOnlyList<ChatMessage> older, int windowTokens, CancellationToken cancellationToken, string? focus = null)
     {
         // A plain-text transcript, not the raw messages: no tool declarations are needed, huge tool
         // outputs can be cut, and the request cannot be rejected for tool-call pairing.
@@ -77,7 +78,9 @@ internal static class Compactor
         ChatMessage[] messages =
         [
             new(ChatRole.System, Instruction),
-            new(ChatRole.User, "Here is the conversation so far:\n\n" + transcript + "\n\nWrite the summary now."),
+            new(ChatRole.User, "Here is the conversation so far:\n\n" + transcript + "\n\n"
+                + (focus is null ? string.Empty : "The user asks that the summary focus on this: " + focus + "\n\n")
+                + "Write the summary now."),
         ];
         ChatResponse response = await client.GetResponseAsync(messages, new ChatOptions(), cancellationToken);
         return response.Text.Trim();

@@ -104,6 +104,24 @@ public sealed class CompactionTests
     }
 
     [Fact]
+    public async Task CompactAsync_WithFocus_SummaryRequestCarriesTheUsersWord()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        h.Script("""{"turns":[{"text":"a1"},{"text":"a2"},{"text":"a3"},{"text":"Short summary."},{"text":"Other summary."}]}""");
+        AgentSession session = await h.CreateSessionAsync();
+        await AgentHarness.RunAsync(session, "p1");
+        await AgentHarness.RunAsync(session, "p2");
+        await AgentHarness.RunAsync(session, "p3");
+
+        CompactionResult result = await session.CompactAsync("keep the API design decisions", AgentHarness.Ct);
+
+        Assert.True(result.Succeeded, result.Error);
+        string summaryRequest = h.ChatRequests()[^1].GetRawText();
+        Assert.Contains("The user asks that the summary focus on this: keep the API design decisions", summaryRequest, StringComparison.Ordinal);
+        Assert.DoesNotContain("focus on this", h.ChatRequests()[^2].GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CompactAsync_EmptySummary_FailsAndKeepsHistory()
     {
         await using AgentHarness h = await AgentHarness.StartAsync();

@@ -1,11 +1,13 @@
 namespace KimiCode.Cli.Shell.Commands;
 
-/// <summary><c>/compact</c>: summarises the older part of the conversation now, with the spinner; Ctrl-C cancels.</summary>
+/// <summary><c>/compact [what to keep]</c>: summarises the older part of the conversation now, with the spinner; Ctrl-C cancels.</summary>
 internal sealed class CompactCommand : IShellCommand
 {
     public string Name => "compact";
 
-    public string Help => "summarise the conversation to free context room";
+    public string ArgumentHint => "[what to keep]";
+
+    public string Help => "summarise the conversation to free context room (optionally: what the summary must keep)";
 
     public async Task<CommandResult> ExecuteAsync(ShellContext context, string arguments, CancellationToken cancellationToken)
     {
@@ -15,7 +17,7 @@ internal sealed class CompactCommand : IShellCommand
             return CommandResult.Continue;
         }
 
-        var (result, cancelled, exit) = await context.RunBusyAsync("Compacting the conversation", session.CompactAsync, cancellationToken).ConfigureAwait(false);
+        var (result, cancelled, exit) = await context.RunBusyAsync("Compacting the conversation", token => session.CompactAsync(arguments, token), cancellationToken).ConfigureAwait(false);
         if (result is not null)
         {
             context.Screen.Line(result.Succeeded
