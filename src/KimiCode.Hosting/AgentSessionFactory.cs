@@ -6,6 +6,7 @@ using KimiCode.Agent.Tools;
 using KimiCode.Auth;
 using KimiCode.Config;
 using KimiCode.Hosting.Logging;
+using KimiCode.Mcp;
 using Microsoft.Extensions.Logging;
 using KimiCode.Protocol;
 
@@ -43,6 +44,15 @@ public sealed record AgentLaunch
 
     /// <summary>Thinking on/off; null = <c>[thinking] enabled</c>.</summary>
     public bool? Thinking { get; init; }
+
+    /// <summary>MCP servers an editor passed (ACP <c>mcpServers</c>); they win by name over the mcp.json files.</summary>
+    public IReadOnlyList<McpServerConfig> EditorMcpServers { get; init; } = [];
+
+    /// <summary>Start the project's stdio MCP servers without asking (<c>--trust-project-mcp</c>).</summary>
+    public bool TrustProjectMcp { get; init; }
+
+    /// <summary>Asks whether a project stdio MCP server may start (the shell); null = never ask (untrusted servers stay off).</summary>
+    public Func<McpServerConfig, CancellationToken, Task<bool>>? ConfirmProjectMcp { get; init; }
 }
 
 /// <summary>The most one prompt may take with <paramref name="Model"/>: <paramref name="PromptTokens"/> of its <paramref name="ContextWindowTokens"/>.</summary>
@@ -59,6 +69,7 @@ public sealed class AgentSessionFactory : IDisposable
     private readonly ModelClientFactory _clients;
     private readonly CredentialResolver _resolver;
     private readonly ILogger _log;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, McpServerSet> _mcp = new(StringComparer.Ordinal);
     private KimiConfig? _config;
     private bool _noticeGiven;
 
@@ -124,9 +135,11 @@ public sealed class AgentSessionFactory : IDisposable
             tools = tools.With([new ReadMediaFileTool(ImageLimits.ForModelReads(settings.ImageMaxEdgePx, settings.ImageReadByteBudget))]);
         }
 
+        var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);
+        var mcp = await McpSessionServers.StartAsync(_env, config, settings, launch, workingDirectory, secrets.Environment, credential.Model?.SeesImages == true, cancellationToken).ConfigureAwait(false);
+        tools = tools.With(mcp.Tools());
         var registry = new ToolFilter(config.Tools.Enabled, config.Tools.Disabled).Apply(tools);
         var chat = _clients.CreateChatClient(config, credential);
-        var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);
         var options = new AgentSessionOptions
         {
             ChatClient = chat,
@@ -161,10 +174,38 @@ public sealed class AgentSessionFactory : IDisposable
                 throw new KimiCodeException(SessionErrorCodes.NotFound, $"No session {id} in {Store.Home.SessionsDir}; pick one with /sessions and /resume in the shell, continue the latest with `kimi --continue`, or start a new one.");
             }
 
-            return await AgentSession.ResumeAsync(options, id, cancellationToken).ConfigureAwait(false);
+            return Track(await AgentSession.ResumeAsync(options, id, cancellationToken).ConfigureAwait(false), mcp);
         }
 
-        return await AgentSession.CreateAsync(options, cancellationToken).ConfigureAwait(false);
+        return Track(await AgentSession.CreateAsync(options, cancellationToken).ConfigureAwait(false), mcp);
+    }
+
+    /// <summary>The MCP servers of session <paramref name="sessionId"/> and their state (empty when it has none).</summary>
+    public IReadOnlyList<McpServerStatus> McpStatuses(string sessionId)
+        => _mcp.TryGetValue(sessionId, out var set) ? set.Statuses() : [];
+
+    /// <summary>Stops the MCP servers of session <paramref name="sessionId"/> (the session ended or is replaced).</summary>
+    public async ValueTask StopMcpServersAsync(string sessionId)
+    {
+        if (_mcp.TryRemove(sessionId, out var set))
+        {
+            await set.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private AgentSession Track(AgentSession session, McpServerSet mcp)
+    {
+        if (mcp.Servers.Count > 0 && _mcp.TryGetValue(session.Id, out var previous))
+        {
+            _ = previous.DisposeAsync().AsTask();
+        }
+
+        if (mcp.Servers.Count > 0)
+        {
+            _mcp[session.Id] = mcp;
+        }
+
+        return session;
     }
 
     /// <summary>
@@ -204,5 +245,12 @@ public sealed class AgentSessionFactory : IDisposable
         return config;
     }
 
-    public void Dispose() => _clients.Dispose();
+    public void Dispose()
+    {
+        // Stdio servers also die with the process (the watchdog kills their groups); this stops them now.
+        var stopping = _mcp.Values.Select(set => set.DisposeAsync().AsTask()).ToArray();
+        _mcp.Clear();
+        Task.WaitAll(stopping, TimeSpan.FromSeconds(5));
+        _clients.Dispose();
+    }
 }
