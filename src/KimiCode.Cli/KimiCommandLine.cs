@@ -53,15 +53,17 @@ internal static class KimiCommandLine
         NotBlank(session, "a session id");
         var continueLatest = new Option<bool>("--continue", "-c", "-C") { Description = "Continue the latest session of the working directory." };
         var image = new Option<string[]>("--image") { Description = "With -p: send this picture (PNG, JPEG, GIF, WebP) with the prompt; repeatable. The model needs \"image_in\".", HelpName = "file", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        var trustProjectMcp = new Option<bool>("--trust-project-mcp") { Description = "Start the stdio MCP servers of the project's .kimi-code/mcp.json without asking (they run code from the folder)." };
         var root = new RootCommand("kimi: a coding agent for the Kimi Code service (Moonshot AI's coding plan).")
         {
-            print, model, outputFormat, yolo, maxSteps, workDir, session, continueLatest, image, Debug, prompt,
+            print, model, outputFormat, yolo, maxSteps, workDir, session, continueLatest, image, trustProjectMcp, Debug, prompt,
         };
         root.Subcommands.Add(LoginCommand.Create(env));
         root.Subcommands.Add(LogoutCommand.Create(env));
         root.Subcommands.Add(AuthCommand.Create(env));
         root.Subcommands.Add(AcpCommand.Create(env));
         root.Subcommands.Add(DoctorCommand.Create(env));
+        root.Subcommands.Add(McpCommand.Create(env));
         root.SetAction((parse, ct) =>
         {
             var words = parse.GetValue(prompt) ?? [];
@@ -91,6 +93,7 @@ internal static class KimiCommandLine
                     SessionId = parse.GetValue(session),
                     Continue = parse.GetValue(continueLatest),
                     InitialPrompt = positional,
+                    TrustProjectMcp = parse.GetValue(trustProjectMcp),
                 }, token), ct, handleInterrupts: false);
             }
 
@@ -105,6 +108,7 @@ internal static class KimiCommandLine
                 SessionId = parse.GetValue(session),
                 Continue = parse.GetValue(continueLatest),
                 Images = parse.GetValue(image) ?? [],
+                TrustProjectMcp = parse.GetValue(trustProjectMcp),
             }, token), ct);
         });
         return root;

@@ -117,6 +117,11 @@ public sealed class AgentSessionFactory : IDisposable
             throw new KimiCodeException(CliErrorCodes.Usage, $"The working directory {launch.WorkingDirectory} does not exist; pass an existing folder with -w.");
         }
 
+        if (launch.ResumeSessionId is { } id && !Store.Exists(id))
+        {
+            throw new KimiCodeException(SessionErrorCodes.NotFound, $"No session {id} in {Store.Home.SessionsDir}; pick one with /sessions and /resume in the shell, continue the latest with `kimi --continue`, or start a new one.");
+        }
+
         var workingDirectory = Path.GetFullPath(launch.WorkingDirectory);
         var additional = launch.AdditionalDirectories.Select(Path.GetFullPath).ToList();
         var userHome = UserHome();
@@ -167,17 +172,18 @@ public sealed class AgentSessionFactory : IDisposable
             Logger = _env.Logging.CreateLogger("KimiCode.Tools"),
         };
 
-        if (launch.ResumeSessionId is { } id)
+        try
         {
-            if (!Store.Exists(id))
-            {
-                throw new KimiCodeException(SessionErrorCodes.NotFound, $"No session {id} in {Store.Home.SessionsDir}; pick one with /sessions and /resume in the shell, continue the latest with `kimi --continue`, or start a new one.");
-            }
-
-            return Track(await AgentSession.ResumeAsync(options, id, cancellationToken).ConfigureAwait(false), mcp);
+            var session = launch.ResumeSessionId is { } resumeId
+                ? await AgentSession.ResumeAsync(options, resumeId, cancellationToken).ConfigureAwait(false)
+                : await AgentSession.CreateAsync(options, cancellationToken).ConfigureAwait(false);
+            return Track(session, mcp);
         }
-
-        return Track(await AgentSession.CreateAsync(options, cancellationToken).ConfigureAwait(false), mcp);
+        catch
+        {
+            await mcp.DisposeAsync().ConfigureAwait(false); // no session owns the servers: stop them
+            throw;
+        }
     }
 
     /// <summary>The MCP servers of session <paramref name="sessionId"/> and their state (empty when it has none).</summary>
@@ -193,9 +199,26 @@ public sealed class AgentSessionFactory : IDisposable
         }
     }
 
+    /// <summary>
+    /// Connects the mcp.json servers of <paramref name="workingDirectory"/> (only <paramref name="only"/> when given) the way
+    /// a session would, for <c>kimi mcp list</c> and <c>kimi mcp test</c>; the caller disposes the set. Nothing is asked.
+    /// </summary>
+    public Task<McpServerSet> ConnectMcpServersAsync(string workingDirectory, bool trustProject, string? only, CancellationToken cancellationToken)
+    {
+        var config = Config;
+        var settings = AgentSettings.Resolve(config, _env.GetVariable);
+        var launch = new AgentLaunch { WorkingDirectory = workingDirectory, Prompter = new RejectingPermissionPrompter(), TrustProjectMcp = trustProject };
+        var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);
+        return McpSessionServers.StartAsync(_env, config, settings, launch, Path.GetFullPath(workingDirectory), secrets.Environment, false, cancellationToken, report: false, only: only);
+    }
+
+    /// <summary>The servers of the mcp.json files a new session in <paramref name="workingDirectory"/> gets, and the problems with them.</summary>
+    public McpServerList ConfiguredMcpServers(string workingDirectory) => McpConfigFiles.Load(_env.Home.Root, workingDirectory);
+
+    /// <summary>Keeps <paramref name="mcp"/> as the servers of <paramref name="session"/>; a re-opened session's old servers stop.</summary>
     private AgentSession Track(AgentSession session, McpServerSet mcp)
     {
-        if (mcp.Servers.Count > 0 && _mcp.TryGetValue(session.Id, out var previous))
+        if (_mcp.TryRemove(session.Id, out var previous))
         {
             _ = previous.DisposeAsync().AsTask();
         }

@@ -15,11 +15,16 @@ internal static class McpSessionServers
 {
     public static async Task<McpServerSet> StartAsync(
         HostEnvironment env, KimiConfig config, AgentSettings settings, AgentLaunch launch, string workingDirectory,
-        ChildEnvironment childEnvironment, bool modelSeesImages, CancellationToken cancellationToken)
+        ChildEnvironment childEnvironment, bool modelSeesImages, CancellationToken cancellationToken, bool report = true, string? only = null)
     {
         var log = env.Logging.CreateLogger("KimiCode.Mcp");
         var files = McpConfigFiles.Load(env.Home.Root, workingDirectory);
         var all = McpConfigFiles.Merge(files, new McpServerList(launch.EditorMcpServers, []));
+        if (only is not null)
+        {
+            all = new McpServerList([.. all.Servers.Where(s => s.Name == only)], []);
+        }
+
         foreach (var problem in all.Problems)
         {
             Notice(env, log, McpConfigFiles.Format(problem));
@@ -52,7 +57,7 @@ internal static class McpSessionServers
 
         set.StartAll();
         await set.WaitForStartupAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var status in set.Statuses())
+        foreach (var status in report ? set.Statuses() : [])
         {
             if (status.State is McpServerState.Failed or McpServerState.Untrusted)
             {
