@@ -273,7 +273,7 @@ internal static class DoctorCommand
         string found = names.Count == 0 ? "no servers configured" : $"{names.Count} server(s) configured ({string.Join(", ", names.Order(StringComparer.Ordinal))})";
         return problems.Count > 0
             ? new Check("mcp", Status.Warn, $"{found}; {string.Join("; ", problems)}", "fix the JSON (the official client reads it)")
-            : new Check("mcp", Status.Ok, names.Count == 0 ? found : $"{found}; not supported yet: kimi does not start MCP servers");
+            : new Check("mcp", Status.Ok, names.Count == 0 ? found : $"{found}; `kimi mcp list` connects them");
     }
 
     /// <summary>Skills (<c>&lt;name&gt;/SKILL.md</c> or flat <c>&lt;name&gt;.md</c>) in the official folders.</summary>
