@@ -236,6 +236,7 @@ public sealed class McpServerConnection : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            await LetExitSettleAsync().ConfigureAwait(false);
             string reason = DeathReason()
                 ?? (ex is McpConnectionException ? ex.Message
                     : startup.IsCancellationRequested && !_life.IsCancellationRequested ? $"did not finish starting within {FormatMs(timeout)} (startupTimeoutMs){StderrNote()}"
@@ -349,6 +350,22 @@ public sealed class McpServerConnection : IAsyncDisposable
         if (DeathReason() is { } died)
         {
             Fail(died);
+        }
+    }
+
+    /// <summary>A closed pipe is often seen just before the exit it comes from: wait a moment so the reason says "exited with code N".</summary>
+    private async Task LetExitSettleAsync()
+    {
+        StdioServerProcess? process;
+        lock (_gate)
+        {
+            process = _process;
+        }
+
+        if (process is { HasExited: false })
+        {
+            using var settle = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            await process.WaitForExitAsync(settle.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
