@@ -8,6 +8,7 @@ using KimiCode.Agent.Sessions;
 using KimiCode.Auth;
 using KimiCode.Config;
 using KimiCode.Hosting;
+using KimiCode.Mcp;
 using KimiCode.Hosting.Accounts;
 using KimiCode.Protocol;
 using KimiCode.Provider;
@@ -37,7 +38,6 @@ public sealed class AcpServer : IDisposable
     private volatile ClientCapabilities? _client;
     private volatile bool _initialized;
     private volatile string? _adoptedModelAlias;
-    private bool _warnedMcp;
 
     public AcpServer(AcpServerOptions options)
     {
@@ -123,6 +123,9 @@ public sealed class AcpServer : IDisposable
 
     /// <summary>Resolves the credential of <paramref name="modelAlias"/> (default: the adopted or default model).</summary>
     internal ResolvedCredential Resolve(string? modelAlias) => _factory.Resolve(modelAlias ?? _adoptedModelAlias);
+
+    /// <summary>The MCP servers of session <paramref name="sessionId"/> and their state.</summary>
+    internal IReadOnlyList<McpServerStatus> McpStatuses(string sessionId) => _factory.McpStatuses(sessionId);
 
     internal async Task<AgentSession> CreateAgentAsync(AgentLaunch launch, CancellationToken cancellationToken)
     {
@@ -252,9 +255,8 @@ public sealed class AcpServer : IDisposable
                 LoadSession = true,
                 // Images only when the model a new session gets can see them; a prompt to a model that cannot is refused.
                 PromptCapabilities = new PromptCapabilities { Image = DefaultModelSeesImages(), Audio = false, EmbeddedContext = true },
-                // Not advertised until the agent can connect MCP servers: an editor would otherwise configure
-                // http/sse servers whose tools silently never appear.
-                McpCapabilities = new McpCapabilities { Http = false, Sse = false },
+                // stdio always; streamable HTTP and legacy SSE servers connect too (KimiCode.Mcp).
+                McpCapabilities = new McpCapabilities { Http = true, Sse = true },
                 SessionCapabilities = new SessionCapabilities
                 {
                     List = EmptyObject.Instance,
@@ -365,9 +367,9 @@ public sealed class AcpServer : IDisposable
 
     private async Task<RpcResult> NewSessionAsync(NewSessionRequest request, CancellationToken cancellationToken)
     {
-        (string cwd, IReadOnlyList<string> additional) = Workspace(request.Cwd, request.AdditionalDirectories, request.McpServers);
+        (string cwd, IReadOnlyList<string> additional, IReadOnlyList<McpServerConfig> mcp) = Workspace(request.Cwd, request.AdditionalDirectories, request.McpServers);
         ResolvedCredential credential = await EnsureAuthenticatedAsync(cancellationToken).ConfigureAwait(false);
-        var session = new AcpSession(this, cwd, additional, SessionSettings.Initial(Config, credential));
+        var session = new AcpSession(this, cwd, additional, SessionSettings.Initial(Config, credential)) { McpServers = mcp };
         session.Attach(await CreateAgentAsync(session.Launch(null), cancellationToken).ConfigureAwait(false));
         _sessions[session.Id] = session;
         return RpcResult.Of(
@@ -393,7 +395,7 @@ public sealed class AcpServer : IDisposable
 
     private async Task<AcpSession> OpenAsync(string sessionId, string cwdText, IReadOnlyList<string>? additionalDirectories, IReadOnlyList<JsonElement> mcpServers, CancellationToken cancellationToken)
     {
-        (string cwd, IReadOnlyList<string> additional) = Workspace(cwdText, additionalDirectories, mcpServers);
+        (string cwd, IReadOnlyList<string> additional, IReadOnlyList<McpServerConfig> mcp) = Workspace(cwdText, additionalDirectories, mcpServers);
         ResolvedCredential credential = await EnsureAuthenticatedAsync(cancellationToken).ConfigureAwait(false);
         // Only whether it exists: the file is read once, by the resume itself (a 10 MB history parsed twice doubled the wait).
         if (!_factory.Store.Exists(sessionId))
@@ -406,7 +408,7 @@ public sealed class AcpServer : IDisposable
             await open.CloseAsync().ConfigureAwait(false);
         }
 
-        var session = new AcpSession(this, cwd, additional, SessionSettings.Initial(Config, credential));
+        var session = new AcpSession(this, cwd, additional, SessionSettings.Initial(Config, credential)) { McpServers = mcp };
         AgentSession agent = await CreateAgentAsync(session.Launch(sessionId), cancellationToken).ConfigureAwait(false);
         session.Title = agent.ResumedTitle;
         session.Attach(agent);
@@ -454,6 +456,7 @@ public sealed class AcpServer : IDisposable
         }
 
         await session.CloseAsync().ConfigureAwait(false);
+        await _factory.StopMcpServersAsync(request.SessionId).ConfigureAwait(false);
         _factory.Store.Release(request.SessionId);
         return RpcResult.Empty;
     }
@@ -461,7 +464,7 @@ public sealed class AcpServer : IDisposable
     /// <summary><c>session/fork</c> (unstable): a new session with a copy of the history, opened in <c>cwd</c>; the original is untouched.</summary>
     private async Task<RpcResult> ForkSessionAsync(ResumeSessionRequest request, CancellationToken cancellationToken)
     {
-        (string cwd, _) = Workspace(request.Cwd, request.AdditionalDirectories, request.McpServers ?? []);
+        (string cwd, _, _) = Workspace(request.Cwd, request.AdditionalDirectories, request.McpServers ?? []);
         string forkId = _factory.Store.Fork(request.SessionId, cwd, Time.GetUtcNow()) ?? throw SessionNotFound(request.SessionId);
         AcpSession session = await OpenAsync(forkId, request.Cwd, request.AdditionalDirectories, request.McpServers ?? [], cancellationToken).ConfigureAwait(false);
         return RpcResult.Of(
@@ -537,7 +540,7 @@ public sealed class AcpServer : IDisposable
     private AcpSession Find(string sessionId) =>
         _sessions.TryGetValue(sessionId, out AcpSession? session) ? session : throw SessionNotFound(sessionId);
 
-    private (string Cwd, IReadOnlyList<string> Additional) Workspace(string cwd, IReadOnlyList<string>? additionalDirectories, IReadOnlyList<JsonElement> mcpServers)
+    private static (string Cwd, IReadOnlyList<string> Additional, IReadOnlyList<McpServerConfig> Mcp) Workspace(string cwd, IReadOnlyList<string>? additionalDirectories, IReadOnlyList<JsonElement> mcpServers)
     {
         RequireAbsolute(cwd, "cwd");
         if (!Directory.Exists(cwd))
@@ -557,13 +560,18 @@ public sealed class AcpServer : IDisposable
             additional.Add(Path.GetFullPath(directory));
         }
 
-        if (mcpServers.Count > 0 && !_warnedMcp)
+        IReadOnlyList<McpServerConfig> mcp;
+        try
         {
-            _warnedMcp = true;
-            LogLine($"the editor offered {mcpServers.Count} MCP server(s); kimi does not connect MCP servers yet, so their tools are not available.");
+            // stdio, http and sse become servers of the session (they win by name over mcp.json); "acp" ones are left out.
+            mcp = McpConfigReader.ReadEditorServers(mcpServers, allowRemote: true, out _);
+        }
+        catch (McpConfigException ex)
+        {
+            throw AcpException.InvalidParams($"Invalid params: {ex.Message}.");
         }
 
-        return (Path.GetFullPath(cwd), additional);
+        return (Path.GetFullPath(cwd), additional, mcp);
     }
 
     private static void RequireAbsolute(string path, string name)

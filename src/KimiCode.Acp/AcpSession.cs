@@ -11,6 +11,7 @@ using KimiCode.Agent.Sessions;
 using KimiCode.Agent.Skills;
 using KimiCode.Agent.Tools;
 using KimiCode.Hosting;
+using KimiCode.Mcp;
 
 namespace KimiCode.Acp;
 
@@ -65,6 +66,9 @@ internal sealed class AcpSession : IPermissionPrompter
 
     public AgentSession Agent { get; private set; } = null!;
 
+    /// <summary>The editor's MCP servers (<c>mcpServers</c>), started again whenever the agent session is rebuilt.</summary>
+    public IReadOnlyList<McpServerConfig> McpServers { get; init; } = [];
+
     public string? Title { get; set; }
 
     /// <summary>What to ask the factory for: this session (resumed when it already exists) with the current settings.</summary>
@@ -85,6 +89,7 @@ internal sealed class AcpSession : IPermissionPrompter
             Files = read || write ? new ClientFileSystem(_server.Connection, () => Id, read, write, new LocalWorkspaceFileSystem()) : null,
             Commands = client?.Terminal == true ? new ClientTerminalRunner(_server.Connection, () => Id, _server.Time) : null,
             ResumeSessionId = resumeSessionId,
+            EditorMcpServers = McpServers,
         };
     }
 
@@ -119,6 +124,12 @@ internal sealed class AcpSession : IPermissionPrompter
         if (Title is { Length: > 0 } title)
         {
             await SendAsync(new SessionInfoUpdate { Title = title }).ConfigureAwait(false);
+        }
+
+        // A server that failed is said once, as a message: the session works without its tools.
+        foreach (var status in _server.McpStatuses(Id).Where(s => s.State is McpServerState.Failed or McpServerState.Untrusted))
+        {
+            await SendAsync(new AgentMessageChunk { Content = new TextBlock { Text = $"MCP server {status.Describe()}; its tools are not available.\n" } }).ConfigureAwait(false);
         }
     }
 

@@ -59,13 +59,14 @@ internal static class KimiCommandLine
         NotBlank(session, "a session id");
         var continueLatest = new Option<bool>("--continue", "-c", "-C") { Description = "Continue the latest session of the working directory." };
         var image = new Option<string[]>("--image") { Description = "With -p: send this picture (PNG, JPEG, GIF, WebP) with the prompt; repeatable. The model needs \"image_in\".", HelpName = "file", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        var trustProjectMcp = new Option<bool>("--trust-project-mcp") { Description = "Start the stdio MCP servers of the project's .kimi-code/mcp.json without asking (they run code from the folder)." };
         var thinking = new Option<bool>("--thinking") { Description = "Ask the model to think before it answers (overrides [thinking] enabled)." };
         var noThinking = new Option<bool>("--no-thinking") { Description = "Ask the model not to think (overrides [thinking] enabled)." };
         var plan = new Option<bool>("--plan") { Description = "Start in plan mode: the agent reads and plans; edits and commands are refused until you leave it (/plan)." };
         var auto = new Option<bool>("--auto") { Description = "Start in auto mode: nothing asks; calls a rule or a safety check would ask about are refused." };
         var root = new RootCommand("kimi: a coding agent for the Kimi Code service (Moonshot AI's coding plan).")
         {
-            print, model, outputFormat, yolo, plan, auto, thinking, noThinking, maxSteps, workDir, session, continueLatest, image, Debug, prompt,
+            print, model, outputFormat, yolo, plan, auto, thinking, noThinking, maxSteps, workDir, session, continueLatest, image, trustProjectMcp, Debug, prompt,
         };
         root.Subcommands.Add(LoginCommand.Create(env));
         root.Subcommands.Add(LogoutCommand.Create(env));
@@ -73,6 +74,7 @@ internal static class KimiCommandLine
         root.Subcommands.Add(AcpCommand.Create(env));
         root.Subcommands.Add(DoctorCommand.Create(env));
         root.Subcommands.Add(SessionsCommand.Create(env));
+        root.Subcommands.Add(McpCommand.Create(env));
         root.SetAction((parse, ct) =>
         {
             var words = parse.GetValue(prompt) ?? [];
@@ -115,6 +117,7 @@ internal static class KimiCommandLine
                     PickSession = parse.GetResult(session) is not null && parse.GetValue(session) is null,
                     Continue = parse.GetValue(continueLatest),
                     InitialPrompt = positional,
+                    TrustProjectMcp = parse.GetValue(trustProjectMcp),
                 }, token), ct, handleInterrupts: false);
             }
 
@@ -130,6 +133,7 @@ internal static class KimiCommandLine
                 SessionId = parse.GetValue(session),
                 Continue = parse.GetValue(continueLatest),
                 Images = parse.GetValue(image) ?? [],
+                TrustProjectMcp = parse.GetValue(trustProjectMcp),
             }, token), ct);
         });
         return root;

@@ -8,6 +8,7 @@ using KimiCode.Agent.Tools;
 using KimiCode.Auth;
 using KimiCode.Config;
 using KimiCode.Hosting.Logging;
+using KimiCode.Mcp;
 using Microsoft.Extensions.Logging;
 using KimiCode.Protocol;
 
@@ -45,6 +46,15 @@ public sealed record AgentLaunch
 
     /// <summary>Thinking on/off; null = <c>[thinking] enabled</c>.</summary>
     public bool? Thinking { get; init; }
+
+    /// <summary>MCP servers an editor passed (ACP <c>mcpServers</c>); they win by name over the mcp.json files.</summary>
+    public IReadOnlyList<McpServerConfig> EditorMcpServers { get; init; } = [];
+
+    /// <summary>Start the project's stdio MCP servers without asking (<c>--trust-project-mcp</c>).</summary>
+    public bool TrustProjectMcp { get; init; }
+
+    /// <summary>Asks whether a project stdio MCP server may start (the shell); null = never ask (untrusted servers stay off).</summary>
+    public Func<McpServerConfig, CancellationToken, Task<bool>>? ConfirmProjectMcp { get; init; }
 }
 
 /// <summary>The most one prompt may take with <paramref name="Model"/>: <paramref name="PromptTokens"/> of its <paramref name="ContextWindowTokens"/>.</summary>
@@ -61,6 +71,7 @@ public sealed class AgentSessionFactory : IDisposable
     private readonly ModelClientFactory _clients;
     private readonly CredentialResolver _resolver;
     private readonly ILogger _log;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, McpServerSet> _mcp = new(StringComparer.Ordinal);
     private KimiConfig? _config;
     private bool _noticeGiven;
     private readonly HashSet<string> _skillWarningsGiven = new(StringComparer.Ordinal);
@@ -109,6 +120,11 @@ public sealed class AgentSessionFactory : IDisposable
             throw new KimiCodeException(CliErrorCodes.Usage, $"The working directory {launch.WorkingDirectory} does not exist; pass an existing folder with -w.");
         }
 
+        if (launch.ResumeSessionId is { } id && !Store.Exists(id))
+        {
+            throw new KimiCodeException(SessionErrorCodes.NotFound, $"No session {id} in {Store.Home.SessionsDir}; `kimi sessions list` shows this folder's sessions (--all: every folder's), `kimi --continue` picks the latest, or start a new one.");
+        }
+
         var workingDirectory = Path.GetFullPath(launch.WorkingDirectory);
         var additional = launch.AdditionalDirectories.Select(Path.GetFullPath).ToList();
         var userHome = UserHome();
@@ -130,9 +146,11 @@ public sealed class AgentSessionFactory : IDisposable
         var skills = LoadSkills(workingDirectory);
         var skillTool = new SkillTool(skills);
         tools = tools.With(skillTool.HasSkills ? [skillTool] : []);
+        var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);
+        var mcp = await McpSessionServers.StartAsync(_env, config, settings, launch, workingDirectory, secrets.Environment, credential.Model?.SeesImages == true, cancellationToken).ConfigureAwait(false);
+        tools = tools.With(mcp.Tools());
         var registry = new ToolFilter(config.Tools.Enabled, config.Tools.Disabled).Apply(tools);
         var chat = _clients.CreateChatClient(config, credential);
-        var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);
         var options = new AgentSessionOptions
         {
             ChatClient = chat,
@@ -162,17 +180,63 @@ public sealed class AgentSessionFactory : IDisposable
             Logger = _env.Logging.CreateLogger("KimiCode.Tools"),
         };
 
-        if (launch.ResumeSessionId is { } id)
+        try
         {
-            if (!Store.Exists(id))
-            {
-                throw new KimiCodeException(SessionErrorCodes.NotFound, $"No session {id} in {Store.Home.SessionsDir}; `kimi sessions list` shows this folder's sessions (--all: every folder's), `kimi --continue` picks the latest, or start a new one.");
-            }
+            var session = launch.ResumeSessionId is { } resumeId
+                ? await AgentSession.ResumeAsync(options, resumeId, cancellationToken).ConfigureAwait(false)
+                : await AgentSession.CreateAsync(options, cancellationToken).ConfigureAwait(false);
+            return Track(session, mcp);
+        }
+        catch
+        {
+            await mcp.DisposeAsync().ConfigureAwait(false); // no session owns the servers: stop them
+            throw;
+        }
+    }
 
-            return await AgentSession.ResumeAsync(options, id, cancellationToken).ConfigureAwait(false);
+    /// <summary>The MCP servers of session <paramref name="sessionId"/> and their state (empty when it has none).</summary>
+    public IReadOnlyList<McpServerStatus> McpStatuses(string sessionId)
+        => _mcp.TryGetValue(sessionId, out var set) ? set.Statuses() : [];
+
+    /// <summary>Stops the MCP servers of session <paramref name="sessionId"/> (the session ended or is replaced).</summary>
+    public async ValueTask StopMcpServersAsync(string sessionId)
+    {
+        if (_mcp.TryRemove(sessionId, out var set))
+        {
+            await set.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Connects the mcp.json servers of <paramref name="workingDirectory"/> (only <paramref name="only"/> when given) the way
+    /// a session would, for <c>kimi mcp list</c> and <c>kimi mcp test</c>; the caller disposes the set. Nothing is asked.
+    /// </summary>
+    public Task<McpServerSet> ConnectMcpServersAsync(string workingDirectory, bool trustProject, string? only, CancellationToken cancellationToken)
+    {
+        var config = Config;
+        var settings = AgentSettings.Resolve(config, _env.GetVariable);
+        var launch = new AgentLaunch { WorkingDirectory = workingDirectory, Prompter = new RejectingPermissionPrompter(), TrustProjectMcp = trustProject };
+        var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);
+        return McpSessionServers.StartAsync(_env, config, settings, launch, Path.GetFullPath(workingDirectory), secrets.Environment, false, cancellationToken, report: false, only: only);
+    }
+
+    /// <summary>The servers of the mcp.json files a new session in <paramref name="workingDirectory"/> gets, and the problems with them.</summary>
+    public McpServerList ConfiguredMcpServers(string workingDirectory) => McpConfigFiles.Load(_env.Home.Root, workingDirectory);
+
+    /// <summary>Keeps <paramref name="mcp"/> as the servers of <paramref name="session"/>; a re-opened session's old servers stop.</summary>
+    private AgentSession Track(AgentSession session, McpServerSet mcp)
+    {
+        if (_mcp.TryRemove(session.Id, out var previous))
+        {
+            _ = previous.DisposeAsync().AsTask();
         }
 
-        return await AgentSession.CreateAsync(options, cancellationToken).ConfigureAwait(false);
+        if (mcp.Servers.Count > 0)
+        {
+            _mcp[session.Id] = mcp;
+        }
+
+        return session;
     }
 
     /// <summary>
@@ -231,5 +295,12 @@ public sealed class AgentSessionFactory : IDisposable
         return config;
     }
 
-    public void Dispose() => _clients.Dispose();
+    public void Dispose()
+    {
+        // Stdio servers also die with the process (the watchdog kills their groups); this stops them now.
+        var stopping = _mcp.Values.Select(set => set.DisposeAsync().AsTask()).ToArray();
+        _mcp.Clear();
+        Task.WaitAll(stopping, TimeSpan.FromSeconds(5));
+        _clients.Dispose();
+    }
 }

@@ -18,9 +18,9 @@ public sealed class InitializeTests
         Assert.True(capabilities.GetProperty("promptCapabilities").GetProperty("image").GetBoolean());
         Assert.True(capabilities.GetProperty("promptCapabilities").GetProperty("embeddedContext").GetBoolean());
         Assert.False(capabilities.GetProperty("promptCapabilities").GetProperty("audio").GetBoolean());
-        // MCP is not connected yet, so http/sse transports must not be advertised.
-        Assert.False(capabilities.GetProperty("mcpCapabilities").GetProperty("http").GetBoolean());
-        Assert.False(capabilities.GetProperty("mcpCapabilities").GetProperty("sse").GetBoolean());
+        // MCP servers connect over stdio, streamable HTTP and legacy SSE (McpServersTests).
+        Assert.True(capabilities.GetProperty("mcpCapabilities").GetProperty("http").GetBoolean());
+        Assert.True(capabilities.GetProperty("mcpCapabilities").GetProperty("sse").GetBoolean());
         JsonElement sessions = capabilities.GetProperty("sessionCapabilities");
         foreach (string name in new[] { "list", "resume", "close", "fork", "delete" })
         {

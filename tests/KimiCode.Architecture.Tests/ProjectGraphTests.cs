@@ -17,9 +17,10 @@ public sealed partial class ProjectGraphTests
         ["KimiCode.Provider"] = ["KimiCode.Protocol"],
         ["KimiCode.Auth"] = ["KimiCode.Protocol", "KimiCode.Config"],
         ["KimiCode.Agent"] = ["KimiCode.Protocol", "KimiCode.Config", "KimiCode.Provider"],
-        ["KimiCode.Hosting"] = ["KimiCode.Protocol", "KimiCode.Config", "KimiCode.Auth", "KimiCode.Provider", "KimiCode.Agent"],
-        ["KimiCode.Acp"] = ["KimiCode.Protocol", "KimiCode.Config", "KimiCode.Auth", "KimiCode.Provider", "KimiCode.Agent", "KimiCode.Hosting"],
-        ["KimiCode.Cli"] = ["KimiCode.Protocol", "KimiCode.Config", "KimiCode.Auth", "KimiCode.Provider", "KimiCode.Agent", "KimiCode.Hosting", "KimiCode.Acp"],
+        ["KimiCode.Mcp"] = ["KimiCode.Protocol", "KimiCode.Config", "KimiCode.Agent"],
+        ["KimiCode.Hosting"] = ["KimiCode.Protocol", "KimiCode.Config", "KimiCode.Auth", "KimiCode.Provider", "KimiCode.Agent", "KimiCode.Mcp"],
+        ["KimiCode.Acp"] = ["KimiCode.Protocol", "KimiCode.Config", "KimiCode.Auth", "KimiCode.Provider", "KimiCode.Agent", "KimiCode.Mcp", "KimiCode.Hosting"],
+        ["KimiCode.Cli"] = ["KimiCode.Protocol", "KimiCode.Config", "KimiCode.Auth", "KimiCode.Provider", "KimiCode.Agent", "KimiCode.Mcp", "KimiCode.Hosting", "KimiCode.Acp"],
         ["KimiCode.Emulator"] = [],
     };
 

@@ -25,7 +25,7 @@ public sealed class DoctorEndToEndTests
         Assert.Contains(lines, l => l.StartsWith("ok   config: " + home.ConfigPath, StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("ok   credentials kimi-code: API key in config.toml, usable", StringComparison.Ordinal));
         Assert.Contains($"ok   instructions: {Path.Combine(home.Root, "AGENTS.md")}, {Path.Combine(work, "AGENTS.md")}", lines);
-        Assert.Contains("ok   mcp: 1 server(s) configured (github); not supported yet: kimi does not start MCP servers", lines);
+        Assert.Contains("ok   mcp: 1 server(s) configured (github); `kimi mcp list` connects them", lines);
         Assert.Contains("ok   hooks: 1 [[hooks]] entry (PreToolUse)", lines);
         Assert.Contains(lines, l => l.StartsWith($"ok   service: {home.Emulator.CodingBaseUrl} answers", StringComparison.Ordinal));
         Assert.Contains("ok   refresh lock: free", lines);

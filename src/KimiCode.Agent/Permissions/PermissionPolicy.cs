@@ -286,7 +286,7 @@ public sealed class PermissionPolicy : IPermissionPolicy
             PermissionAction.Edit when mode is PermissionMode.AcceptEdits or PermissionMode.Yolo or PermissionMode.Auto => new PermissionVerdict(PermissionDecision.Allow),
             PermissionAction.Edit => new PermissionVerdict(PermissionDecision.Ask, "edits need approval in default mode"),
             _ when mode is PermissionMode.Yolo or PermissionMode.Auto => new PermissionVerdict(PermissionDecision.Allow),
-            _ => new PermissionVerdict(PermissionDecision.Ask, "shell commands need approval"),
+            _ => new PermissionVerdict(PermissionDecision.Ask, toolName.StartsWith("mcp__", StringComparison.Ordinal) ? "MCP tools need approval" : "shell commands need approval"),
         };
     }
 

@@ -274,7 +274,7 @@ internal static class DoctorCommand
         string found = names.Count == 0 ? "no servers configured" : $"{names.Count} server(s) configured ({string.Join(", ", names.Order(StringComparer.Ordinal))})";
         return problems.Count > 0
             ? new Check("mcp", Status.Warn, $"{found}; {string.Join("; ", problems)}", "fix the JSON (the official client reads it)")
-            : new Check("mcp", Status.Ok, names.Count == 0 ? found : $"{found}; not supported yet: kimi does not start MCP servers");
+            : new Check("mcp", Status.Ok, names.Count == 0 ? found : $"{found}; `kimi mcp list` connects them");
     }
 
     /// <summary>Skills in the official folders (and <c>extra_skill_dirs</c>), read as a session reads them; a file that cannot be used warns.</summary>

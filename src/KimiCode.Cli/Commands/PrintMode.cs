@@ -36,6 +36,9 @@ internal static class PrintMode
 
         /// <summary><c>--image FILE</c> (repeatable): pictures sent with the prompt.</summary>
         public IReadOnlyList<string> Images { get; init; } = [];
+
+        /// <summary><c>--trust-project-mcp</c>: start the project's stdio MCP servers (print mode never asks).</summary>
+        public bool TrustProjectMcp { get; init; }
     }
 
     public static async Task<int> RunAsync(CliEnvironment env, Options options, CancellationToken cancellationToken)
@@ -67,6 +70,7 @@ internal static class PrintMode
             Prompter = new RejectingPermissionPrompter(request => RefusedLine(env, request)),
             ResumeSessionId = resume,
             MaxStepsPerTurn = options.MaxSteps,
+            TrustProjectMcp = options.TrustProjectMcp,
         }, cancellationToken).ConfigureAwait(false);
 
         IPrintRenderer renderer = options.OutputFormat switch

@@ -43,6 +43,7 @@ internal sealed class ShellContext(
             if (_session is { } old && old.Id != value?.Id)
             {
                 factory.Store.Release(old.Id);
+                _ = factory.StopMcpServersAsync(old.Id).AsTask();
             }
 
             _session = value;
@@ -216,5 +217,18 @@ internal sealed class ShellContext(
         ResumeSessionId = resumeId,
         MaxStepsPerTurn = options.MaxSteps,
         Thinking = Thinking,
+        TrustProjectMcp = options.TrustProjectMcp,
+        ConfirmProjectMcp = ConfirmProjectMcpAsync,
     };
+
+    /// <summary>Asks before a project's stdio MCP server runs for the first time in this folder (the answer is remembered).</summary>
+    private async Task<bool> ConfirmProjectMcpAsync(KimiCode.Mcp.McpServerConfig server, CancellationToken cancellationToken)
+    {
+        screen.Gap();
+        screen.Line($"The project's .kimi-code/mcp.json wants to start the MCP server '{server.Name}':", ShellStyles.Warn);
+        screen.Line("  $ " + server.Target);
+        var picker = new Picker($"Start '{server.Name}'? It runs code from this folder.", ["Yes, and remember for this folder", "No"], 1);
+        var (chosen, _) = await loop.PickAsync(picker, cancellationToken).ConfigureAwait(false);
+        return chosen == 0;
+    }
 }

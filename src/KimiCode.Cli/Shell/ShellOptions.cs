@@ -29,4 +29,7 @@ internal sealed record ShellOptions
 
     /// <summary><c>kimi "prompt"</c>: sent as the first prompt once the shell is up, as if typed; null = none.</summary>
     public string? InitialPrompt { get; init; }
+
+    /// <summary><c>--trust-project-mcp</c>: start the project's stdio MCP servers without asking.</summary>
+    public bool TrustProjectMcp { get; init; }
 }

