@@ -63,10 +63,11 @@ internal static class KimiCommandLine
         var thinking = new Option<bool>("--thinking") { Description = "Ask the model to think before it answers (overrides [thinking] enabled)." };
         var noThinking = new Option<bool>("--no-thinking") { Description = "Ask the model not to think (overrides [thinking] enabled)." };
         var plan = new Option<bool>("--plan") { Description = "Start in plan mode: the agent reads and plans; edits and commands are refused until you leave it (/plan)." };
+        var addDir = new Option<string[]>("--add-dir") { Description = "Add a folder to the workspace: the agent works there as in the working folder (repeatable).", HelpName = "dir", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
         var auto = new Option<bool>("--auto") { Description = "Start in auto mode: nothing asks; calls a rule or a safety check would ask about are refused." };
         var root = new RootCommand("kimi: a coding agent for the Kimi Code service (Moonshot AI's coding plan).")
         {
-            print, model, outputFormat, yolo, plan, auto, thinking, noThinking, maxSteps, workDir, session, continueLatest, image, trustProjectMcp, Debug, prompt,
+            print, model, outputFormat, yolo, plan, auto, thinking, noThinking, maxSteps, workDir, addDir, session, continueLatest, image, trustProjectMcp, Debug, prompt,
         };
         root.Subcommands.Add(LoginCommand.Create(env));
         root.Subcommands.Add(LogoutCommand.Create(env));
@@ -96,6 +97,17 @@ internal static class KimiCommandLine
                 : parse.GetValue(auto) ? PermissionMode.Auto
                 : null;
             bool? thinkingChoice = parse.GetValue(thinking) ? true : parse.GetValue(noThinking) ? false : null;
+            var extraDirs = new List<string>();
+            foreach (var dir in parse.GetValue(addDir) ?? [])
+            {
+                var full = Path.GetFullPath(dir, env.CurrentDirectory);
+                if (!Directory.Exists(full))
+                {
+                    return Task.FromResult(UsageError(env, $"--add-dir '{dir}' is not an existing folder; create it or leave it out.", "kimi"));
+                }
+
+                extraDirs.Add(full);
+            }
 
             if (!printMode)
             {
@@ -111,6 +123,7 @@ internal static class KimiCommandLine
                     Model = parse.GetValue(model),
                     StartMode = startMode,
                     Thinking = thinkingChoice,
+                    AdditionalDirectories = extraDirs,
                     MaxSteps = parse.GetValue(maxSteps),
                     WorkDir = parse.GetValue(workDir),
                     SessionId = parse.GetValue(session),
@@ -128,6 +141,7 @@ internal static class KimiCommandLine
                 OutputFormat = parse.GetValue(outputFormat) ?? "text",
                 StartMode = startMode,
                 Thinking = thinkingChoice,
+                AdditionalDirectories = extraDirs,
                 MaxSteps = parse.GetValue(maxSteps),
                 WorkDir = parse.GetValue(workDir),
                 SessionId = parse.GetValue(session),

@@ -72,4 +72,28 @@ public sealed class StartFlagsEndToEndTests
         Assert.True(auto.ExitCode == 0, auto.ToString());
         Assert.True(File.Exists(marker), auto.ToString());
     }
+
+    [Fact]
+    public async Task Print_AddDir_ReadInThatFolderAllowedWithoutItRefused()
+    {
+        await using var home = await TestHome.StartWithApiKeyAsync(Key);
+        var work = home.Workspace();
+        var other = Directory.CreateDirectory(Path.Combine(home.Root, "..", "other-" + Guid.NewGuid().ToString("N"))).FullName;
+        File.WriteAllText(Path.Combine(other, "note.txt"), "kumquat-elsewhere\n");
+        var prompt = $"read it\ntool: Read {{\"file_path\":\"{other}/note.txt\"}}";
+
+        var without = await home.RunAsync("-p", prompt, "-w", work);
+        string withoutBody = home.Emulator.State.Requests.Last(r => r.Path == "/coding/v1/chat/completions").Body;
+        var with = await home.RunAsync("-p", prompt, "--add-dir", other, "-w", work);
+        string withBody = home.Emulator.State.Requests.Last(r => r.Path == "/coding/v1/chat/completions").Body;
+        var missing = await home.RunAsync("-p", "hi", "--add-dir", Path.Combine(other, "nope"), "-w", work);
+        Directory.Delete(other, recursive: true);
+
+        Assert.True(without.ExitCode == 0, without.ToString());
+        Assert.DoesNotContain("kumquat-elsewhere", withoutBody, StringComparison.Ordinal);
+        Assert.True(with.ExitCode == 0, with.ToString());
+        Assert.Contains("kumquat-elsewhere", withBody, StringComparison.Ordinal);
+        Assert.True(missing.ExitCode == 2, missing.ToString());
+        Assert.Contains("is not an existing folder; create it or leave it out.", Assert.Single(missing.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
 }

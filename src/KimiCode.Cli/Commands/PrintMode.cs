@@ -27,6 +27,9 @@ internal static class PrintMode
         /// <summary>The mode to start in (<c>--yolo</c>, <c>--plan</c>, <c>--auto</c>); null = the config's.</summary>
         public PermissionMode? StartMode { get; init; }
 
+        /// <summary><c>--add-dir</c> folders (absolute, existing): more workspace roots.</summary>
+        public IReadOnlyList<string> AdditionalDirectories { get; init; } = [];
+
         /// <summary><c>--thinking</c> / <c>--no-thinking</c>; null = <c>[thinking] enabled</c>.</summary>
         public bool? Thinking { get; init; }
         public int? MaxSteps { get; init; }
@@ -67,6 +70,7 @@ internal static class PrintMode
             ModelAlias = options.Model,
             Mode = options.StartMode,
             Thinking = options.Thinking,
+            AdditionalDirectories = options.AdditionalDirectories,
             Prompter = new RejectingPermissionPrompter(request => RefusedLine(env, request)),
             ResumeSessionId = resume,
             MaxStepsPerTurn = options.MaxSteps,

@@ -62,6 +62,9 @@ internal sealed class ShellContext(
 
     public bool ShowThinking { get; private set; }
 
+    /// <summary>More workspace roots (<c>--add-dir</c>, <c>/add-dir</c>), absolute.</summary>
+    public List<string> AdditionalDirectories { get; private set; } = [];
+
     /// <summary>Thinking asked of the model (<c>--thinking</c>, <c>/thinking on|off</c>); null = <c>[thinking] enabled</c>.</summary>
     public bool? Thinking { get; set; }
 
@@ -78,6 +81,7 @@ internal sealed class ShellContext(
         Mode = options.StartMode ?? configured;
         ModelAlias = options.Model;
         Thinking = options.Thinking;
+        AdditionalDirectories = [.. options.AdditionalDirectories];
     }
 
     public static string ModeName(PermissionMode mode) => mode switch
@@ -217,6 +221,7 @@ internal sealed class ShellContext(
         ResumeSessionId = resumeId,
         MaxStepsPerTurn = options.MaxSteps,
         Thinking = Thinking,
+        AdditionalDirectories = [.. AdditionalDirectories],
         TrustProjectMcp = options.TrustProjectMcp,
         ConfirmProjectMcp = ConfirmProjectMcpAsync,
     };

@@ -9,6 +9,9 @@ internal sealed record ShellOptions
     /// <summary>The mode to start in (<c>--yolo</c>, <c>--plan</c>, <c>--auto</c>); null = the config's.</summary>
     public KimiCode.Agent.Permissions.PermissionMode? StartMode { get; init; }
 
+    /// <summary><c>--add-dir</c> folders (absolute, existing): more workspace roots.</summary>
+    public IReadOnlyList<string> AdditionalDirectories { get; init; } = [];
+
     /// <summary><c>--thinking</c> / <c>--no-thinking</c>; null = <c>[thinking] enabled</c>.</summary>
     public bool? Thinking { get; init; }
 

@@ -32,6 +32,7 @@ internal sealed class CommandSet
         set.Add(new RenameCommand());
         set.Add(new ForkCommand());
         set.Add(new CompactCommand());
+        set.Add(new AddDirCommand());
         set.Add(new ModeCommand("yolo", PermissionMode.Yolo, "toggle yolo mode: every tool call runs without asking (deny rules still apply)"));
         set.Add(new ModeCommand("plan", PermissionMode.Plan, "toggle plan mode: read-only, edits and commands are refused"));
         set.Add(new ThinkingCommand());
