@@ -80,8 +80,16 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
     /// <summary>Redraws the spinner and the elapsed time.</summary>
     public void Tick() => DrawLive();
 
+    /// <summary>Model calls and tokens the service reported since the shell started (<c>/usage</c>); replays do not count.</summary>
+    public (long Calls, long Input, long Output, long Cached) Usage { get; private set; }
+
     public void OnEvent(AgentEvent agentEvent)
     {
+        if (agentEvent is UsageReported usage && !Replaying)
+        {
+            Usage = (Usage.Calls + 1, Usage.Input + usage.InputTokens, Usage.Output + usage.OutputTokens, Usage.Cached + usage.CachedTokens);
+        }
+
         if (agentEvent is not ThinkingDelta)
         {
             CommitThinking();

@@ -25,6 +25,7 @@ internal sealed class CommandSet
         set.Add(new ShellLogoutCommand());
         set.Add(new ModelCommand());
         set.Add(new StatusCommand());
+        set.Add(new UsageCommand());
         set.Add(new McpStatusCommand());
         set.Add(new SessionsCommand());
         set.Add(new ResumeCommand());

@@ -53,7 +53,7 @@ internal sealed class StatusCommand : IShellCommand
         };
     }
 
-    private static string Tokens(long tokens) => tokens >= 1000
+    internal static string Tokens(long tokens) => tokens >= 1000
         ? (tokens / 1000.0).ToString(tokens >= 100_000 ? "0" : "0.0", CultureInfo.InvariantCulture) + "k"
         : tokens.ToString(CultureInfo.InvariantCulture);
 }
