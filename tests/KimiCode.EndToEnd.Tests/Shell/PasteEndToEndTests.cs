@@ -30,6 +30,26 @@ public sealed class PasteEndToEndTests
     }
 
     [Fact]
+    public async Task Shell_OneLinePastedWithItsLineBreak_WaitsForEnter()
+    {
+        // Only bracketed paste can tell this from typing: one line and a line break is no burst.
+        await using var home = await TestHome.StartWithApiKeyAsync(Key);
+        var work = home.Workspace();
+        await using var tmux = await TmuxTerminal.StartAsync(home, work);
+        await tmux.WaitForIdleAsync(1);
+
+        await tmux.PasteAsync("a single pasted line\n");
+        await tmux.TypeAsync("then typed");
+        await tmux.WaitForTextAsync("then typed");
+        Assert.Empty(ChatRequests(home));
+        await tmux.PressAsync("Enter");
+        await tmux.WaitForIdleAsync(2);
+
+        var request = Assert.Single(ChatRequests(home));
+        Assert.Contains("a single pasted line\\nthen typed", request.Body);
+    }
+
+    [Fact]
     public async Task Shell_LargePaste_ShowsALabelAndSendsEveryLine()
     {
         await using var home = await TestHome.StartWithApiKeyAsync(Key);
