@@ -77,9 +77,7 @@ public sealed class PasteEndToEndTests
     public async Task Shell_EscapeDuringATurn_CancelsAndKeepsTheShell()
     {
         await using var home = await TestHome.StartWithApiKeyAsync(Key);
-        home.Emulator.State.LoadScript("""
-            {"turns":[{"thinking":"Slow.","text":"This answer waits three seconds between pieces, so it never finishes in time.","chunk_size":12,"delay_ms":3000}]}
-            """);
+        home.Emulator.State.LoadScript(ShellEndToEndTests.SlowAnswerScript);
         var work = home.Workspace();
         await using var tmux = await TmuxTerminal.StartAsync(home, work);
         await tmux.WaitForIdleAsync(1);
