@@ -12,6 +12,6 @@ internal interface IShellTerminal
     /// <summary>All output goes through this console (it must understand ANSI sequences).</summary>
     IAnsiConsole Console { get; }
 
-    /// <summary>Key presses, in order; Ctrl-C arrives as a key (C with <see cref="ConsoleModifiers.Control"/>).</summary>
-    ChannelReader<ConsoleKeyInfo> Keys { get; }
+    /// <summary>Key presses and pastes, in order; Ctrl-C arrives as a key (C with <see cref="ConsoleModifiers.Control"/>).</summary>
+    ChannelReader<KeyInput> Keys { get; }
 }

@@ -3,17 +3,17 @@ using System.Threading.Channels;
 namespace KimiCode.Cli.Shell;
 
 /// <summary>
-/// The keys the user presses, with type-ahead: keys typed while a turn runs (other than Ctrl-C) are held back
+/// The keys the user presses, with type-ahead: keys typed (or pasted) while a turn runs (other than Ctrl-C and Esc) are held back
 /// and given to the line editor once the turn is over.
 /// </summary>
-internal sealed class KeyQueue(ChannelReader<ConsoleKeyInfo> keys)
+internal sealed class KeyQueue(ChannelReader<KeyInput> keys)
 {
-    private readonly Queue<ConsoleKeyInfo> _ready = new();
-    private readonly List<ConsoleKeyInfo> _heldBack = [];
+    private readonly Queue<KeyInput> _ready = new();
+    private readonly List<KeyInput> _heldBack = [];
     private Task<bool>? _wait;
 
-    /// <summary>Takes the next key if one is there.</summary>
-    public bool TryRead(out ConsoleKeyInfo key)
+    /// <summary>Takes the next key (or paste) if one is there.</summary>
+    public bool TryRead(out KeyInput key)
     {
         if (_ready.TryDequeue(out key))
         {
@@ -40,7 +40,7 @@ internal sealed class KeyQueue(ChannelReader<ConsoleKeyInfo> keys)
     }
 
     /// <summary>The next key; null when the keys ended (the terminal closed).</summary>
-    public async Task<ConsoleKeyInfo?> ReadAsync(CancellationToken cancellationToken)
+    public async Task<KeyInput?> ReadAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -57,7 +57,7 @@ internal sealed class KeyQueue(ChannelReader<ConsoleKeyInfo> keys)
     }
 
     /// <summary>Keeps a key typed during a turn for the line editor.</summary>
-    public void HoldBack(ConsoleKeyInfo key) => _heldBack.Add(key);
+    public void HoldBack(KeyInput key) => _heldBack.Add(key);
 
     /// <summary>Makes the held-back keys readable again, in the order they were typed.</summary>
     public void ReleaseHeldBack()
@@ -69,6 +69,11 @@ internal sealed class KeyQueue(ChannelReader<ConsoleKeyInfo> keys)
 
         _heldBack.Clear();
     }
+
+    public static bool IsCtrlC(KeyInput input) => input.Paste is null && IsCtrlC(input.Key);
+
+    /// <summary>Esc pressed on its own (not part of a paste).</summary>
+    public static bool IsEscape(KeyInput input) => input.Paste is null && input.Key.Key == ConsoleKey.Escape;
 
     public static bool IsCtrlC(ConsoleKeyInfo key) =>
         key.KeyChar == '\u0003' || (key.Key == ConsoleKey.C && key.Modifiers.HasFlag(ConsoleModifiers.Control));

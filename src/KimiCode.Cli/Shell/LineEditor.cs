@@ -20,12 +20,18 @@ internal readonly record struct EditorResult(EditorOutcome Outcome, string Text)
 /// <summary>
 /// The input line: editing keys (arrows, Home/End, Ctrl-A/E/U/K/W), history (Up/Down on the first/last line),
 /// several lines (a trailing backslash, Ctrl-J or Alt-Enter), Tab completion of slash commands (<paramref name="commands"/>
-/// is asked on every Tab, so a command added while the shell runs is completed too). It draws itself below the
-/// output and wraps at the terminal width.
+/// is asked on every Tab, so a command added while the shell runs is completed too). A paste is inserted as text,
+/// line breaks included (it never submits); a large one (more than <see cref="CollapseLines"/> lines or
+/// <see cref="CollapseChars"/> characters) shows as <c>[pasted 120 lines]</c> while the submitted text has it all.
+/// It draws itself below the output and wraps at the terminal width.
 /// </summary>
 internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory history, CtrlCGate ctrlC, Func<IReadOnlyList<string>> commands)
 {
+    public const int CollapseLines = 10;
+    public const int CollapseChars = 1000;
+
     private readonly StringBuilder _text = new();
+    private readonly List<(string Label, string Text)> _pastes = [];
     private int _cursor;
     private int _cursorRow;
     private string? _hint;
@@ -39,6 +45,11 @@ internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory
         _promptCells = prompt.PlainText.GetCellWidth();
         _text.Clear().Append(_carry);
         _cursor = _text.Length;
+        if (_carry.Length == 0)
+        {
+            _pastes.Clear();
+        }
+
         _carry = string.Empty;
         _cursorRow = 0;
         _hint = null;
@@ -49,13 +60,23 @@ internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory
         while (true)
         {
             var next = await keys.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (next is not { } key)
+            if (next is not { } input)
             {
                 Finish();
                 return new EditorResult(EditorOutcome.Exit, string.Empty);
             }
 
+            var key = input.Key;
             _hint = null;
+            if (input.Paste is { } pasted)
+            {
+                ctrlC.Reset();
+                meta = false;
+                InsertPaste(pasted);
+                Render();
+                continue;
+            }
+
             var control = key.Modifiers.HasFlag(ConsoleModifiers.Control);
             var alt = meta || key.Modifiers.HasFlag(ConsoleModifiers.Alt);
             meta = false;
@@ -65,6 +86,7 @@ internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory
                 {
                     ctrlC.Reset();
                     Set(string.Empty);
+                    _pastes.Clear();
                 }
                 else if (ctrlC.Press())
                 {
@@ -95,7 +117,7 @@ internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory
                     Insert("\n");
                     break;
                 case ConsoleKey.Enter:
-                    var submitted = _text.ToString();
+                    var submitted = Expand(_text.ToString());
                     Finish();
                     return new EditorResult(EditorOutcome.Submitted, submitted);
                 case ConsoleKey.Backspace:
@@ -261,6 +283,39 @@ internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory
         var clean = value.Replace("\t", "    ", StringComparison.Ordinal).Replace("\r", string.Empty, StringComparison.Ordinal);
         _text.Insert(_cursor, clean);
         _cursor += clean.Length;
+    }
+
+    /// <summary>Inserts pasted text at the cursor, or its label when it is large (the text goes in on submit).</summary>
+    private void InsertPaste(string pasted)
+    {
+        var text = pasted.ReplaceLineEndings("\n");
+        var lines = text.TrimEnd('\n').Count(c => c == '\n') + 1;
+        if (lines <= CollapseLines && text.Length <= CollapseChars)
+        {
+            Insert(text);
+            return;
+        }
+
+        var label = lines > 1 ? $"[pasted {lines} lines" : $"[pasted {text.Length} characters";
+        var same = _pastes.Count(p => p.Label.StartsWith(label, StringComparison.Ordinal));
+        label += same == 0 ? "]" : $" #{same + 1}]";
+        _pastes.Add((label, text));
+        Insert(label);
+    }
+
+    /// <summary>The input with each paste label that is still there replaced by its text.</summary>
+    private string Expand(string input)
+    {
+        foreach (var (label, text) in _pastes)
+        {
+            var at = input.IndexOf(label, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                input = string.Concat(input.AsSpan(0, at), text, input.AsSpan(at + label.Length));
+            }
+        }
+
+        return input;
     }
 
     private void Set(string value)

@@ -6,12 +6,15 @@ namespace KimiCode.Cli.Shell;
 
 /// <summary>
 /// The process's terminal: Ctrl-C is read as a key (so it cancels a turn instead of killing the process) and a
-/// background thread reads keys into a channel.
+/// background thread reads keys into a channel, pastes decoded by a <see cref="PasteDecoder"/> (bracketed paste is
+/// switched on while the shell runs, and off again on exit, also when the process dies of an unhandled exception).
 /// </summary>
 internal sealed class SystemTerminal : IShellTerminal, IDisposable
 {
-    private readonly Channel<ConsoleKeyInfo> _keys = Channel.CreateUnbounded<ConsoleKeyInfo>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly Channel<KeyInput> _keys = Channel.CreateUnbounded<KeyInput>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly bool _restoreControlC;
+    private readonly TextWriter _out;
+    private int _pasteOn;
 
     public SystemTerminal(CliEnvironment env)
     {
@@ -26,13 +29,18 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
             _restoreControlC = false;
         }
 
+        _out = env.Out;
+        _out.Write(PasteDecoder.Enable);
+        _out.Flush();
+        _pasteOn = 1;
+        AppDomain.CurrentDomain.UnhandledException += OnCrash;
         var reader = new Thread(ReadKeys) { IsBackground = true, Name = "kimi key reader" };
         reader.Start();
     }
 
     public IAnsiConsole Console { get; }
 
-    public ChannelReader<ConsoleKeyInfo> Keys => _keys.Reader;
+    public ChannelReader<KeyInput> Keys => _keys.Reader;
 
     /// <summary>A Spectre console over <paramref name="output"/> that always speaks ANSI (the shell needs it to redraw).</summary>
     public static IAnsiConsole CreateConsole(IAnsiConsoleOutput output, ColorSystemSupport colors) => AnsiConsole.Create(new AnsiConsoleSettings
@@ -48,14 +56,26 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
 
     private void ReadKeys()
     {
+        var decoder = new PasteDecoder();
+        var batch = new List<ConsoleKeyInfo>();
         try
         {
             while (true)
             {
-                var key = System.Console.ReadKey(intercept: true);
-                if (!_keys.Writer.TryWrite(key))
+                // The keys of one read: what is there without waiting after the first.
+                batch.Clear();
+                batch.Add(System.Console.ReadKey(intercept: true));
+                while (System.Console.KeyAvailable)
                 {
-                    return;
+                    batch.Add(System.Console.ReadKey(intercept: true));
+                }
+
+                foreach (var input in decoder.Feed(batch))
+                {
+                    if (!_keys.Writer.TryWrite(input))
+                    {
+                        return;
+                    }
                 }
             }
         }
@@ -70,8 +90,31 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
         _keys.Writer.TryComplete();
     }
 
+    private void OnCrash(object? sender, UnhandledExceptionEventArgs e) => PasteOff();
+
+    /// <summary>Leaves the terminal as it was: a shell that paste-brackets after kimi ended would see stray markers.</summary>
+    private void PasteOff()
+    {
+        if (Interlocked.Exchange(ref _pasteOn, 0) == 1)
+        {
+            try
+            {
+                _out.Write(PasteDecoder.Disable);
+                _out.Flush();
+            }
+            catch (IOException)
+            {
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
     public void Dispose()
     {
+        AppDomain.CurrentDomain.UnhandledException -= OnCrash;
+        PasteOff();
         _keys.Writer.TryComplete();
         if (_restoreControlC)
         {

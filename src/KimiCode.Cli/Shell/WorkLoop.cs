@@ -9,7 +9,8 @@ internal readonly record struct WorkOutcome<T>(T? Result, bool Cancelled, bool E
 /// <summary>
 /// The one loop that runs while the shell is busy, for a model turn and for long commands (login, compaction): it
 /// waits on the work, the keys, permission requests (turns only) and the spinner tick. Ctrl-C cancels the work
-/// (twice within <see cref="CtrlCGate.Window"/> also leaves the shell); other keys are held back for the line editor.
+/// (twice within <see cref="CtrlCGate.Window"/> also leaves the shell), and so does Esc; other keys and pastes are held
+/// back for the line editor.
 /// </summary>
 internal sealed class WorkLoop(ShellScreen screen, KeyQueue keys, CtrlCGate ctrlC, TurnRenderer renderer, TimeProvider uiTime)
 {
@@ -89,7 +90,12 @@ internal sealed class WorkLoop(ShellScreen screen, KeyQueue keys, CtrlCGate ctrl
                     return (null, ctrlC.Press());
                 }
 
-                switch (picker.Handle(key))
+                if (key.Paste is not null)
+                {
+                    continue; // a paste answers no question
+                }
+
+                switch (picker.Handle(key.Key))
                 {
                     case PickOutcome.Chosen:
                         return (picker.Selected, false);
@@ -170,7 +176,11 @@ internal sealed class WorkLoop(ShellScreen screen, KeyQueue keys, CtrlCGate ctrl
         return exit;
     }
 
-    /// <summary>Reads the keys there are: Ctrl-C cancels, a permission picker takes its keys, the rest wait for the editor. True on a second Ctrl-C.</summary>
+    /// <summary>
+    /// Reads the keys there are: Ctrl-C cancels (a second one within the window also leaves), so does Esc unless a
+    /// permission question is open (there it denies); a permission picker takes its keys, the rest wait for the editor.
+    /// True on a second Ctrl-C.
+    /// </summary>
     private async Task<bool> ReadKeysAsync(PermissionQueue? permissions, CancellationTokenSource cancel)
     {
         var exit = false;
@@ -182,9 +192,14 @@ internal sealed class WorkLoop(ShellScreen screen, KeyQueue keys, CtrlCGate ctrl
                 renderer.SetActivity("Cancelling");
                 await cancel.CancelAsync().ConfigureAwait(false);
             }
-            else if (permissions is { IsAsking: true })
+            else if (KeyQueue.IsEscape(key) && permissions is not { IsAsking: true })
             {
-                if (permissions.Answer(key))
+                renderer.SetActivity("Cancelling");
+                await cancel.CancelAsync().ConfigureAwait(false);
+            }
+            else if (permissions is { IsAsking: true } && key.Paste is null)
+            {
+                if (permissions.Answer(key.Key))
                 {
                     break; // show the next request (if any) before reading more keys
                 }

@@ -197,5 +197,86 @@ public sealed class LineEditorTests : IDisposable
         Assert.Equal("› " + new string('x', 38) + "\n" + new string('x', 11) + "END", _terminal.Screen.Text);
     }
 
+    [Fact]
+    public async Task Read_BracketedPasteOfThreeLines_InsertsThemWithoutSubmitting()
+    {
+        _terminal.Receive("\u001b[200~first\rsecond\rthird\u001b[201~");
+        _terminal.Type(" and more");
+        _terminal.Enter();
+
+        var result = await Read();
+
+        Assert.Equal(new EditorResult(EditorOutcome.Submitted, "first\nsecond\nthird and more"), result);
+        Assert.Equal("› first\n  second\n  third and more", _terminal.Screen.Text);
+    }
+
+    [Fact]
+    public async Task Read_PasteSplitAcrossReads_StaysOnePaste()
+    {
+        // The markers and the text cut at awkward places, as a pty may deliver a long paste.
+        _terminal.Receive("\u001b[20", "0~one\r", "two\u001b", "[201", "~");
+        _terminal.Enter();
+
+        var result = await Read();
+
+        Assert.Equal("one\ntwo", result.Text);
+    }
+
+    [Fact]
+    public async Task Read_BurstWithoutMarkers_IsTakenAsAPaste()
+    {
+        // A terminal without bracketed paste: the whole paste arrives in one read.
+        _terminal.Receive("echo one\recho two\r");
+        _terminal.Receive("\r"); // the user's own Enter, a read of its own
+
+        var result = await Read();
+
+        Assert.Equal("echo one\necho two\n", result.Text);
+    }
+
+    [Fact]
+    public async Task Read_LargePaste_ShowsALabelAndSubmitsTheWholeText()
+    {
+        var lines = string.Join("\n", Enumerable.Range(1, 120).Select(i => $"line {i}"));
+        _terminal.Type("look: ");
+        _terminal.Paste(lines);
+        _terminal.Enter();
+
+        var result = await Read();
+
+        Assert.Equal("look: " + lines, result.Text);
+        Assert.Equal("› look: [pasted 120 lines]", _terminal.Screen.Text);
+    }
+
+    [Fact]
+    public async Task Read_TwoLargePastes_EachLabelExpandsToItsOwnText()
+    {
+        var first = new string('a', 1500);
+        var second = new string('b', 1500);
+        _terminal.Paste(first);
+        _terminal.Type(" ");
+        _terminal.Paste(second);
+        _terminal.Enter();
+
+        var result = await Read();
+
+        Assert.Equal(first + " " + second, result.Text);
+        Assert.Equal("› [pasted 1500 characters] [pasted 1500\ncharacters #2]", _terminal.Screen.Text);
+    }
+
+    [Fact]
+    public async Task Read_EscapeThenEnterAtTheIdlePrompt_StillAddsALine()
+    {
+        _terminal.Type("a");
+        _terminal.Receive("\u001b");
+        _terminal.Receive("\r");
+        _terminal.Type("b");
+        _terminal.Enter();
+
+        var result = await Read();
+
+        Assert.Equal("a\nb", result.Text);
+    }
+
     public void Dispose() => _temp.Dispose();
 }

@@ -69,7 +69,35 @@ public sealed class WorkLoopTests
         Assert.True(_keys.TryRead(out var first));
         Assert.True(_keys.TryRead(out var second));
         Assert.False(_keys.TryRead(out _));
-        Assert.Equal("ab", $"{first.KeyChar}{second.KeyChar}");
+        Assert.Equal("ab", $"{first.Key.KeyChar}{second.Key.KeyChar}");
+    }
+
+    [Fact]
+    public async Task RunBusy_Escape_CancelsTheWorkWithoutLeaving()
+    {
+        var run = _loop.RunBusyAsync("Working hard", Forever, CancellationToken.None);
+        await _terminal.WaitForTextAsync("Working hard");
+
+        _terminal.Press(ConsoleKey.Escape, '\u001b');
+        _terminal.Press(ConsoleKey.Escape, '\u001b'); // Esc twice is not Ctrl-C twice: the shell stays
+
+        Assert.Equal(new WorkOutcome<int>(0, Cancelled: true, Exit: false), await run.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task RunBusy_PasteMeanwhile_IsKeptWholeForTheEditor()
+    {
+        var run = _loop.RunBusyAsync("Working hard", Forever, CancellationToken.None);
+        await _terminal.WaitForTextAsync("Working hard");
+
+        _terminal.Paste("one\ntwo");
+        _terminal.CtrlC();
+        var outcome = await run.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+
+        Assert.True(outcome.Cancelled);
+        Assert.True(_keys.TryRead(out var pasted));
+        Assert.Equal("one\ntwo", pasted.Paste);
+        Assert.False(_keys.TryRead(out _));
     }
 
     [Fact]

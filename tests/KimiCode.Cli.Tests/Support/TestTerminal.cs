@@ -11,7 +11,8 @@ namespace KimiCode.Cli.Tests.Support;
 /// </summary>
 internal sealed class TestTerminal : IShellTerminal
 {
-    private readonly Channel<ConsoleKeyInfo> _keys = Channel.CreateUnbounded<ConsoleKeyInfo>();
+    private readonly Channel<KeyInput> _keys = Channel.CreateUnbounded<KeyInput>();
+    private readonly PasteDecoder _decoder = new();
     private readonly ScreenOutput _output;
 
     public TestTerminal(int width = 100, int height = 40)
@@ -25,7 +26,7 @@ internal sealed class TestTerminal : IShellTerminal
 
     public IAnsiConsole Console { get; }
 
-    public ChannelReader<ConsoleKeyInfo> Keys => _keys.Reader;
+    public ChannelReader<KeyInput> Keys => _keys.Reader;
 
     /// <summary>Everything written, escape sequences included.</summary>
     public string Raw => _output.Raw;
@@ -42,6 +43,30 @@ internal sealed class TestTerminal : IShellTerminal
             });
         }
     }
+
+    /// <summary>
+    /// What the real terminal does with bytes from the pty: each of <paramref name="reads"/> is one read, its
+    /// characters made keys as .NET does (ESC the Escape key, CR and LF Enter) and decoded by a <see cref="PasteDecoder"/>.
+    /// </summary>
+    public void Receive(params string[] reads)
+    {
+        foreach (var read in reads)
+        {
+            var batch = read.Select(c => c switch
+            {
+                '\u001b' => new ConsoleKeyInfo(c, ConsoleKey.Escape, false, false, false),
+                '\r' or '\n' => new ConsoleKeyInfo(c, ConsoleKey.Enter, false, false, false),
+                _ => new ConsoleKeyInfo(c, KeyFor(c), char.IsUpper(c), false, false),
+            }).ToList();
+            foreach (var input in _decoder.Feed(batch))
+            {
+                _keys.Writer.TryWrite(input);
+            }
+        }
+    }
+
+    /// <summary>A paste from a terminal that brackets pastes, in one read.</summary>
+    public void Paste(string text) => Receive("\u001b[200~" + text + "\u001b[201~");
 
     public void Enter() => Press(ConsoleKey.Enter, '\r');
 

@@ -94,13 +94,16 @@ public sealed class ShellEndToEndTests
         Assert.Contains("The user denied the Write call", home.Emulator.State.Requests.Last(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Body);
     }
 
+    /// <summary>An answer that starts ("This answer …") and never finishes within a test: for cancelling a running turn.</summary>
+    internal const string SlowAnswerScript = """
+        {"turns":[{"thinking":"Slow.","text":"This answer waits three seconds between pieces, so it never finishes in time.","chunk_size":12,"delay_ms":3000}]}
+        """;
+
     [Fact]
     public async Task Shell_CtrlCDuringATurn_CancelsAndKeepsTheShell()
     {
         await using var home = await TestHome.StartWithApiKeyAsync(Key, MoonshotProvider);
-        home.Emulator.State.LoadScript("""
-            {"turns":[{"thinking":"Slow.","text":"This answer waits three seconds between pieces, so it never finishes in time.","chunk_size":12,"delay_ms":3000}]}
-            """);
+        home.Emulator.State.LoadScript(SlowAnswerScript);
         var work = home.Workspace();
         await using var tmux = await TmuxTerminal.StartAsync(home, work);
         await tmux.WaitForIdleAsync(1);

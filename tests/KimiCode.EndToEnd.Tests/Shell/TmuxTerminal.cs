@@ -52,6 +52,13 @@ internal sealed class TmuxTerminal : IAsyncDisposable
     /// <summary>Presses keys by tmux name: <c>Enter</c>, <c>C-c</c>, <c>C-j</c>, <c>Down</c>, <c>Escape</c>….</summary>
     public Task PressAsync(params string[] keys) => TmuxAsync(["send-keys", "-t", "kimi", .. keys]);
 
+    /// <summary>Pastes <paramref name="text"/> as a terminal does (bracketed when kimi asked for it, line breaks as CR).</summary>
+    public async Task PasteAsync(string text)
+    {
+        await TmuxAsync("set-buffer", "-b", "kimi-paste", "--", text);
+        await TmuxAsync("paste-buffer", "-p", "-d", "-b", "kimi-paste", "-t", "kimi");
+    }
+
     /// <summary>Types a line and presses Enter.</summary>
     public async Task SubmitAsync(string text)
     {
