@@ -30,34 +30,44 @@ internal sealed class CodeLines(string code, string? language) : Renderable
             yield return Segment.LineBreak;
         }
 
+        // Colours only where the terminal shows them (never under NO_COLOR), worked out once the block is shown.
+        var styles = options.ColorSystem == ColorSystem.NoColors ? null : CodeColours.Styles(Code, Language);
+        var offset = 0;
         foreach (var line in Code.Split('\n'))
         {
-            foreach (var segment in Shown(line.TrimEnd('\r')))
+            foreach (var segment in Shown(line.TrimEnd('\r'), styles, offset))
             {
                 yield return segment;
             }
 
             yield return Segment.LineBreak;
+            offset += line.Length + 1;
         }
     }
 
-    private static IEnumerable<Segment> Shown(string line)
+    private static IEnumerable<Segment> Shown(string line, Style?[]? styles, int offset)
     {
         var plain = new StringBuilder();
+        Style? current = null;
+        var index = 0;
         foreach (var rune in line.EnumerateRunes())
         {
+            var style = styles is not null && offset + index < styles.Length ? styles[offset + index] : null;
+            index += rune.Utf16SequenceLength;
+            var hidden = rune.Value != '\t' && VisibleText.Hidden(rune.Value, Rune.GetUnicodeCategory(rune));
+            if (plain.Length > 0 && (hidden || !Equals(style, current)))
+            {
+                yield return new Segment(plain.ToString(), current ?? Style.Plain);
+                plain.Clear();
+            }
+
+            current = style;
             if (rune.Value == '\t')
             {
                 plain.Append("    ");
             }
-            else if (VisibleText.Hidden(rune.Value, Rune.GetUnicodeCategory(rune)))
+            else if (hidden)
             {
-                if (plain.Length > 0)
-                {
-                    yield return new Segment(plain.ToString());
-                    plain.Clear();
-                }
-
                 yield return new Segment(VisibleText.Escape(rune.Value), Dim);
             }
             else
@@ -68,7 +78,7 @@ internal sealed class CodeLines(string code, string? language) : Renderable
 
         if (plain.Length > 0)
         {
-            yield return new Segment(plain.ToString());
+            yield return new Segment(plain.ToString(), current ?? Style.Plain);
         }
     }
 }

@@ -79,13 +79,35 @@ public sealed class MarkdownRendererTests
     {
         var terminal = new TestTerminal(80, colors: false);
         var screen = new ShellScreen(terminal.Console);
-        foreach (var block in MarkdownRenderer.Render("```bash\nls -la\n```"))
+        foreach (var block in MarkdownRenderer.Render("```python\nif x: # note\n    print('hi', 42)\n```"))
         {
             screen.Write(block);
         }
 
         Assert.DoesNotMatch(@"\u001b\[[0-9;]*(3[0-9]|9[0-7]|38;)", terminal.Raw);
-        Assert.Equal("bash\nls -la", terminal.Screen.Text);
+        Assert.Equal("python\nif x: # note\n    print('hi', 42)", terminal.Screen.Text);
+    }
+
+    [Theory]
+    [InlineData("python", "if x: # note\n    print('hi', 42)", "if", "'hi'")]
+    [InlineData("csharp", "var s = \"hi\"; // note\nreturn 42;", "return", "\"hi\"")]
+    [InlineData("cs", "var s = \"hi\"; // note\nreturn 42;", "return", "\"hi\"")]
+    public void Render_KnownLanguage_KeywordsAndStringsColouredTextUnchanged(string language, string code, string keyword, string literal)
+    {
+        var (text, raw) = Render($"```{language}\n{code}\n```");
+
+        Assert.Equal(language + "\n" + code, text);
+        Assert.Matches(@"\u001b\[[0-9;]*(3[0-9]|9[0-7]|38;[0-9;]+)m" + System.Text.RegularExpressions.Regex.Escape(keyword), raw);
+        Assert.Matches(@"\u001b\[[0-9;]*(3[0-9]|9[0-7]|38;[0-9;]+)m" + System.Text.RegularExpressions.Regex.Escape(literal), raw);
+    }
+
+    [Fact]
+    public void Render_UnknownLanguage_PlainLines()
+    {
+        var (text, raw) = Render("```nosuchlanguage\nif x then y\n```");
+
+        Assert.Equal("nosuchlanguage\nif x then y", text);
+        Assert.DoesNotMatch(@"\u001b\[[0-9;]*(3[0-9]|9[0-7]|38;)[0-9;]*mif", raw);
     }
 
     [Fact]
