@@ -17,10 +17,7 @@ public sealed partial class CopyCommandTests
     [Fact]
     public async Task CopyCode_AfterAnAnswer_Osc52PayloadIsTheLastCodeBlockExactly()
     {
-        await using var shell = await ShellHarness.CreateAsync();
-        shell.Emulator.State.LoadScript(Script);
-        await shell.StartAsync();
-        await shell.SendAsync("how do I list the items?");
+        await using var shell = await AnsweredAsync();
 
         var screen = await shell.SendAsync("/copy code");
 
@@ -31,10 +28,7 @@ public sealed partial class CopyCommandTests
     [Fact]
     public async Task Copy_AfterAnAnswer_Osc52PayloadIsTheWholeAnswer()
     {
-        await using var shell = await ShellHarness.CreateAsync();
-        shell.Emulator.State.LoadScript(Script);
-        await shell.StartAsync();
-        await shell.SendAsync("how do I list the items?");
+        await using var shell = await AnsweredAsync();
 
         var screen = await shell.SendAsync("/copy");
 
@@ -60,10 +54,7 @@ public sealed partial class CopyCommandTests
     [Fact]
     public async Task Copy_UnknownArgument_OneLineErrorNothingSent()
     {
-        await using var shell = await ShellHarness.CreateAsync();
-        shell.Emulator.State.LoadScript(Script);
-        await shell.StartAsync();
-        await shell.SendAsync("how do I list the items?");
+        await using var shell = await AnsweredAsync();
 
         var screen = await shell.SendAsync("/copy everything");
 
@@ -78,6 +69,16 @@ public sealed partial class CopyCommandTests
         Assert.False(CopyCommand.SupportsOsc52(name => name == "TERM" ? "xterm-256color" : null));
         Assert.True(CopyCommand.SupportsOsc52(name => name == "TERM_PROGRAM" ? "WezTerm" : null));
         Assert.True(CopyCommand.SupportsOsc52(name => name == "TERM" ? "xterm-kitty" : null));
+    }
+
+    /// <summary>A shell that has shown the scripted answer (two code blocks).</summary>
+    private static async Task<ShellHarness> AnsweredAsync()
+    {
+        var shell = await ShellHarness.CreateAsync();
+        shell.Emulator.State.LoadScript(Script);
+        await shell.StartAsync();
+        await shell.SendAsync("how do I list the items?");
+        return shell;
     }
 
     private static List<string> Payloads(string raw) =>
