@@ -14,7 +14,7 @@ namespace KimiCode.Cli.Shell;
 
 /// <summary>
 /// Markdown (parsed by Markdig) as Spectre.Console renderables: headings keep their <c>#</c> markers (dimmed) so
-/// they read as headings without colour too; code blocks are framed with their language; lists hang-indent.
+/// they read as headings without colour too; code blocks are shown bare (a language label, then the lines as they are, see <see cref="CodeLines"/>); lists hang-indent.
 /// </summary>
 internal static class MarkdownRenderer
 {
@@ -75,23 +75,14 @@ internal static class MarkdownRenderer
         return paragraph;
     }
 
-    private static Panel Code(LeafBlock code, string? language)
-    {
-        var text = code.Lines.ToString().TrimEnd('\n', '\r');
-        var panel = new Panel(new Text(text.Length == 0 ? " " : text))
-        {
-            Border = BoxBorder.Rounded,
-            BorderStyle = Dim,
-            Padding = new Padding(1, 0, 1, 0),
-            Expand = false,
-        };
-        if (!string.IsNullOrWhiteSpace(language))
-        {
-            panel.Header = new PanelHeader(Markup.Escape(language.Trim()));
-        }
+    private static CodeLines Code(LeafBlock code, string? language) =>
+        new(code.Lines.ToString().TrimEnd('\n', '\r'), language);
 
-        return panel;
-    }
+    /// <summary>The code of the last code block in <paramref name="markdown"/> (fenced or indented), or null when it has none.</summary>
+    public static string? LastCode(string markdown) =>
+        Markdown.Parse(markdown, Pipeline).Descendants<Markdig.Syntax.CodeBlock>().LastOrDefault() is { } last
+            ? last.Lines.ToString().TrimEnd('\n', '\r')
+            : null;
 
     private static Rows List(ListBlock list)
     {

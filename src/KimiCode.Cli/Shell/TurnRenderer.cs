@@ -25,6 +25,7 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
 
     private readonly MarkdownStream _text = new();
     private readonly StringBuilder _thinking = new();
+    private readonly StringBuilder _answer = new();
     private readonly List<string> _turnThinking = [];
     private readonly Dictionary<string, string> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _progress = new(StringComparer.Ordinal);
@@ -38,6 +39,9 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
 
     /// <summary>The thinking of the last turn, one entry per model step (for <c>/thinking</c>).</summary>
     public IReadOnlyList<string> LastThinking { get; private set; } = [];
+
+    /// <summary>The Markdown text of the last answer that had any (for <c>/copy</c>), or null before the first.</summary>
+    public string? LastAnswer { get; private set; }
 
     /// <summary>The working directory: paths under it are shown relative.</summary>
     public string? WorkingDirectory { get; set; }
@@ -106,6 +110,7 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
         {
             case TurnStarted started when Replaying:
                 FlushText();
+                CommitAnswer();
                 screen.Gap();
                 screen.Write(PromptEcho(started.Prompt));
                 WriteImages(started.Contents?.OfType<DataContent>() ?? []);
@@ -117,6 +122,7 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
                 break;
             case TextDelta text:
                 _text.Append(text.Text);
+                _answer.Append(text.Text);
                 _activity = "Writing";
                 if (_text.TakeComplete() is { } complete)
                 {
@@ -126,6 +132,11 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
                 break;
             case ToolCallStarted started:
                 FlushText();
+                if (_answer.Length > 0)
+                {
+                    _answer.Append("\n\n"); // the text before a tool call is a paragraph of its own
+                }
+
                 _running[started.CallId] = VisibleText.OneLine(started.Title);
                 _activity = "Running " + _running[started.CallId];
                 break;
@@ -169,6 +180,16 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
         DrawLive();
     }
 
+    private void CommitAnswer()
+    {
+        var answer = _answer.ToString().Trim('\n', '\r');
+        _answer.Clear();
+        if (answer.Trim().Length > 0)
+        {
+            LastAnswer = answer;
+        }
+    }
+
     /// <summary>Writes the thinking and text still held back.</summary>
     public void Flush()
     {
@@ -180,6 +201,7 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
     public void End(StopReason? reason)
     {
         Flush();
+        CommitAnswer();
         _active = false;
         _overlay = null;
         screen.ClearLive();

@@ -190,12 +190,14 @@ internal static partial class VisibleText
         return units;
     }
 
-    private static bool Hidden(int value, UnicodeCategory category) =>
+    /// <summary>True for characters that act on the terminal or hide text (controls, bidi, zero-width…).</summary>
+    public static bool Hidden(int value, UnicodeCategory category) =>
         category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
             or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned
         || value is (>= 0xFE00 and <= 0xFE0F) or (>= 0xE0100 and <= 0xE01EF) or 0x115F or 0x1160 or 0x3164 or 0xFFA0;
 
-    private static string Escape(int value) => value switch
+    /// <summary>The escape shown for an invisible character: <c>\t</c>, <c>\x1b</c>, <c>\u202e</c>…</summary>
+    public static string Escape(int value) => value switch
     {
         '\t' => "\\t",
         '\r' => "\\r",

@@ -23,8 +23,7 @@ public sealed class ShellAppTests
 
         Assert.Contains("› explain the shell", screen);
         Assert.Contains("✻ The user wants an overview.… (12 words of thinking · /thinking shows it)", screen);
-        Assert.Contains("# Overview\n\nThe shell renders Markdown:\n\n• one\n• two\n\n╭─bash", screen);
-        Assert.Contains("│ kimi --help │", screen);
+        Assert.Contains("# Overview\n\nThe shell renders Markdown:\n\n• one\n• two\n\nbash\nkimi --help\n\nDone.", screen);
         Assert.Contains("Done.", screen);
         Assert.DoesNotContain("**", screen);
         Assert.DoesNotContain("I will use a list and code.", screen);

@@ -15,11 +15,11 @@ internal sealed class TestTerminal : IShellTerminal
     private readonly PasteDecoder _decoder = new();
     private readonly ScreenOutput _output;
 
-    public TestTerminal(int width = 100, int height = 40)
+    public TestTerminal(int width = 100, int height = 40, bool colors = true)
     {
         Screen = new VirtualScreen(width);
         _output = new ScreenOutput(Screen, width, height);
-        Console = SystemTerminal.CreateConsole(_output, ColorSystemSupport.Standard);
+        Console = SystemTerminal.CreateConsole(_output, colors ? ColorSystemSupport.Standard : ColorSystemSupport.NoColors);
     }
 
     public VirtualScreen Screen { get; }

@@ -63,8 +63,27 @@ internal sealed class VirtualScreen
 
     private void Feed(char c)
     {
+        if (_escape == 3)
+        {
+            // An operating system command (OSC 52 clipboard, a title): shows nothing, ends at BEL or ESC \.
+            _escape = c == '\u0007' ? 0 : c == '\u001b' ? 4 : 3;
+            return;
+        }
+
+        if (_escape == 4)
+        {
+            _escape = c == '\\' ? 0 : 3;
+            return;
+        }
+
         if (_escape == 1)
         {
+            if (c == ']')
+            {
+                _escape = 3;
+                return;
+            }
+
             _escape = c == '[' ? 2 : 0;
             _parameters.Clear();
             return;

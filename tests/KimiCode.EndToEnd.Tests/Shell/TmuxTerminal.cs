@@ -16,7 +16,11 @@ internal sealed class TmuxTerminal : IAsyncDisposable
     private TmuxTerminal(string socket) => _socket = socket;
 
     /// <summary>Starts <c>kimi</c> with <paramref name="args"/> in <paramref name="workDir"/> against the test home.</summary>
-    public static async Task<TmuxTerminal> StartAsync(TestHome home, string workDir, params string[] args)
+    public static Task<TmuxTerminal> StartAsync(TestHome home, string workDir, params string[] args) =>
+        StartAsync(home, workDir, 100, args);
+
+    /// <summary>Starts <c>kimi</c> on a terminal <paramref name="width"/> columns wide (40 rows).</summary>
+    public static async Task<TmuxTerminal> StartAsync(TestHome home, string workDir, int width, params string[] args)
     {
         var socket = "kimi-e2e-" + Guid.NewGuid().ToString("N")[..12];
         var script = Path.Combine(home.Root, socket + ".sh");
@@ -41,8 +45,9 @@ internal sealed class TmuxTerminal : IAsyncDisposable
         command.Append("\necho \"[kimi exited with $?]\"\n");
         await File.WriteAllTextAsync(script, command.ToString());
         var terminal = new TmuxTerminal(socket);
-        await terminal.TmuxAsync("-u", "new-session", "-d", "-x", "100", "-y", "40", "-s", "kimi", "sh " + Quote(script));
+        await terminal.TmuxAsync("-u", "new-session", "-d", "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", "40", "-s", "kimi", "sh " + Quote(script));
         await terminal.TmuxAsync("set-option", "-t", "kimi", "remain-on-exit", "on");
+        await terminal.TmuxAsync("set-option", "-s", "set-clipboard", "on"); // OSC 52 from kimi lands in a tmux buffer
         return terminal;
     }
 
@@ -68,6 +73,12 @@ internal sealed class TmuxTerminal : IAsyncDisposable
 
     /// <summary>The whole screen, scrollback included, as plain text.</summary>
     public Task<string> CaptureAsync() => TmuxAsync("capture-pane", "-p", "-S", "-", "-t", "kimi");
+
+    /// <summary>The screen as selecting and copying it gives it: rows the terminal wrapped are joined again.</summary>
+    public Task<string> CaptureJoinedAsync() => TmuxAsync("capture-pane", "-p", "-J", "-S", "-", "-t", "kimi");
+
+    /// <summary>What the program last put on the clipboard (OSC 52; tmux keeps it as its newest buffer).</summary>
+    public Task<string> ClipboardAsync() => TmuxAsync("show-buffer");
 
     /// <summary>Polls the screen until <paramref name="condition"/> holds; fails with the screen after TestTimeouts.Default.</summary>
     public async Task<string> WaitForAsync(Func<string, bool> condition, string what)

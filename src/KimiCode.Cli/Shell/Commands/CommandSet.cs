@@ -37,6 +37,7 @@ internal sealed class CommandSet
         set.Add(new ModeCommand("yolo", PermissionMode.Yolo, "toggle yolo mode: every tool call runs without asking (deny rules still apply)"));
         set.Add(new ModeCommand("plan", PermissionMode.Plan, "toggle plan mode: read-only, edits and commands are refused"));
         set.Add(new ThinkingCommand());
+        set.Add(new CopyCommand());
         set.Add(new ClearCommand());
         set.Add(new ExitCommand());
         return set;
