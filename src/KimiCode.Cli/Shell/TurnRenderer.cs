@@ -454,7 +454,7 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
             tone = Tone.Warn;
         }
 
-        var clock = $" ({Elapsed(elapsed)} · Ctrl-C to cancel)";
+        var clock = $" ({Elapsed(elapsed)} · Esc or Ctrl-C to cancel)";
         var room = width - frame.Length - 1 - clock.Length;
         if (activity.Length > room)
         {
