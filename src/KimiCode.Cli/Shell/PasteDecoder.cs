@@ -91,7 +91,9 @@ internal sealed class PasteDecoder
             return false;
         }
 
-        var lineBreak = keys.FindIndex(k => k.Key == ConsoleKey.Enter);
+        // A terminal pastes a line break as CR (Enter); Ctrl-J (LF) is the user's own "new line" key, typed ahead
+        // of more text by a fast typist or a script, and must not turn what follows (and its Enter) into a paste.
+        var lineBreak = keys.FindIndex(k => k.Key == ConsoleKey.Enter && k.KeyChar == '\r' && k.Modifiers == 0);
         return lineBreak >= 0 && keys.Skip(lineBreak + 1).Any(k => k.Key != ConsoleKey.Enter);
     }
 

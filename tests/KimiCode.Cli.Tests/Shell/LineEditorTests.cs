@@ -235,6 +235,17 @@ public sealed class LineEditorTests : IDisposable
     }
 
     [Fact]
+    public async Task Read_TypedAheadCtrlJLinesAndEnterInOneRead_SubmittedNotTakenAsAPaste()
+    {
+        // A script (or a fast typist) sends line, Ctrl-J, line, Enter so fast that one read holds them all.
+        _terminal.Receive("log it\ntool: x\r");
+
+        var result = await Read();
+
+        Assert.Equal("log it\ntool: x", result.Text);
+    }
+
+    [Fact]
     public async Task Read_LargePaste_ShowsALabelAndSubmitsTheWholeText()
     {
         var lines = string.Join("\n", Enumerable.Range(1, 120).Select(i => $"line {i}"));
