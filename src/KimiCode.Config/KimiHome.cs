@@ -68,11 +68,15 @@ public sealed class KimiHome
     }
 
     private static string ExpandTilde(string path, Func<string, string?> environment)
+        => ExpandTilde(path, environment("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+    /// <summary><c>~</c> and <c>~/rest</c> as <paramref name="userHome"/> and a path under it; any other path unchanged.</summary>
+    public static string ExpandTilde(string path, string userHome)
     {
+        ArgumentNullException.ThrowIfNull(path);
         if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
         {
-            var home = environment("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            return path.Length == 1 ? home : Path.Combine(home, path[2..]);
+            return path.Length == 1 ? userHome : Path.Combine(userHome, path[2..]);
         }
 
         return path;

@@ -1,3 +1,5 @@
+using KimiCode.Config;
+
 namespace KimiCode.Agent.Skills;
 
 /// <summary>Where skills are looked for.</summary>
@@ -171,14 +173,7 @@ public sealed class SkillCatalog
     }
 
     private static string ExtraFolder(string written, string root, string userHome)
-    {
-        if (written == "~" || written.StartsWith("~/", StringComparison.Ordinal))
-        {
-            return Path.GetFullPath(Path.Combine(userHome, written.Length > 2 ? written[2..] : ""));
-        }
-
-        return Path.GetFullPath(Path.IsPathRooted(written) ? written : Path.Combine(root, written));
-    }
+        => Path.GetFullPath(KimiHome.ExpandTilde(written, userHome), root);
 
     private static List<Skill> ReadFolder(string folder, SkillSource source, List<string> warnings)
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using KimiCode.Agent.Tools;
+using KimiCode.Config;
 using Microsoft.Extensions.AI;
 
 namespace KimiCode.Cli.Shell;
@@ -121,9 +122,9 @@ internal sealed record PromptImages(IReadOnlyList<DataContent> Images, string? E
         {
             path = uri.LocalPath;
         }
-        else if (path.StartsWith("~/", StringComparison.Ordinal) && userHome is { Length: > 0 })
+        else if (userHome is { Length: > 0 })
         {
-            path = Path.Combine(userHome, path[2..]);
+            path = KimiHome.ExpandTilde(path, userHome);
         }
 
         if (path.Length == 0 || path.IndexOfAny(Path.GetInvalidPathChars()) >= 0)

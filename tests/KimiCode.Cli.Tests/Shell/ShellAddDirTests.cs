@@ -26,7 +26,7 @@ public sealed class ShellAddDirTests
         await shell.SendAsync(ReadPrompt(other));
 
         Assert.Contains($"Added {other} to the workspace", added);
-        Assert.Contains($"Workspace: {shell.WorkDir}, {other}", System.Text.RegularExpressions.Regex.Replace(listed, @" *\n *", " "));
+        Assert.Contains($"Workspace: {shell.WorkDir}, {other}", TestTerminal.Unwrapped(listed));
         Assert.DoesNotContain("? Allow", shell.Terminal.Screen.Text);
         Assert.Contains("kumquat-in-the-other-folder", shell.ChatRequests()[^1].Body);
     }

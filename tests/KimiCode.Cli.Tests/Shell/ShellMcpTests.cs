@@ -16,9 +16,6 @@ public sealed class ShellMcpTests
         File.WriteAllText(Path.Combine(folder, "mcp.json"), TestMcpServer.File(servers));
     }
 
-    /// <summary>The screen with its lines joined by spaces (a long server command line is word-wrapped at the width).</summary>
-    private static string Flat(string screen) => System.Text.RegularExpressions.Regex.Replace(screen, @" *\n *", " ");
-
     private static string[] ToolNames(RecordedRequest request)
     {
         using var doc = System.Text.Json.JsonDocument.Parse(request.Body);
@@ -33,13 +30,13 @@ public sealed class ShellMcpTests
         await using var shell = await ShellHarness.CreateAsync();
         WriteProjectMcp(shell, ("tools", TestMcpServer.Entry()));
         await shell.StartAsync();
-        var before = Flat(await shell.SendAsync("/mcp"));
+        var before = TestTerminal.Unwrapped(await shell.SendAsync("/mcp"));
 
         shell.Submit("hello");
         var asked = await shell.Terminal.WaitForTextAsync("Start 'tools'?");
         shell.Terminal.Type("1");
         await shell.NextInputAsync();
-        var status = Flat(await shell.SendAsync("/mcp"));
+        var status = TestTerminal.Unwrapped(await shell.SendAsync("/mcp"));
 
         Assert.Contains("starts with your next prompt", before);
         Assert.Contains("The project's .kimi-code/mcp.json wants to start the MCP server 'tools':", asked);
@@ -80,7 +77,7 @@ public sealed class ShellMcpTests
         await shell.Terminal.WaitForTextAsync("Start 'tools'?");
         shell.Terminal.Type("2");
         await shell.NextInputAsync();
-        var status = Flat(await shell.SendAsync("/mcp"));
+        var status = TestTerminal.Unwrapped(await shell.SendAsync("/mcp"));
 
         Assert.False(File.Exists(pidFile), "the declined server must not have run");
         Assert.DoesNotContain(ToolNames(shell.ChatRequests()[^1]), n => n.StartsWith("mcp__", StringComparison.Ordinal));
@@ -96,7 +93,7 @@ public sealed class ShellMcpTests
         await shell.StartAsync();
 
         await shell.SendAsync("hello");
-        var status = Flat(await shell.SendAsync("/mcp"));
+        var status = TestTerminal.Unwrapped(await shell.SendAsync("/mcp"));
 
         Assert.Contains("mcp__good__echo", ToolNames(shell.ChatRequests()[^1]));
         Assert.DoesNotContain(ToolNames(shell.ChatRequests()[^1]), n => n.StartsWith("mcp__broken__", StringComparison.Ordinal));

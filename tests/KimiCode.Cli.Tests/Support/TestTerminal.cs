@@ -31,6 +31,9 @@ internal sealed class TestTerminal : IShellTerminal
     /// <summary>Everything written, escape sequences included.</summary>
     public string Raw => _output.Raw;
 
+    /// <summary><paramref name="screen"/> with its lines joined by spaces: text the shell word-wrapped at the width reads as one line again.</summary>
+    public static string Unwrapped(string screen) => System.Text.RegularExpressions.Regex.Replace(screen, @" *\n *", " ");
+
     public void Type(string text)
     {
         foreach (var c in text)

@@ -1,3 +1,5 @@
+using KimiCode.Config;
+
 namespace KimiCode.Cli.Shell.Commands;
 
 /// <summary>
@@ -22,7 +24,8 @@ internal sealed class AddDirCommand : IShellCommand
             return CommandResult.Continue;
         }
 
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(ExpandHome(given), context.WorkDir));
+        var home = context.Environment.GetVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(KimiHome.ExpandTilde(given, home), context.WorkDir));
         if (!Directory.Exists(full))
         {
             context.Renderer.WriteError(KimiCode.Hosting.CliErrorCodes.Usage, $"'{given}' is not an existing folder; create it or give another.");
@@ -40,9 +43,4 @@ internal sealed class AddDirCommand : IShellCommand
         context.Screen.Line($"Added {full} to the workspace" + (context.Session is null ? "." : " (the conversation goes on)."), ShellStyles.Good);
         return CommandResult.Continue;
     }
-
-    private static string ExpandHome(string path)
-        => path == "~" || path.StartsWith("~/", StringComparison.Ordinal)
-            ? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + path[1..]
-            : path;
 }
