@@ -94,12 +94,16 @@ public sealed class AcpServer : IDisposable
         }
         finally
         {
-            foreach (AcpSession session in _sessions.Values)
+            // The editor went away: every open session ends as session/close would end it (prompt cancelled,
+            // SessionEnd hooks run, MCP servers stopped, lock released).
+            AcpSession[] open = [.. _sessions.Values];
+            _sessions.Clear();
+            foreach (AcpSession session in open)
             {
                 session.Cancel();
             }
 
-            _sessions.Clear();
+            await Task.WhenAll(open.Select(EndAsync)).ConfigureAwait(false);
             connection.Dispose();
         }
     }
@@ -455,10 +459,16 @@ public sealed class AcpServer : IDisposable
             throw SessionNotFound(request.SessionId);
         }
 
-        await session.CloseAsync().ConfigureAwait(false);
-        await _factory.StopMcpServersAsync(request.SessionId).ConfigureAwait(false);
-        _factory.Store.Release(request.SessionId);
+        await EndAsync(session).ConfigureAwait(false);
         return RpcResult.Empty;
+    }
+
+    /// <summary>Closes <paramref name="session"/> (its prompt cancelled, <c>SessionEnd</c> run), stops its MCP servers and releases its lock.</summary>
+    private async Task EndAsync(AcpSession session)
+    {
+        await session.CloseAsync().ConfigureAwait(false);
+        await _factory.StopMcpServersAsync(session.Id).ConfigureAwait(false);
+        _factory.Store.Release(session.Id);
     }
 
     /// <summary><c>session/fork</c> (unstable): a new session with a copy of the history, opened in <c>cwd</c>; the original is untouched.</summary>

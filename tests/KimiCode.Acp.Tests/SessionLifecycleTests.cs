@@ -214,6 +214,29 @@ public sealed class SessionLifecycleTests
         Assert.False(SessionLockFiles.IsHeld(lockPath)); // another kimi (or the shell) may open it now
     }
 
+    [Fact]
+    public async Task Disconnect_OpenSession_RunsSessionEndAndReleasesTheLock()
+    {
+        await using AcpHarness harness = await AcpHarness.StartAsync();
+        string log = Path.Combine(harness.Root, "hooks.log");
+        File.AppendAllText(HomeFiles.ConfigPath(harness.Home), $$"""
+
+            [[hooks]]
+            event = "SessionEnd"
+            command = "cat >> '{{log}}'"
+            """);
+        string sessionId = await harness.NewSessionAsync();
+        Assert.Equal("end_turn", (await harness.PromptAsync(sessionId, "hello")).Text("stopReason"));
+
+        await harness.Client.DisposeAsync(); // the editor closes our stdin
+        await harness.Main.ServerTask.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken);
+
+        string text = File.ReadAllText(log);
+        Assert.Contains("\"hook_event_name\":\"SessionEnd\"", text, StringComparison.Ordinal);
+        Assert.Contains(sessionId, text, StringComparison.Ordinal);
+        Assert.False(SessionLockFiles.IsHeld(SessionLockFiles.PathFor(harness.Home, sessionId)));
+    }
+
     [Theory]
     [InlineData("session/load", "cannot be resumed")]
     [InlineData("session/resume", "cannot be resumed")]
