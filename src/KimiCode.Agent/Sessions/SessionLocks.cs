@@ -48,7 +48,7 @@ internal static class SessionLocks
                 // The file is there and could not be opened without sharing: another open file holds it.
                 string holder = ReadHolder(lockPath) is { } pid ? $" (pid {pid})" : "";
                 throw new KimiCodeException(SessionErrorCodes.InUse,
-                    $"Session {sessionId} is open in another kimi process{holder}, so it {whatFor}; finish or close it there (the lock goes when that process ends, even if it is killed), or start a new session here.", ex);
+                    $"Session {sessionId} is open in another kimi process{holder}, so it {whatFor}; finish or close it there (the lock goes when that process ends, even if it is killed), read it meanwhile with `kimi sessions show {sessionId}` (no lock needed), or start a new session here.", ex);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -44,6 +44,7 @@ public sealed class SessionLockTests
 
             Assert.Equal(SessionErrorCodes.InUse, refused.Code);
             Assert.Contains($"Session {session.Id} is open in another kimi process (pid 4242), so it cannot be resumed", refused.Message, StringComparison.Ordinal);
+            Assert.Contains($"read it meanwhile with `kimi sessions show {session.Id}`", refused.Message, StringComparison.Ordinal);
             Assert.Contains("start a new session here", refused.Message, StringComparison.Ordinal);
             Assert.Equal(before, File.ReadAllBytes(contextFile)); // the live writer's line is not "repaired" away
         }
