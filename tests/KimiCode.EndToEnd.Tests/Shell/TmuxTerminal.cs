@@ -51,6 +51,10 @@ internal sealed class TmuxTerminal : IAsyncDisposable
         return terminal;
     }
 
+    /// <summary>Resizes the terminal to <paramref name="width"/> columns (the program gets SIGWINCH; tmux rewraps its lines).</summary>
+    public Task ResizeAsync(int width, int height = 40) => TmuxAsync(
+        "resize-window", "-t", "kimi", "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", height.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>Types <paramref name="text"/> literally (no key names).</summary>
     public Task TypeAsync(string text) => TmuxAsync("send-keys", "-t", "kimi", "-l", text);
 
