@@ -134,7 +134,7 @@ internal sealed class ShellApp : IDisposable
             if (_context.Session is { } session && session.History.Count > 0)
             {
                 _screen.Gap();
-                _screen.Line($"Session saved; resume with `kimi -S {session.Id}`.", ShellStyles.Dim);
+                _screen.Line(ExitHint(session.Id), ShellStyles.Dim);
             }
         }
         finally
@@ -148,6 +148,24 @@ internal sealed class ShellApp : IDisposable
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// How to open the session again: <c>kimi --continue</c> only when that is what it would open (the newest session
+    /// of the folder it is started in; another kimi, /fork or /resume may have made another one newer), otherwise
+    /// <c>kimi -r</c> with the shortest start of the id that names it alone.
+    /// </summary>
+    private string ExitHint(string sessionId)
+    {
+        var store = _factory.Store;
+        var here = Path.TrimEndingDirectorySeparator(Path.GetFullPath(_env.CurrentDirectory));
+        if (string.Equals(here, Path.TrimEndingDirectorySeparator(_context.WorkDir), StringComparison.Ordinal) && store.Latest(here)?.Id == sessionId)
+        {
+            return "Session saved; `kimi --continue` picks it up again.";
+        }
+
+        var shortId = Cli.Commands.SessionsCommand.ShortId(store, sessionId);
+        return $"Session saved; resume it with `kimi -r {shortId}`.";
     }
 
     private void WriteBanner()
