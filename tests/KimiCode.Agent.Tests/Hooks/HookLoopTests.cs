@@ -304,6 +304,70 @@ public sealed class HookLoopTests
         Assert.Contains("\"reason\":\"cancelled\"", File.ReadAllText(log), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Notification_CallAwaitsApprovalThenTurnEnds_FiresApprovalRequiredAndTurnCompleted()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        string log = Path.Combine(h.WorkDir, "log");
+        h.Prompter.Answer(PermissionAnswer.AllowOnce);
+        h.Script("""{"turns":[{"tool_calls":[{"id":"b1","name":"Bash","arguments":{"command":"true"}}]},{"text":"Done."}]}""");
+        var hooks = Hooks(h, Entry("Notification", AppendInput(log)));
+        AgentSession session = await SessionAsync(h, hooks, PermissionMode.Default);
+
+        await AgentHarness.RunAsync(session, "run it");
+        await session.EndAsync();
+
+        // Observe-only hooks run beside the work: the two lines may come in either order.
+        string[] lines = File.ReadAllLines(log);
+        Assert.Equal(2, lines.Length);
+        string approval = Assert.Single(lines, l => l.Contains("\"notification_type\":\"approval.required\"", StringComparison.Ordinal));
+        Assert.Contains("\"hook_event_name\":\"Notification\"", approval, StringComparison.Ordinal);
+        Assert.Contains("\"title\":\"Kimi Code approval required\"", approval, StringComparison.Ordinal);
+        Assert.Contains("\"tool_name\":\"Bash\"", approval, StringComparison.Ordinal);
+        Assert.Contains("\"body\":", approval, StringComparison.Ordinal);
+        string completed = Assert.Single(lines, l => l.Contains("\"notification_type\":\"turn.completed\"", StringComparison.Ordinal));
+        Assert.Contains("\"title\":\"Kimi Code task complete\"", completed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Notification_MatcherNamesTurnCompleted_OnlyThatTypeRuns()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        string log = Path.Combine(h.WorkDir, "log");
+        h.Prompter.Answer(PermissionAnswer.AllowOnce);
+        h.Script("""{"turns":[{"tool_calls":[{"id":"b1","name":"Bash","arguments":{"command":"true"}}]},{"text":"Done."}]}""");
+        var hooks = Hooks(h, Entry("Notification", AppendInput(log), matcher: "^turn\\.completed$"));
+        AgentSession session = await SessionAsync(h, hooks, PermissionMode.Default);
+
+        await AgentHarness.RunAsync(session, "run it");
+        await session.EndAsync();
+
+        AssertLogged(log, ("Notification", "\"notification_type\":\"turn.completed\""));
+    }
+
+    [Fact]
+    public async Task Notification_TurnCancelled_DoesNotFire()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        string log = Path.Combine(h.WorkDir, "log");
+        h.Script("""{"turns":[{"tool_calls":[{"id":"b1","name":"Bash","arguments":{"command":"sleep 300"}}]},{"text":"Done."}]}""");
+        var hooks = Hooks(h, Entry("Notification", AppendInput(log)), Entry("Interrupt", AppendInput(log)));
+        AgentSession session = await SessionAsync(h, hooks, PermissionMode.Yolo);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(AgentHarness.Ct);
+
+        await foreach (AgentEvent e in session.RunTurnAsync("wait", cancel.Token))
+        {
+            if (e is ToolCallRunning)
+            {
+                await cancel.CancelAsync();
+            }
+        }
+
+        await session.EndAsync();
+
+        AssertLogged(log, ("Interrupt", "\"reason\":\"cancelled\"")); // the user is there: no notification
+    }
+
     /// <summary>SIGKILL is delivered asynchronously: gone or a zombie soon after, or never (a generous bound, not a timing claim).</summary>
     private static async Task<bool> DiesAsync(int pid)
     {
