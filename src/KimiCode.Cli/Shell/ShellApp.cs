@@ -1,6 +1,7 @@
 using KimiCode.Agent;
 using KimiCode.Agent.Permissions;
 using KimiCode.Cli.Shell.Commands;
+using KimiCode.Config;
 using KimiCode.Hosting;
 using KimiCode.Protocol;
 using Microsoft.Extensions.AI;
@@ -26,6 +27,7 @@ internal sealed class ShellApp : IDisposable
     private readonly ShellPermissionPrompter _prompter = new();
     private readonly AgentSessionFactory _factory;
     private readonly ShellContext _context;
+    private readonly TuiConfig _tui;
 
     public ShellApp(CliEnvironment env, IShellTerminal terminal, ShellOptions options, TimeProvider uiTime)
     {
@@ -37,7 +39,8 @@ internal sealed class ShellApp : IDisposable
         _history = InputHistory.Load(Path.Combine(env.Home.Root, InputHistory.FileName));
         _editor = new LineEditor(_screen, keys, _history, ctrlC, Commands.Completions);
         _renderer = new TurnRenderer(_screen, uiTime, () => _context!.ShowThinking);
-        _loop = new WorkLoop(_screen, keys, ctrlC, _renderer, uiTime);
+        _tui = TuiConfig.Load(env.Home);
+        _loop = new WorkLoop(_screen, keys, ctrlC, _renderer, uiTime) { Notifier = new TerminalNotifier(_screen, _tui, env.GetVariable) };
         _factory = new AgentSessionFactory(env.Host);
         _context = new ShellContext(env, options, _screen, _renderer, _loop, Commands, _factory, _prompter);
     }
@@ -76,6 +79,11 @@ internal sealed class ShellApp : IDisposable
         try
         {
             WriteBanner();
+            if (_tui.Problem is { } tuiProblem)
+            {
+                _screen.Line("! " + tuiProblem, ShellStyles.Warn);
+            }
+
             if (resume is not null)
             {
                 await _context.OpenSessionAsync(resume, replay: true, cancellationToken).ConfigureAwait(false);

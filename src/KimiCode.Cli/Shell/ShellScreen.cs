@@ -115,6 +115,15 @@ internal sealed class ShellScreen(IAnsiConsole console)
         }
     }
 
+    /// <summary>Writes a sequence that shows nothing on the screen (a bell, a notification) where the cursor is.</summary>
+    public void Signal(string sequence)
+    {
+        lock (_gate)
+        {
+            Raw(sequence);
+        }
+    }
+
     /// <summary>Clears the screen and the scrollback.</summary>
     public void ClearScreen()
     {
