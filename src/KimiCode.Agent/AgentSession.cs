@@ -287,6 +287,11 @@ public sealed class AgentSession
         {
             _options.Hooks.Fire("Interrupt", "", HookBase() with { Reason = "cancelled" });
         }
+        else
+        {
+            // The agent waits for the user again (a cancelled turn: the user is there, they just cancelled it).
+            _options.Hooks.Notify(HookDispatcher.TurnCompleted, "Kimi Code task complete", ResumedTitle, HookBase());
+        }
 
         events.TryWrite(new TurnEnded(reason));
         events.TryComplete();

@@ -51,6 +51,19 @@ public sealed partial class HookDispatcher
     /// <summary>No hooks at all.</summary>
     public static HookDispatcher None { get; } = new([], ".");
 
+    /// <summary>Notification type: a tool call waits for the user's approval.</summary>
+    public const string ApprovalRequired = "approval.required";
+
+    /// <summary>Notification type: a turn ended and the agent waits for the next prompt.</summary>
+    public const string TurnCompleted = "turn.completed";
+
+    /// <summary>Fires the observe-only <c>Notification</c> event (<paramref name="type"/> is its matcher target).</summary>
+    public void Notify(string type, string title, string? body, HookInput common)
+    {
+        ArgumentNullException.ThrowIfNull(common);
+        Fire("Notification", type, common with { NotificationType = type, Title = title, Body = body });
+    }
+
     /// <summary>True when some entry listens to <paramref name="eventName"/> (callers skip building the payload otherwise).</summary>
     public bool Has(string eventName) => _byEvent.Contains(eventName);
 

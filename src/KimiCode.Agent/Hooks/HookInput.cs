@@ -31,8 +31,14 @@ public sealed record HookInput
     /// <summary>PostToolUseFailure: why the call failed or was refused.</summary>
     public string? Error { get; init; }
 
-    /// <summary>PermissionRequest: the call's title; PermissionResult: the answer.</summary>
+    /// <summary>PermissionRequest: the call's title; Notification: the notification's title.</summary>
     public string? Title { get; init; }
+
+    /// <summary>Notification: what happened (<c>approval.required</c>, <c>turn.completed</c>); the matcher's target.</summary>
+    public string? NotificationType { get; init; }
+
+    /// <summary>Notification: the line under the title (the call awaiting approval, the session's title).</summary>
+    public string? Body { get; init; }
 
     public string? Decision { get; init; }
 

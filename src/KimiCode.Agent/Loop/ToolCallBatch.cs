@@ -294,8 +294,9 @@ internal sealed class ToolCallBatch : IDisposable
     {
         switch (agentEvent)
         {
-            case PermissionRequested requested when _runtime.Hooks.Has("PermissionRequest"):
+            case PermissionRequested requested:
                 _runtime.Hooks.Fire("PermissionRequest", call.Name, ToolHookInput(call) with { Title = requested.Title, Reason = requested.Reason });
+                _runtime.Hooks.Notify(HookDispatcher.ApprovalRequired, "Kimi Code approval required", requested.Title, ToolHookInput(call));
                 break;
             case PermissionResolved resolved when _runtime.Hooks.Has("PermissionResult"):
                 _runtime.Hooks.Fire("PermissionResult", call.Name, ToolHookInput(call) with { Decision = DecisionName(resolved.Answer) });

@@ -46,6 +46,10 @@ internal static class SessionsCommand
         : store.Latest(workDir)?.Id
             ?? throw new KimiCodeException(SessionErrorCodes.NotFound, $"No earlier session in {workDir} to continue; drop --continue to start one.");
 
+    /// <summary>The shortest start of <paramref name="sessionId"/> that names it alone among every folder's sessions (for <c>kimi -r</c>).</summary>
+    public static string ShortId(SessionStore store, string sessionId) =>
+        SessionStore.ShortIds([.. store.ListAll().Select(s => s.Id)]).GetValueOrDefault(sessionId, sessionId);
+
     private static void AddList(CliEnvironment env, Command command, Option<string?> workDir)
     {
         var all = new Option<bool>("--all", "-a") { Description = "List the sessions of every folder (with the folder)." };

@@ -369,7 +369,7 @@ internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory
         }
         else
         {
-            screen.WriteRaw(Up(_cursorRow) + "\r\u001b[J", endsBlank: true);
+            screen.WriteRaw(Up(_cursorRow) + ShellScreen.EraseDown, endsBlank: true);
             _cursorRow = 0;
         }
     }
@@ -378,7 +378,7 @@ internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory
     {
         var width = screen.Width;
         var output = new StringBuilder();
-        output.Append(Up(_cursorRow)).Append("\r\u001b[J");
+        output.Append(Up(_cursorRow)).Append(ShellScreen.EraseDown);
         var lines = _text.ToString().Split('\n');
         var continuation = new string(' ', _promptCells);
         var row = 0;

@@ -14,6 +14,9 @@ internal sealed class PermissionQueue(ShellPermissionPrompter prompter, ShellScr
     private PendingPermission? _asking;
     private Picker? _picker;
 
+    /// <summary>Called with each request as it is shown.</summary>
+    public Action<PermissionRequest>? Shown { get; init; }
+
     /// <summary>True while a request is shown and waits for its answer.</summary>
     public bool IsAsking => _asking is not null;
 
@@ -49,6 +52,7 @@ internal sealed class PermissionQueue(ShellPermissionPrompter prompter, ShellScr
 
             _picker = ShellPermissionPrompter.CreatePicker(next.Request);
             renderer.SetOverlay(_picker.Lines(ShellPermissionPrompter.Hint));
+            Shown?.Invoke(next.Request);
         }
     }
 

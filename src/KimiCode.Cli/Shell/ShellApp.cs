@@ -1,6 +1,7 @@
 using KimiCode.Agent;
 using KimiCode.Agent.Permissions;
 using KimiCode.Cli.Shell.Commands;
+using KimiCode.Config;
 using KimiCode.Hosting;
 using KimiCode.Protocol;
 using Microsoft.Extensions.AI;
@@ -26,6 +27,7 @@ internal sealed class ShellApp : IDisposable
     private readonly ShellPermissionPrompter _prompter = new();
     private readonly AgentSessionFactory _factory;
     private readonly ShellContext _context;
+    private readonly TuiConfig _tui;
 
     public ShellApp(CliEnvironment env, IShellTerminal terminal, ShellOptions options, TimeProvider uiTime)
     {
@@ -37,7 +39,8 @@ internal sealed class ShellApp : IDisposable
         _history = InputHistory.Load(Path.Combine(env.Home.Root, InputHistory.FileName));
         _editor = new LineEditor(_screen, keys, _history, ctrlC, Commands.Completions);
         _renderer = new TurnRenderer(_screen, uiTime, () => _context!.ShowThinking);
-        _loop = new WorkLoop(_screen, keys, ctrlC, _renderer, uiTime);
+        _tui = TuiConfig.Load(env.Home);
+        _loop = new WorkLoop(_screen, keys, ctrlC, _renderer, uiTime) { Notifier = new TerminalNotifier(_screen, _tui, env.GetVariable) };
         _factory = new AgentSessionFactory(env.Host);
         _context = new ShellContext(env, options, _screen, _renderer, _loop, Commands, _factory, _prompter);
     }
@@ -76,6 +79,11 @@ internal sealed class ShellApp : IDisposable
         try
         {
             WriteBanner();
+            if (_tui.Problem is { } tuiProblem)
+            {
+                _screen.Line("! " + tuiProblem, ShellStyles.Warn);
+            }
+
             if (resume is not null)
             {
                 await _context.OpenSessionAsync(resume, replay: true, cancellationToken).ConfigureAwait(false);
@@ -134,7 +142,7 @@ internal sealed class ShellApp : IDisposable
             if (_context.Session is { } session && session.History.Count > 0)
             {
                 _screen.Gap();
-                _screen.Line($"Session saved; resume with `kimi -S {session.Id}`.", ShellStyles.Dim);
+                _screen.Line(ExitHint(session.Id), ShellStyles.Dim);
             }
         }
         finally
@@ -148,6 +156,24 @@ internal sealed class ShellApp : IDisposable
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// How to open the session again: <c>kimi --continue</c> only when that is what it would open (the newest session
+    /// of the folder it is started in; another kimi, /fork or /resume may have made another one newer), otherwise
+    /// <c>kimi -r</c> with the shortest start of the id that names it alone.
+    /// </summary>
+    private string ExitHint(string sessionId)
+    {
+        var store = _factory.Store;
+        var here = Path.TrimEndingDirectorySeparator(Path.GetFullPath(_env.CurrentDirectory));
+        if (string.Equals(here, Path.TrimEndingDirectorySeparator(_context.WorkDir), StringComparison.Ordinal) && store.Latest(here)?.Id == sessionId)
+        {
+            return "Session saved; `kimi --continue` picks it up again.";
+        }
+
+        var shortId = Cli.Commands.SessionsCommand.ShortId(store, sessionId);
+        return $"Session saved; resume it with `kimi -r {shortId}`.";
     }
 
     private void WriteBanner()

@@ -34,13 +34,24 @@ internal sealed class StyledLine
 /// <summary>
 /// The screen: finished output is written once and scrolls up; below it a live region (spinner, streamed text
 /// not yet complete, a permission prompt) is redrawn in place. Every write erases the live region, writes, and
-/// draws it again, under one lock, so output from any thread never tears.
+/// draws it again, under one lock, so output from any thread never tears. The live region is erased by the cells
+/// each of its lines took, counted at the width of the moment: a terminal made narrower rewraps those lines into more
+/// rows (tmux, iTerm2, kitty, VTE and Windows Terminal do), and erasing only as many rows as were drawn would leave
+/// the first ones behind (a streamed paragraph shown twice).
 /// </summary>
 internal sealed class ShellScreen(IAnsiConsole console)
 {
     private readonly Lock _gate = new();
+    /// <summary>
+    /// Erases from the cursor's row to the end of the screen, the cursor left at the start of that row. Not plain
+    /// <c>CR ESC[J</c>: tmux takes an erase that starts at the top-left corner for a clear and moves the screen into
+    /// the scrollback (scroll-on-clear), so after Ctrl-L every keystroke would leave a line there. The row is blanked
+    /// first (<c>ESC[2K</c>), then the rest is erased from its second cell.
+    /// </summary>
+    public const string EraseDown = "\r\u001b[2K\u001b[1C\u001b[J\r";
+
     private IReadOnlyList<StyledLine> _live = [];
-    private int _liveRows;
+    private readonly List<int> _liveCells = [];
     private bool _lastBlank = true;
 
     public IAnsiConsole Console => console;
@@ -104,12 +115,21 @@ internal sealed class ShellScreen(IAnsiConsole console)
         }
     }
 
+    /// <summary>Writes a sequence that shows nothing on the screen (a bell, a notification) where the cursor is.</summary>
+    public void Signal(string sequence)
+    {
+        lock (_gate)
+        {
+            Raw(sequence);
+        }
+    }
+
     /// <summary>Clears the screen and the scrollback.</summary>
     public void ClearScreen()
     {
         lock (_gate)
         {
-            _liveRows = 0;
+            _liveCells.Clear();
             _live = [];
             Raw("\u001b[2J\u001b[3J\u001b[H");
             _lastBlank = true;
@@ -202,23 +222,58 @@ internal sealed class ShellScreen(IAnsiConsole console)
                 text.Append('\n');
             }
 
-            // One cell short of the width, so a line never wraps and the row count stays exact.
-            text.Append(Format(_live[i], Width - 1));
+            // One cell short of the width, so a line never wraps while the width stays.
+            var line = Format(_live[i], Width - 1);
+            text.Append(line);
+            _liveCells.Add(VisibleCells(line));
         }
 
+        // The cursor waits at the start of the last line: a rewrap moves it with that line, never into it.
+        text.Append('\r');
         Raw(text.ToString());
-        _liveRows = _live.Count;
     }
 
     private void EraseLive()
     {
-        if (_liveRows == 0)
+        if (_liveCells.Count == 0)
         {
             return;
         }
 
-        Raw(_liveRows > 1 ? $"\r\u001b[{_liveRows - 1}A\u001b[J" : "\r\u001b[J");
-        _liveRows = 0;
+        var width = Width;
+        var up = 0;
+        for (var i = 0; i < _liveCells.Count - 1; i++)
+        {
+            up += Math.Max(1, (_liveCells[i] + width - 1) / width);
+        }
+
+        _liveCells.Clear();
+        Raw((up > 0 ? $"\u001b[{up}A" : string.Empty) + EraseDown);
+    }
+
+    /// <summary>The cells a formatted line takes on the screen (its escape sequences take none).</summary>
+    private static int VisibleCells(string formatted)
+    {
+        var cells = 0;
+        for (var i = 0; i < formatted.Length; i++)
+        {
+            if (formatted[i] == '\u001b')
+            {
+                while (i < formatted.Length && !char.IsAsciiLetter(formatted[i]))
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            if (!char.IsLowSurrogate(formatted[i]))
+            {
+                cells += Math.Max(0, formatted[i].GetCellWidth());
+            }
+        }
+
+        return cells;
     }
 
     private void Raw(string text)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading.Channels;
 using Spectre.Console;
@@ -8,6 +9,9 @@ namespace KimiCode.Cli.Shell;
 /// The process's terminal: Ctrl-C is read as a key (so it cancels a turn instead of killing the process) and a
 /// background thread reads keys into a channel, pastes decoded by a <see cref="PasteDecoder"/> (bracketed paste is
 /// switched on while the shell runs, and off again on exit, also when the process dies of an unhandled exception).
+/// Ctrl-Z suspends kimi as the terminal would (the runtime reads it as a key, since Ctrl-C must be one): bracketed
+/// paste off, then SIGTSTP to the process group. On SIGCONT (<c>fg</c>, or any resume after a stop) the modes are
+/// switched on again, since the shell in between turns bracketed paste off, and the input line is redrawn.
 /// </summary>
 internal sealed class SystemTerminal : IShellTerminal, IDisposable
 {
@@ -15,6 +19,7 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
     private readonly bool _restoreControlC;
     private readonly TextWriter _out;
     private int _pasteOn;
+    private readonly PosixSignalRegistration? _resumed;
 
     public SystemTerminal(CliEnvironment env)
     {
@@ -34,6 +39,11 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
         _out.Flush();
         _pasteOn = 1;
         AppDomain.CurrentDomain.UnhandledException += OnCrash;
+        if (!OperatingSystem.IsWindows())
+        {
+            _resumed = PosixSignalRegistration.Create(PosixSignal.SIGCONT, OnResumed);
+        }
+
         var reader = new Thread(ReadKeys) { IsBackground = true, Name = "kimi key reader" };
         reader.Start();
     }
@@ -72,6 +82,12 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
 
                 foreach (var input in decoder.Feed(batch))
                 {
+                    if (input.Paste is null && input.Key.Key == ConsoleKey.Z && input.Key.Modifiers == ConsoleModifiers.Control && !OperatingSystem.IsWindows())
+                    {
+                        Suspend();
+                        continue;
+                    }
+
                     if (!_keys.Writer.TryWrite(input))
                     {
                         return;
@@ -92,28 +108,62 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
 
     private void OnCrash(object? sender, UnhandledExceptionEventArgs e) => PasteOff();
 
+    /// <summary>Ctrl-Z: leaves the terminal as the shell expects it and stops the process group (returns once continued).</summary>
+    private void Suspend()
+    {
+        if (Volatile.Read(ref _pasteOn) == 1)
+        {
+            Write(PasteDecoder.Disable + "\u001b[?25h");
+        }
+
+        // The terminal's own Ctrl-Z stops the foreground process group; ours does the same (SIGTSTP: 18 on BSDs and macOS).
+        _ = Stop(0, OperatingSystem.IsLinux() ? 20 : 18);
+    }
+
+    /// <summary>SIGCONT: the process runs again (after Ctrl-Z and <c>fg</c>, or any stop): the modes back on, the input redrawn.</summary>
+    private void OnResumed(PosixSignalContext context)
+    {
+        context.Cancel = false; // the runtime restores its own terminal settings too
+        if (Volatile.Read(ref _pasteOn) == 1)
+        {
+            Write(PasteDecoder.Enable);
+        }
+
+        _keys.Writer.TryWrite(new ConsoleKeyInfo('\0', ConsoleKey.NoName, false, false, false)); // a key that only redraws
+    }
+
+    private void Write(string sequence)
+    {
+        try
+        {
+            _out.Write(sequence);
+            _out.Flush();
+        }
+        catch (IOException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Stop(int pid, int signal);
+
     /// <summary>Leaves the terminal as it was: a shell that paste-brackets after kimi ended would see stray markers.</summary>
     private void PasteOff()
     {
         if (Interlocked.Exchange(ref _pasteOn, 0) == 1)
         {
-            try
-            {
-                _out.Write(PasteDecoder.Disable);
-                _out.Flush();
-            }
-            catch (IOException)
-            {
-            }
-            catch (ObjectDisposedException)
-            {
-            }
+            Write(PasteDecoder.Disable);
         }
     }
 
     public void Dispose()
     {
         AppDomain.CurrentDomain.UnhandledException -= OnCrash;
+        _resumed?.Dispose();
         PasteOff();
         _keys.Writer.TryComplete();
         if (_restoreControlC)

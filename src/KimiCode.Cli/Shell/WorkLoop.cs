@@ -19,6 +19,9 @@ internal sealed class WorkLoop(ShellScreen screen, KeyQueue keys, CtrlCGate ctrl
     /// <summary>Waited on instead of the keys once the terminal has closed (and instead of permission requests outside a turn).</summary>
     private static readonly Task<bool> Never = new TaskCompletionSource<bool>().Task;
 
+    /// <summary>Notifies the user when a long turn ends or asks for approval (none: never).</summary>
+    public TerminalNotifier? Notifier { get; init; }
+
     /// <summary>True once the terminal has closed: no key will come any more.</summary>
     public bool KeysEnded { get; private set; }
 
@@ -28,10 +31,20 @@ internal sealed class WorkLoop(ShellScreen screen, KeyQueue keys, CtrlCGate ctrl
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         renderer.Begin("Thinking");
         var events = turn(cancel.Token).GetAsyncEnumerator(cancel.Token);
+        var started = uiTime.GetTimestamp();
         try
         {
-            var permissions = new PermissionQueue(prompter, screen, renderer);
-            return await LoopAsync(() => events.MoveNextAsync().AsTask(), () => renderer.OnEvent(events.Current), permissions, cancel).ConfigureAwait(false);
+            var permissions = new PermissionQueue(prompter, screen, renderer)
+            {
+                Shown = request => Notifier?.ApprovalNeeded(uiTime.GetElapsedTime(started), VisibleText.OneLine(request.Title)),
+            };
+            var exit = await LoopAsync(() => events.MoveNextAsync().AsTask(), () => renderer.OnEvent(events.Current), permissions, cancel).ConfigureAwait(false);
+            if (!exit && !cancel.IsCancellationRequested)
+            {
+                Notifier?.TurnEnded(uiTime.GetElapsedTime(started), null);
+            }
+
+            return exit;
         }
         finally
         {

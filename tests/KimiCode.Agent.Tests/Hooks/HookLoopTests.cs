@@ -33,6 +33,16 @@ public sealed class HookLoopTests
     private static Task<AgentSession> SessionAsync(AgentHarness h, HookDispatcher hooks, PermissionMode mode) =>
         AgentSession.CreateAsync(h.RealToolsOptions(new PermissionPolicy(mode, [], h.WorkDir, []), hooks: hooks), AgentHarness.Ct);
 
+    /// <summary>A turn whose one Bash call the user allows once, under <paramref name="entries"/>; the session is ended after it.</summary>
+    private static async Task RunAllowedBashAsync(AgentHarness h, params HookEntry[] entries)
+    {
+        h.Prompter.Answer(PermissionAnswer.AllowOnce);
+        h.Script("""{"turns":[{"tool_calls":[{"id":"b1","name":"Bash","arguments":{"command":"true"}}]},{"text":"Done."}]}""");
+        AgentSession session = await SessionAsync(h, Hooks(h, entries), PermissionMode.Default);
+        await AgentHarness.RunAsync(session, "run it");
+        await session.EndAsync();
+    }
+
     /// <summary>A hook command that appends its input, one event a line, to <paramref name="log"/>.</summary>
     private static string AppendInput(string log) => $"cat >> {log}; echo >> {log}";
 
@@ -244,13 +254,7 @@ public sealed class HookLoopTests
     {
         await using AgentHarness h = await AgentHarness.StartAsync();
         string log = Path.Combine(h.WorkDir, "log");
-        h.Prompter.Answer(PermissionAnswer.AllowOnce);
-        h.Script("""{"turns":[{"tool_calls":[{"id":"b1","name":"Bash","arguments":{"command":"true"}}]},{"text":"Done."}]}""");
-        var hooks = Hooks(h, Entry("PermissionRequest", AppendInput(log), matcher: "Bash"), Entry("PermissionResult", AppendInput(log)));
-        AgentSession session = await SessionAsync(h, hooks, PermissionMode.Default);
-
-        await AgentHarness.RunAsync(session, "run it");
-        await session.EndAsync();
+        await RunAllowedBashAsync(h, Entry("PermissionRequest", AppendInput(log), matcher: "Bash"), Entry("PermissionResult", AppendInput(log)));
 
         string text = File.ReadAllText(log);
         Assert.Contains("\"hook_event_name\":\"PermissionRequest\"", text, StringComparison.Ordinal);
@@ -302,6 +306,58 @@ public sealed class HookLoopTests
 
         Assert.Equal(new TurnEnded(StopReason.Cancelled), events[^1]);
         Assert.Contains("\"reason\":\"cancelled\"", File.ReadAllText(log), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Notification_CallAwaitsApprovalThenTurnEnds_FiresApprovalRequiredAndTurnCompleted()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        string log = Path.Combine(h.WorkDir, "log");
+        await RunAllowedBashAsync(h, Entry("Notification", AppendInput(log)));
+
+        // Observe-only hooks run beside the work: the two lines may come in either order.
+        string[] lines = File.ReadAllLines(log);
+        Assert.Equal(2, lines.Length);
+        string approval = Assert.Single(lines, l => l.Contains("\"notification_type\":\"approval.required\"", StringComparison.Ordinal));
+        Assert.Contains("\"hook_event_name\":\"Notification\"", approval, StringComparison.Ordinal);
+        Assert.Contains("\"title\":\"Kimi Code approval required\"", approval, StringComparison.Ordinal);
+        Assert.Contains("\"tool_name\":\"Bash\"", approval, StringComparison.Ordinal);
+        Assert.Contains("\"body\":", approval, StringComparison.Ordinal);
+        string completed = Assert.Single(lines, l => l.Contains("\"notification_type\":\"turn.completed\"", StringComparison.Ordinal));
+        Assert.Contains("\"title\":\"Kimi Code task complete\"", completed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Notification_MatcherNamesTurnCompleted_OnlyThatTypeRuns()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        string log = Path.Combine(h.WorkDir, "log");
+        await RunAllowedBashAsync(h, Entry("Notification", AppendInput(log), matcher: "^turn\\.completed$"));
+
+        AssertLogged(log, ("Notification", "\"notification_type\":\"turn.completed\""));
+    }
+
+    [Fact]
+    public async Task Notification_TurnCancelled_DoesNotFire()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        string log = Path.Combine(h.WorkDir, "log");
+        h.Script("""{"turns":[{"tool_calls":[{"id":"b1","name":"Bash","arguments":{"command":"sleep 300"}}]},{"text":"Done."}]}""");
+        var hooks = Hooks(h, Entry("Notification", AppendInput(log)), Entry("Interrupt", AppendInput(log)));
+        AgentSession session = await SessionAsync(h, hooks, PermissionMode.Yolo);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(AgentHarness.Ct);
+
+        await foreach (AgentEvent e in session.RunTurnAsync("wait", cancel.Token))
+        {
+            if (e is ToolCallRunning)
+            {
+                await cancel.CancelAsync();
+            }
+        }
+
+        await session.EndAsync();
+
+        AssertLogged(log, ("Interrupt", "\"reason\":\"cancelled\"")); // the user is there: no notification
     }
 
     /// <summary>SIGKILL is delivered asynchronously: gone or a zombie soon after, or never (a generous bound, not a timing claim).</summary>

@@ -528,7 +528,7 @@ public sealed class ShellAppTests
         shell.Terminal.Ctrl(ConsoleKey.D);
 
         Assert.Equal(0, await shell.Run.WaitAsync(TestTimeouts.Default, TestContext.Current.CancellationToken));
-        Assert.Contains($"Session saved; resume with `kimi -S {shell.App.Session!.Id}`.", shell.Terminal.Screen.Text);
+        Assert.Contains("Session saved; `kimi --continue` picks it up again.", shell.Terminal.Screen.Text);
     }
 
     private const string SlowScript = """

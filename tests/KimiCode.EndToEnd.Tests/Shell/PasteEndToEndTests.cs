@@ -2,13 +2,27 @@ using KimiCode.Emulator;
 
 namespace KimiCode.EndToEnd.Tests.Shell;
 
-/// <summary>Pasting into the shell and Esc during a turn, on the real <c>kimi</c> under tmux against the emulator.</summary>
+/// <summary>Pasting into the shell, Esc during a turn, and bracketed paste after Ctrl-Z and fg, on the real <c>kimi</c> under tmux against the emulator.</summary>
 public sealed class PasteEndToEndTests
 {
     private const string Key = "sk-paste-end-to-end-0123456789";
 
     private static List<RecordedRequest> ChatRequests(TestHome home) =>
         [.. home.Emulator.State.Requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal))];
+
+    /// <summary>Pastes <paramref name="pasted"/> (ending in a line break), types "then typed", and checks that only Enter sent it, as one prompt.</summary>
+    private static async Task AssertPastedLineWaitsForEnterAsync(TestHome home, TmuxTerminal tmux, string pasted, string expectedInBody)
+    {
+        await tmux.PasteAsync(pasted);
+        await tmux.TypeAsync("then typed");
+        await tmux.WaitForTextAsync("then typed");
+        Assert.Empty(ChatRequests(home));
+        await tmux.PressAsync("Enter");
+        await tmux.WaitForIdleAsync(2);
+
+        var request = Assert.Single(ChatRequests(home));
+        Assert.Contains(expectedInBody, request.Body);
+    }
 
     [Fact]
     public async Task Shell_ThreeLinesPasted_SendOneRequestWithAllThree()
@@ -38,15 +52,7 @@ public sealed class PasteEndToEndTests
         await using var tmux = await TmuxTerminal.StartAsync(home, work);
         await tmux.WaitForIdleAsync(1);
 
-        await tmux.PasteAsync("a single pasted line\n");
-        await tmux.TypeAsync("then typed");
-        await tmux.WaitForTextAsync("then typed");
-        Assert.Empty(ChatRequests(home));
-        await tmux.PressAsync("Enter");
-        await tmux.WaitForIdleAsync(2);
-
-        var request = Assert.Single(ChatRequests(home));
-        Assert.Contains("a single pasted line\\nthen typed", request.Body);
+        await AssertPastedLineWaitsForEnterAsync(home, tmux, "a single pasted line\n", "a single pasted line\\nthen typed");
     }
 
     [Fact]
@@ -91,5 +97,24 @@ public sealed class PasteEndToEndTests
         Assert.DoesNotContain("[kimi exited", screen);
         await tmux.SubmitAsync("/exit"); // still a working shell
         await tmux.WaitForTextAsync("[kimi exited with 0]");
+    }
+
+    // Ctrl-Z and fg from an interactive bash: bash turns bracketed paste off to run `fg`; kimi switches it on again.
+    [Fact]
+    public async Task Shell_CtrlZThenFg_StopsAndComesBackWithBracketedPasteAndTheInput()
+    {
+        await using var home = await TestHome.StartWithApiKeyAsync(Key);
+        var work = home.Workspace();
+        await using var tmux = await TmuxTerminal.StartFromBashAsync(home, work);
+        await tmux.WaitForIdleAsync(1);
+
+        await tmux.TypeAsync("typed before");
+        await tmux.WaitForTextAsync("› typed before");
+        await tmux.PressAsync("C-z");
+        await tmux.WaitForTextAsync("Stopped");
+        await tmux.SubmitAsync("fg"); // bash's readline switched bracketed paste off to run this
+        await tmux.WaitForAsync(s => TmuxTerminal.LastLine(s) == "› typed before", "the input line redrawn");
+        // A pasted line with its line break submits nothing only when bracketed paste is on again.
+        await AssertPastedLineWaitsForEnterAsync(home, tmux, " and a pasted line\n", "typed before and a pasted line\\nthen typed");
     }
 }

@@ -20,7 +20,24 @@ internal sealed class TmuxTerminal : IAsyncDisposable
         StartAsync(home, workDir, 100, args);
 
     /// <summary>Starts <c>kimi</c> on a terminal <paramref name="width"/> columns wide (40 rows).</summary>
-    public static async Task<TmuxTerminal> StartAsync(TestHome home, string workDir, int width, params string[] args)
+    public static Task<TmuxTerminal> StartAsync(TestHome home, string workDir, int width, params string[] args) =>
+        StartAsync(home, workDir, width, fromInteractiveShell: false, args);
+
+    /// <summary>
+    /// Starts <c>kimi</c> the way a user does: typed into an interactive bash (job control on, so Ctrl-Z stops it and
+    /// <c>fg</c> resumes it; readline switches bracketed paste on at its own prompt and off before running a command).
+    /// </summary>
+    public static async Task<TmuxTerminal> StartFromBashAsync(TestHome home, string workDir, params string[] args)
+    {
+        var terminal = await StartAsync(home, workDir, 100, fromInteractiveShell: true, args);
+        await terminal.WaitForAsync(s => LastLine(s) == "$", "bash's prompt");
+        await terminal.SubmitAsync("sh " + Quote(terminal.Script(home)));
+        return terminal;
+    }
+
+    private string Script(TestHome home) => Path.Combine(home.Root, _socket + ".sh");
+
+    private static async Task<TmuxTerminal> StartAsync(TestHome home, string workDir, int width, bool fromInteractiveShell, string[] args)
     {
         var socket = "kimi-e2e-" + Guid.NewGuid().ToString("N")[..12];
         var script = Path.Combine(home.Root, socket + ".sh");
@@ -45,11 +62,22 @@ internal sealed class TmuxTerminal : IAsyncDisposable
         command.Append("\necho \"[kimi exited with $?]\"\n");
         await File.WriteAllTextAsync(script, command.ToString());
         var terminal = new TmuxTerminal(socket);
-        await terminal.TmuxAsync("-u", "new-session", "-d", "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", "40", "-s", "kimi", "sh " + Quote(script));
+        var program = fromInteractiveShell ? "PS1='$ ' bash --norc --noprofile -i" : "sh " + Quote(script);
+        await terminal.TmuxAsync("-u", "new-session", "-d", "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", "40", "-s", "kimi", program);
         await terminal.TmuxAsync("set-option", "-t", "kimi", "remain-on-exit", "on");
         await terminal.TmuxAsync("set-option", "-s", "set-clipboard", "on"); // OSC 52 from kimi lands in a tmux buffer
         return terminal;
     }
+
+    /// <summary>Resizes the terminal to <paramref name="width"/> columns (the program gets SIGWINCH; tmux rewraps its lines).</summary>
+    public Task ResizeAsync(int width, int height = 40) => TmuxAsync(
+        "resize-window", "-t", "kimi", "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", height.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Whether the program rang the terminal's bell (tmux's window bell flag).</summary>
+    public async Task<bool> BellRungAsync() => (await TmuxAsync("display-message", "-p", "-t", "kimi", "#{window_bell_flag}")).Trim() == "1";
+
+    /// <summary>The process id of the program the pane runs (the shell script that starts kimi).</summary>
+    public async Task<int> PanePidAsync() => int.Parse((await TmuxAsync("display-message", "-p", "-t", "kimi", "#{pane_pid}")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Types <paramref name="text"/> literally (no key names).</summary>
     public Task TypeAsync(string text) => TmuxAsync("send-keys", "-t", "kimi", "-l", text);

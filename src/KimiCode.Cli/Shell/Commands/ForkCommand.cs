@@ -46,7 +46,7 @@ internal sealed class ForkCommand : IShellCommand
         }
 
         store.Release(forkId); // this shell stays in the original: anyone may open the copy
-        var shortId = SessionStore.ShortIds([.. store.ListAll().Select(s => s.Id)]).GetValueOrDefault(forkId, forkId);
+        var shortId = Cli.Commands.SessionsCommand.ShortId(store, forkId);
         context.Screen.Line($"Forked into session {forkId} ({session.History.Count} messages); you are still in {session.Id}.", ShellStyles.Dim);
         context.Screen.Line($"Switch with /resume {shortId}, or open it elsewhere with `kimi -r {shortId}`.", ShellStyles.Dim);
         return Task.FromResult(CommandResult.Continue);
