@@ -31,6 +31,9 @@ public sealed record McpConnectionContext
 
     /// <summary>Where connection problems are logged.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>The clock of startup windows.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>
@@ -49,6 +52,7 @@ public sealed class McpServerConnection : IAsyncDisposable
     private McpServerState _state = McpServerState.Connecting;
     private string? _reason;
     private string? _garbage;
+    private long _startedAt;
 
     public McpServerConnection(McpServerConfig config, McpConnectionContext context)
     {
@@ -61,6 +65,9 @@ public sealed class McpServerConnection : IAsyncDisposable
     }
 
     public McpServerConfig Config { get; }
+
+    /// <summary>Raised (on a background thread, outside any lock) when the server becomes ready, failed or untrusted.</summary>
+    public event Action<McpServerConnection>? StateChanged;
 
     public McpServerState State
     {
@@ -121,8 +128,39 @@ public sealed class McpServerConnection : IAsyncDisposable
             return Started;
         }
 
+        _startedAt = _context.Time.GetTimestamp();
         Started = Task.Run(ConnectAsync);
         return Started;
+    }
+
+    /// <summary>How long after its start this server may hold up a model request while it is starting.</summary>
+    public TimeSpan PromptWindow => _context.Timeouts.PromptWaitFor(Config);
+
+    /// <summary>
+    /// Waits while the server is starting, but only within its prompt window (<see cref="McpTimeouts.PromptWaitFor"/>,
+    /// counted from its start): true when it is no longer starting (ready, failed, ...), false when it still is.
+    /// </summary>
+    public async Task<bool> WaitWhileStartingAsync(CancellationToken cancellationToken)
+    {
+        if (State != McpServerState.Connecting || _startedAt == 0)
+        {
+            return State != McpServerState.Connecting;
+        }
+
+        TimeSpan left = PromptWindow - _context.Time.GetElapsedTime(_startedAt);
+        if (left > TimeSpan.Zero)
+        {
+            try
+            {
+                await Started.WaitAsync(left, _context.Time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Still starting: the request goes on without it.
+            }
+        }
+
+        return State != McpServerState.Connecting;
     }
 
     /// <summary>
@@ -232,6 +270,7 @@ public sealed class McpServerConnection : IAsyncDisposable
                 client = null;
             }
 
+            StateChanged?.Invoke(this);
             _ = WatchAsync();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -413,6 +452,8 @@ public sealed class McpServerConnection : IAsyncDisposable
             _state = state;
             _reason = reason;
         }
+
+        StateChanged?.Invoke(this);
     }
 
     private static void TryCancel(CancellationTokenSource source)
@@ -439,7 +480,7 @@ public sealed class McpServerConnection : IAsyncDisposable
         {
             try
             {
-                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                 await client.DisposeAsync().AsTask().WaitAsync(grace.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
