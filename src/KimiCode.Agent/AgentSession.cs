@@ -314,6 +314,9 @@ public sealed class AgentSession
             Record(new SessionRecord { Type = SessionRecord.TitleType, Time = _options.Time.GetUtcNow(), Title = Title });
         }
 
+        // Asked before the prompt is recorded: what the model must be told about tools that went away comes before the
+        // user's words, not after them.
+        ToolRegistry? stepTools = await StepToolsAsync(cancellationToken);
         Append(new ChatMessage(ChatRole.User, [.. prompt, .. submitted.Messages.Select(m => new TextContent(HookResultText("UserPromptSubmit", _options.ToolContext.Secrets.Redact(m))))]));
         var runtime = new ToolRuntime
         {
@@ -348,7 +351,9 @@ public sealed class AgentSession
                 compactionFailed = !compaction.Succeeded;
             }
 
-            if (await RunStepAsync(runtime, guard, cancellationToken) is { } stop)
+            ToolRegistry tools = stepTools ?? await StepToolsAsync(cancellationToken);
+            stepTools = null;
+            if (await RunStepAsync(runtime with { Tools = tools }, guard, cancellationToken) is { } stop)
             {
                 // A Stop hook may send the model on once per turn, with its reason as a new user message.
                 if (stop == StopReason.EndTurn && !stopHookUsed
@@ -365,10 +370,9 @@ public sealed class AgentSession
     }
 
     /// <summary>One model call and its tool calls; null when the turn goes on.</summary>
-    private async Task<StopReason?> RunStepAsync(ToolRuntime turnRuntime, RepeatedCallGuard guard, CancellationToken cancellationToken)
+    /// <remarks>The request declares exactly the tools of <paramref name="runtime"/>, and its calls are dispatched to them alone.</remarks>
+    private async Task<StopReason?> RunStepAsync(ToolRuntime runtime, RepeatedCallGuard guard, CancellationToken cancellationToken)
     {
-        // The request declares exactly the tools its calls are dispatched to.
-        ToolRuntime runtime = turnRuntime with { Tools = await StepToolsAsync(cancellationToken) };
         List<ChatMessage> messages;
         lock (_historyGate)
         {
