@@ -54,6 +54,9 @@ public sealed class McpServerConnection : IAsyncDisposable
     private string? _garbage;
     private long _startedAt;
 
+    // Completes when the server leaves Connecting (ready, failed, stopped); Started completes later, after the cleanup.
+    private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public McpServerConnection(McpServerConfig config, McpConnectionContext context)
     {
         Config = config ?? throw new ArgumentNullException(nameof(config));
@@ -147,12 +150,13 @@ public sealed class McpServerConnection : IAsyncDisposable
             return State != McpServerState.Connecting;
         }
 
-        TimeSpan left = PromptWindow - _context.Time.GetElapsedTime(_startedAt);
-        if (left > TimeSpan.Zero)
+        // A window as long as the startup timeout waits for the outcome itself: the timeout settles it a moment later.
+        TimeSpan left = PromptWindow >= _context.Timeouts.StartupFor(Config) ? Timeout.InfiniteTimeSpan : PromptWindow - _context.Time.GetElapsedTime(_startedAt);
+        if (left > TimeSpan.Zero || left == Timeout.InfiniteTimeSpan)
         {
             try
             {
-                await Started.WaitAsync(left, _context.Time, cancellationToken).ConfigureAwait(false);
+                await _settled.Task.WaitAsync(left, _context.Time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -231,6 +235,8 @@ public sealed class McpServerConnection : IAsyncDisposable
             }
         }
 
+        _settled.TrySetResult();
+
         await Started.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await DisposeQuietlyAsync(client, process).ConfigureAwait(false);
         _life.Dispose();
@@ -270,6 +276,7 @@ public sealed class McpServerConnection : IAsyncDisposable
                 client = null;
             }
 
+            _settled.TrySetResult();
             StateChanged?.Invoke(this);
             _ = WatchAsync();
         }
@@ -453,6 +460,7 @@ public sealed class McpServerConnection : IAsyncDisposable
             _reason = reason;
         }
 
+        _settled.TrySetResult();
         StateChanged?.Invoke(this);
     }
 

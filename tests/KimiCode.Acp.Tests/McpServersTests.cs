@@ -28,9 +28,7 @@ public sealed class McpServersTests
     public async Task SessionNew_StdioServerBesideBrokenOne_ToolCalledResultInNextRequestAndFailureAnnounced()
     {
         await using AcpHarness harness = await AcpHarness.StartAsync();
-        harness.Client.OnRequest = (method, _) => Task.FromResult(method == "session/request_permission"
-            ? ClientReply.Result("""{"outcome":{"outcome":"selected","optionId":"allow_once"}}""")
-            : ClientReply.Error(-32601, "not here"));
+        AllowTools(harness);
         await harness.InitializeAsync();
         string servers = $"[{Stdio("tester")},{Stdio("broken", "exit-at-start")}]";
 

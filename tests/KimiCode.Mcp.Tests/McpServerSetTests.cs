@@ -35,6 +35,22 @@ public sealed class McpServerSetTests
     }
 
     [Fact]
+    public async Task Snapshot_StartupTimeoutShorterThanPromptWindow_WaitsForTheFailureWhichIsReportedFirst()
+    {
+        using var folder = new TempFolder("kimi-mcp");
+        var notices = new ConcurrentQueue<string>();
+        await using var set = new McpServerSet([McpFixtures.Stdio("hangs", "hang", startupTimeoutMs: 1500)], McpFixtures.Context(folder.Path), new McpResultOptions(false), report: notices.Enqueue);
+        set.StartAll();
+
+        var snapshot = await set.SnapshotAsync(Ct).AsTask().WaitAsync(TestTimeouts.Default, Ct);
+
+        Assert.Equal(McpServerState.Failed, set.Servers[0].State);
+        Assert.Empty(snapshot.Tools);
+        var failed = Assert.Single(notices);
+        Assert.Contains("did not finish starting within 1.5 s (startupTimeoutMs)", failed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Snapshot_ServerWithinPromptWindow_WaitedForAndItsToolsOffered()
     {
         using var folder = new TempFolder("kimi-mcp");
