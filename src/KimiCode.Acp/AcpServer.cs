@@ -20,7 +20,7 @@ namespace KimiCode.Acp;
 /// (stdin/stdout), runs agent sessions, streams their events as <c>session/update</c>, and asks the editor for
 /// permissions, files and terminals. One server serves one connection.
 /// </summary>
-public sealed class AcpServer : IDisposable
+public sealed class AcpServer : IDisposable, IAsyncDisposable
 {
     /// <summary>The protocol version this server speaks.</summary>
     public const int ProtocolVersion = 1;
@@ -114,6 +114,13 @@ public sealed class AcpServer : IDisposable
         _factoryGate.Dispose();
     }
 
+    /// <summary>Like <see cref="Dispose"/>, and waits for the sessions' MCP servers to stop.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync().ConfigureAwait(false);
+        _factoryGate.Dispose();
+    }
+
     internal void LogLine(string message)
     {
         try
@@ -127,9 +134,6 @@ public sealed class AcpServer : IDisposable
 
     /// <summary>Resolves the credential of <paramref name="modelAlias"/> (default: the adopted or default model).</summary>
     internal ResolvedCredential Resolve(string? modelAlias) => _factory.Resolve(modelAlias ?? _adoptedModelAlias);
-
-    /// <summary>The MCP servers of session <paramref name="sessionId"/> and their state.</summary>
-    internal IReadOnlyList<McpServerStatus> McpStatuses(string sessionId) => _factory.McpStatuses(sessionId);
 
     internal async Task<AgentSession> CreateAgentAsync(AgentLaunch launch, CancellationToken cancellationToken)
     {

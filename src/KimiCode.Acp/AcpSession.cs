@@ -43,6 +43,8 @@ internal sealed class AcpSession : IPermissionPrompter
     private readonly ConcurrentDictionary<string, CallState> _calls = new(StringComparer.Ordinal);
     private readonly Lock _turnsGate = new();
     private readonly List<PromptTurn> _turns = [];
+    private readonly Lock _noticeGate = new();
+    private List<string>? _heldNotices = [];
     private volatile bool _rebuildPending;
     private bool _closed;
 
@@ -90,7 +92,38 @@ internal sealed class AcpSession : IPermissionPrompter
             Commands = client?.Terminal == true ? new ClientTerminalRunner(_server.Connection, () => Id, _server.Time) : null,
             ResumeSessionId = resumeSessionId,
             EditorMcpServers = McpServers,
+            McpNotice = McpNotice,
         };
+    }
+
+    /// <summary>
+    /// An MCP server's trouble (failed, not started, late), said as an agent message when it happens; held until the
+    /// session has been announced, so the editor knows the session id by then.
+    /// </summary>
+    public void McpNotice(string text)
+    {
+        lock (_noticeGate)
+        {
+            if (_heldNotices is not null)
+            {
+                _heldNotices.Add(text);
+                return;
+            }
+        }
+
+        _ = SendNoticeAsync(text);
+    }
+
+    private async Task SendNoticeAsync(string text)
+    {
+        try
+        {
+            await SendAsync(new AgentMessageChunk { Content = new TextBlock { Text = text + ".\n" } }).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            // The editor is gone: nobody to tell.
+        }
     }
 
     public void Attach(AgentSession agent)
@@ -126,10 +159,17 @@ internal sealed class AcpSession : IPermissionPrompter
             await SendAsync(new SessionInfoUpdate { Title = title }).ConfigureAwait(false);
         }
 
-        // A server that failed is said once, as a message: the session works without its tools.
-        foreach (var status in _server.McpStatuses(Id).Where(s => s.State is McpServerState.Failed or McpServerState.Untrusted))
+        // MCP trouble that came before the editor knew the session; later trouble is said as it happens.
+        List<string> held;
+        lock (_noticeGate)
         {
-            await SendAsync(new AgentMessageChunk { Content = new TextBlock { Text = $"MCP server {status.Describe()}; its tools are not available.\n" } }).ConfigureAwait(false);
+            held = _heldNotices ?? [];
+            _heldNotices = null;
+        }
+
+        foreach (string text in held)
+        {
+            await SendNoticeAsync(text).ConfigureAwait(false);
         }
     }
 

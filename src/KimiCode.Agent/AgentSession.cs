@@ -32,6 +32,8 @@ public sealed class AgentSession
     private bool _hasTitle;
     private int _busy;
     private Exception? _writeFailure;
+    private IReadOnlyList<IAgentTool>? _dynamicTools;
+    private ToolRegistry _stepTools;
 
     private AgentSession(AgentSessionOptions options, string id, SessionLog log, List<ChatMessage> history, bool hasTitle)
     {
@@ -41,6 +43,7 @@ public sealed class AgentSession
         _history = history;
         _hasTitle = hasTitle;
         _permissionGate = new PermissionGate(options.Permissions, options.Prompter);
+        _stepTools = options.Tools;
         SystemPromptText = options.SystemPrompt ?? Prompts.SystemPrompt.ForWorkingDirectory(options.ToolContext.WorkingDirectory, options.Time);
         _fixedPromptChars = SystemPromptText.Length + options.Tools.All.Sum(t => t.Name.Length + t.Description.Length + t.ParametersSchema.GetRawText().Length);
     }
@@ -316,6 +319,9 @@ public sealed class AgentSession
             Record(new SessionRecord { Type = SessionRecord.TitleType, Time = _options.Time.GetUtcNow(), Title = Title });
         }
 
+        // Asked before the prompt is recorded: what the model must be told about tools that went away comes before the
+        // user's words, not after them.
+        ToolRegistry? stepTools = await StepToolsAsync(cancellationToken);
         Append(new ChatMessage(ChatRole.User, [.. prompt, .. submitted.Messages.Select(m => new TextContent(HookResultText("UserPromptSubmit", _options.ToolContext.Secrets.Redact(m))))]));
         var runtime = new ToolRuntime
         {
@@ -350,7 +356,9 @@ public sealed class AgentSession
                 compactionFailed = !compaction.Succeeded;
             }
 
-            if (await RunStepAsync(runtime, guard, cancellationToken) is { } stop)
+            ToolRegistry tools = stepTools ?? await StepToolsAsync(cancellationToken);
+            stepTools = null;
+            if (await RunStepAsync(runtime with { Tools = tools }, guard, cancellationToken) is { } stop)
             {
                 // A Stop hook may send the model on once per turn, with its reason as a new user message.
                 if (stop == StopReason.EndTurn && !stopHookUsed
@@ -367,6 +375,7 @@ public sealed class AgentSession
     }
 
     /// <summary>One model call and its tool calls; null when the turn goes on.</summary>
+    /// <remarks>The request declares exactly the tools of <paramref name="runtime"/>, and its calls are dispatched to them alone.</remarks>
     private async Task<StopReason?> RunStepAsync(ToolRuntime runtime, RepeatedCallGuard guard, CancellationToken cancellationToken)
     {
         List<ChatMessage> messages;
@@ -378,7 +387,7 @@ public sealed class AgentSession
         var options = new ChatOptions
         {
             Instructions = SystemPromptText,
-            Tools = _options.Tools.All.Count > 0 ? [.. _options.Tools.Declarations] : null,
+            Tools = runtime.Tools.All.Count > 0 ? [.. runtime.Tools.Declarations] : null,
             ConversationId = Id,
             AllowMultipleToolCalls = true,
             Reasoning = _options.Thinking switch
@@ -504,6 +513,33 @@ public sealed class AgentSession
         }
 
         return calls.Count == 0 ? StopReason.EndTurn : null;
+    }
+
+    /// <summary>
+    /// The tools of the next request: the fixed ones plus what <see cref="AgentSessionOptions.DynamicTools"/> offers now
+    /// (a name already taken is skipped). What the source says went away is told to the model once, as a user message.
+    /// </summary>
+    private async Task<ToolRegistry> StepToolsAsync(CancellationToken cancellationToken)
+    {
+        if (_options.DynamicTools is not { } source)
+        {
+            return _options.Tools;
+        }
+
+        ToolSourceSnapshot snapshot = await source.SnapshotAsync(cancellationToken);
+        if (snapshot.Notices.Count > 0)
+        {
+            Append(new ChatMessage(ChatRole.User, [new TextContent($"<system>\n{string.Join('\n', snapshot.Notices)}\n</system>")]));
+        }
+
+        if (!ReferenceEquals(snapshot.Tools, _dynamicTools))
+        {
+            _dynamicTools = snapshot.Tools;
+            var names = new HashSet<string>(_options.Tools.All.Select(t => t.Name), StringComparer.Ordinal);
+            _stepTools = _options.Tools.With(snapshot.Tools.Where(t => names.Add(t.Name)));
+        }
+
+        return _stepTools;
     }
 
     /// <summary>What a hook said, as the official client shows it to the model.</summary>

@@ -33,6 +33,12 @@ public sealed class AgentSessionOptions
     /// <summary>The tools the model may call; every call is dispatched through this registry.</summary>
     public required ToolRegistry Tools { get; init; }
 
+    /// <summary>
+    /// Tools that may change between model requests (MCP servers'), asked before each request and added after
+    /// <see cref="Tools"/> for that request only; null: none.
+    /// </summary>
+    public IToolSource? DynamicTools { get; init; }
+
     /// <summary>What tools may use (working directory, files, shell).</summary>
     public required ToolContext ToolContext { get; init; }
 

@@ -55,6 +55,12 @@ public sealed record AgentLaunch
 
     /// <summary>Asks whether a project stdio MCP server may start (the shell); null = never ask (untrusted servers stay off).</summary>
     public Func<McpServerConfig, CancellationToken, Task<bool>>? ConfirmProjectMcp { get; init; }
+
+    /// <summary>
+    /// Where this session's MCP notices go (a server failed, was not started, is late; a malformed entry), when they
+    /// happen, on a background thread; null: the host's <see cref="HostEnvironment.Notice"/>.
+    /// </summary>
+    public Action<string>? McpNotice { get; init; }
 }
 
 /// <summary>The most one prompt may take with <paramref name="Model"/>: <paramref name="PromptTokens"/> of its <paramref name="ContextWindowTokens"/>.</summary>
@@ -64,7 +70,7 @@ public sealed record PromptLimit(string Model, long ContextWindowTokens, long Pr
 /// Builds ready agent sessions from config.toml and the stored credentials, the same way for every front end
 /// (print mode, the shell, ACP), so identity headers, custom headers, permissions and limits never differ.
 /// </summary>
-public sealed class AgentSessionFactory : IDisposable
+public sealed class AgentSessionFactory : IDisposable, IAsyncDisposable
 {
     private const int DefaultContextWindow = 262_144;
     private readonly HostEnvironment _env;
@@ -147,9 +153,11 @@ public sealed class AgentSessionFactory : IDisposable
         var skillTool = new SkillTool(skills);
         tools = tools.With(skillTool.HasSkills ? [skillTool] : []);
         var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);
-        var mcp = await McpSessionServers.StartAsync(_env, config, settings, launch, workingDirectory, secrets.Environment, credential.Model?.SeesImages == true, cancellationToken).ConfigureAwait(false);
-        tools = tools.With(mcp.Tools());
-        var registry = new ToolFilter(config.Tools.Enabled, config.Tools.Disabled).Apply(tools);
+        var filter = new ToolFilter(config.Tools.Enabled, config.Tools.Disabled);
+
+        // Started in the background: the session is ready at once, and its model requests take the servers' tools as they come.
+        var mcp = await McpSessionServers.StartAsync(_env, config, launch, workingDirectory, secrets.Environment, credential.Model?.SeesImages == true, filter.Allows, reportServers: true, only: null, cancellationToken).ConfigureAwait(false);
+        var registry = filter.Apply(tools);
         var chat = _clients.CreateChatClient(config, credential);
         var options = new AgentSessionOptions
         {
@@ -157,6 +165,7 @@ public sealed class AgentSessionFactory : IDisposable
             Model = credential.ModelAlias ?? credential.Model?.Model ?? "unknown",
             ContextWindowTokens = ContextWindow(credential),
             Tools = registry,
+            DynamicTools = mcp.Servers.Count > 0 ? mcp : null,
             ToolContext = new ToolContext
             {
                 WorkingDirectory = workingDirectory,
@@ -211,13 +220,22 @@ public sealed class AgentSessionFactory : IDisposable
     /// Connects the mcp.json servers of <paramref name="workingDirectory"/> (only <paramref name="only"/> when given) the way
     /// a session would, for <c>kimi mcp list</c> and <c>kimi mcp test</c>; the caller disposes the set. Nothing is asked.
     /// </summary>
-    public Task<McpServerSet> ConnectMcpServersAsync(string workingDirectory, bool trustProject, string? only, CancellationToken cancellationToken)
+    public async Task<McpServerSet> ConnectMcpServersAsync(string workingDirectory, bool trustProject, string? only, CancellationToken cancellationToken)
     {
-        var config = Config;
-        var settings = AgentSettings.Resolve(config, _env.GetVariable);
         var launch = new AgentLaunch { WorkingDirectory = workingDirectory, Prompter = new RejectingPermissionPrompter(), TrustProjectMcp = trustProject };
-        var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);
-        return McpSessionServers.StartAsync(_env, config, settings, launch, Path.GetFullPath(workingDirectory), secrets.Environment, false, cancellationToken, report: false, only: only);
+        var secrets = new ToolSecrets(_env.Home, Config, _env.GetVariable).Environment;
+        var set = await McpSessionServers.StartAsync(_env, Config, launch, Path.GetFullPath(workingDirectory), secrets, false, null, reportServers: false, only, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await set.WaitForStartupAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await set.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return set;
     }
 
     /// <summary>The servers of the mcp.json files a new session in <paramref name="workingDirectory"/> gets, and the problems with them.</summary>
@@ -295,12 +313,31 @@ public sealed class AgentSessionFactory : IDisposable
         return config;
     }
 
+    /// <summary>Stops every session's MCP servers (each: end of input, a short grace, then its process group is killed) and waits for them.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(TakeAllMcp().Select(set => set.DisposeAsync().AsTask())).ConfigureAwait(false);
+        _clients.Dispose();
+    }
+
+    /// <summary>
+    /// Starts stopping every session's MCP servers without waiting (prefer <see cref="DisposeAsync"/>): what is left when
+    /// the process ends is killed by the watchdog that owns their process groups.
+    /// </summary>
     public void Dispose()
     {
-        // Stdio servers also die with the process (the watchdog kills their groups); this stops them now.
-        var stopping = _mcp.Values.Select(set => set.DisposeAsync().AsTask()).ToArray();
-        _mcp.Clear();
-        Task.WaitAll(stopping, TimeSpan.FromSeconds(5));
+        foreach (var set in TakeAllMcp())
+        {
+            _ = set.DisposeAsync().AsTask();
+        }
+
         _clients.Dispose();
+    }
+
+    private McpServerSet[] TakeAllMcp()
+    {
+        var sets = _mcp.Values.ToArray();
+        _mcp.Clear();
+        return sets;
     }
 }

@@ -9,15 +9,26 @@ namespace KimiCode.Hosting;
 /// The MCP servers a new session gets: the mcp.json files (user, then project: project wins by name), then the
 /// editor's (they win by name). Malformed entries are reported once each as a notice and skipped; project stdio servers
 /// start only when trusted (remembered per folder and command line, asked in the shell, <c>--trust-project-mcp</c>).
-/// Startup waits for every server to be ready or failed, each within its own startup timeout, then reports failures.
+/// The servers start in the background: this returns as soon as they are launched, and each failure (at start or
+/// later) is reported when it happens, to <see cref="AgentLaunch.McpNotice"/> or the host's notices.
 /// </summary>
 internal static class McpSessionServers
 {
+    /// <param name="offers">Whether a tool name may be offered (<c>[tools]</c> lists); null: all.</param>
+    /// <param name="reportServers">Report servers' failures (a session); false: the caller shows the statuses (<c>kimi mcp list</c>).</param>
+    /// <param name="only">Start only this server (<c>kimi mcp test</c>).</param>
     public static async Task<McpServerSet> StartAsync(
-        HostEnvironment env, KimiConfig config, AgentSettings settings, AgentLaunch launch, string workingDirectory,
-        ChildEnvironment childEnvironment, bool modelSeesImages, CancellationToken cancellationToken, bool report = true, string? only = null)
+        HostEnvironment env, KimiConfig config, AgentLaunch launch, string workingDirectory, ChildEnvironment childEnvironment,
+        bool modelSeesImages, Func<string, bool>? offers, bool reportServers, string? only, CancellationToken cancellationToken)
     {
         var log = env.Logging.CreateLogger("KimiCode.Mcp");
+        var notice = launch.McpNotice ?? env.Notice;
+        void Report(string message)
+        {
+            log.LogWarning("{Message}", message);
+            notice?.Invoke(message);
+        }
+
         var files = McpConfigFiles.Load(env.Home.Root, workingDirectory);
         var all = McpConfigFiles.Merge(files, new McpServerList(launch.EditorMcpServers, []));
         if (only is not null)
@@ -27,7 +38,7 @@ internal static class McpSessionServers
 
         foreach (var problem in all.Problems)
         {
-            Notice(env, log, McpConfigFiles.Format(problem));
+            Report(McpConfigFiles.Format(problem));
         }
 
         if (all.Servers.Count == 0)
@@ -41,10 +52,11 @@ internal static class McpSessionServers
             Timeouts = McpTimeouts.Resolve(config, env.GetVariable),
             ChildEnvironment = childEnvironment,
             GetVariable = env.GetVariable,
-            ClientName = settings.IdentitySlug ?? "kimi-code",
+            ClientName = AgentSettings.Resolve(config, env.GetVariable).IdentitySlug ?? "kimi-code",
             LoggerFactory = env.Logging,
+            Time = env.TimeProvider,
         };
-        var set = new McpServerSet(all.Servers, context, new McpResultOptions(modelSeesImages));
+        var set = new McpServerSet(all.Servers, context, new McpResultOptions(modelSeesImages), offers, reportServers ? Report : null);
         var trust = new McpTrustStore(env.Home.Root);
         foreach (var server in set.Servers)
         {
@@ -56,15 +68,6 @@ internal static class McpSessionServers
         }
 
         set.StartAll();
-        await set.WaitForStartupAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var status in report ? set.Statuses() : [])
-        {
-            if (status.State is McpServerState.Failed or McpServerState.Untrusted)
-            {
-                Notice(env, log, $"MCP server {status.Describe()}; its tools are not available");
-            }
-        }
-
         return set;
     }
 
@@ -82,11 +85,5 @@ internal static class McpSessionServers
 
         trust.Trust(folder, server);
         return true;
-    }
-
-    private static void Notice(HostEnvironment env, ILogger log, string message)
-    {
-        log.LogWarning("{Message}", message);
-        env.Notice?.Invoke(message);
     }
 }

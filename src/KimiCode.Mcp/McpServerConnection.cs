@@ -31,6 +31,9 @@ public sealed record McpConnectionContext
 
     /// <summary>Where connection problems are logged.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>The clock of startup windows.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>
@@ -49,6 +52,10 @@ public sealed class McpServerConnection : IAsyncDisposable
     private McpServerState _state = McpServerState.Connecting;
     private string? _reason;
     private string? _garbage;
+    private long _startedAt;
+
+    // Completes when the server leaves Connecting (ready, failed, stopped); Started completes later, after the cleanup.
+    private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public McpServerConnection(McpServerConfig config, McpConnectionContext context)
     {
@@ -61,6 +68,9 @@ public sealed class McpServerConnection : IAsyncDisposable
     }
 
     public McpServerConfig Config { get; }
+
+    /// <summary>Raised (on a background thread, outside any lock) when the server becomes ready, failed or untrusted.</summary>
+    public event Action<McpServerConnection>? StateChanged;
 
     public McpServerState State
     {
@@ -121,8 +131,40 @@ public sealed class McpServerConnection : IAsyncDisposable
             return Started;
         }
 
+        _startedAt = _context.Time.GetTimestamp();
         Started = Task.Run(ConnectAsync);
         return Started;
+    }
+
+    /// <summary>How long after its start this server may hold up a model request while it is starting.</summary>
+    public TimeSpan PromptWindow => _context.Timeouts.PromptWaitFor(Config);
+
+    /// <summary>
+    /// Waits while the server is starting, but only within its prompt window (<see cref="McpTimeouts.PromptWaitFor"/>,
+    /// counted from its start): true when it is no longer starting (ready, failed, ...), false when it still is.
+    /// </summary>
+    public async Task<bool> WaitWhileStartingAsync(CancellationToken cancellationToken)
+    {
+        if (State != McpServerState.Connecting || _startedAt == 0)
+        {
+            return State != McpServerState.Connecting;
+        }
+
+        // A window as long as the startup timeout waits for the outcome itself: the timeout settles it a moment later.
+        TimeSpan left = PromptWindow >= _context.Timeouts.StartupFor(Config) ? Timeout.InfiniteTimeSpan : PromptWindow - _context.Time.GetElapsedTime(_startedAt);
+        if (left > TimeSpan.Zero || left == Timeout.InfiniteTimeSpan)
+        {
+            try
+            {
+                await _settled.Task.WaitAsync(left, _context.Time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Still starting: the request goes on without it.
+            }
+        }
+
+        return State != McpServerState.Connecting;
     }
 
     /// <summary>
@@ -193,6 +235,8 @@ public sealed class McpServerConnection : IAsyncDisposable
             }
         }
 
+        _settled.TrySetResult();
+
         await Started.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await DisposeQuietlyAsync(client, process).ConfigureAwait(false);
         _life.Dispose();
@@ -232,6 +276,8 @@ public sealed class McpServerConnection : IAsyncDisposable
                 client = null;
             }
 
+            _settled.TrySetResult();
+            StateChanged?.Invoke(this);
             _ = WatchAsync();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -413,6 +459,9 @@ public sealed class McpServerConnection : IAsyncDisposable
             _state = state;
             _reason = reason;
         }
+
+        _settled.TrySetResult();
+        StateChanged?.Invoke(this);
     }
 
     private static void TryCancel(CancellationTokenSource source)
@@ -439,7 +488,7 @@ public sealed class McpServerConnection : IAsyncDisposable
         {
             try
             {
-                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                 await client.DisposeAsync().AsTask().WaitAsync(grace.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)

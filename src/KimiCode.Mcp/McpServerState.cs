@@ -40,6 +40,7 @@ public sealed record McpServerStatus(string Name, McpTransport Transport, string
             McpServerState.Ready => $"{head}: ready, {Tools.Count} tool{(Tools.Count == 1 ? "" : "s")}",
             McpServerState.Failed => $"{head}: failed: {Reason}",
             McpServerState.Untrusted => $"{head}: not started: {Reason}",
+            McpServerState.Connecting => $"{head}: starting",
             _ => $"{head}: {State.ToString().ToLowerInvariant()}",
         };
     }

@@ -13,6 +13,13 @@ public sealed record McpTimeouts(int StartupMs, int ToolMs)
 {
     public const int DefaultStartupMs = 30_000;
     public const int DefaultToolMs = 60_000;
+    public const int DefaultPromptWaitMs = 10_000;
+
+    /// <summary>
+    /// How long after its start a server still starting may hold up a model request (never longer than its startup
+    /// timeout): a healthy server is ready well within it, a hung one cannot delay a prompt by more.
+    /// </summary>
+    public int PromptWaitMs { get; init; } = DefaultPromptWaitMs;
 
     public static McpTimeouts Default { get; } = new(DefaultStartupMs, DefaultToolMs);
 
@@ -29,6 +36,9 @@ public sealed record McpTimeouts(int StartupMs, int ToolMs)
 
     /// <summary>The connection timeout of <paramref name="server"/>.</summary>
     public TimeSpan StartupFor(McpServerConfig server) => TimeSpan.FromMilliseconds(server?.StartupTimeoutMs ?? StartupMs);
+
+    /// <summary>How long after its start <paramref name="server"/> may hold up a model request while it is starting.</summary>
+    public TimeSpan PromptWaitFor(McpServerConfig server) => TimeSpan.FromMilliseconds(Math.Min(PromptWaitMs, server?.StartupTimeoutMs ?? StartupMs));
 
     /// <summary>The tool-call timeout of <paramref name="server"/>.</summary>
     public TimeSpan ToolFor(McpServerConfig server) => TimeSpan.FromMilliseconds(server?.ToolTimeoutMs ?? ToolMs);

@@ -15,6 +15,9 @@ namespace KimiCode.Mcp;
 internal sealed class StdioServerProcess : IAsyncDisposable
 {
     private const int StderrLinesKept = 8;
+
+    /// <summary>How long a server may take to exit after its stdin closed before its process group is killed.</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(1);
     private static readonly string[] SetsidCandidates = ["/usr/bin/setsid", "/bin/setsid"];
     private readonly Process _process;
     private readonly ProcessGroupWatchdog? _watchdog;
@@ -150,7 +153,7 @@ internal sealed class StdioServerProcess : IAsyncDisposable
 
         try
         {
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            using var grace = new CancellationTokenSource(StopGrace);
             await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)

@@ -9,8 +9,8 @@ using Microsoft.Extensions.Logging;
 
 namespace KimiCode.Agent.Loop;
 
-/// <summary>What the tool calls of one turn share: the tool registry, the permission gate and the event channel.</summary>
-internal sealed class ToolRuntime
+/// <summary>What the tool calls of one model request share: the tool registry, the permission gate and the event channel.</summary>
+internal sealed record ToolRuntime
 {
     public required ToolRegistry Tools { get; init; }
 

@@ -25,7 +25,7 @@ internal static class AcpCommand
 
     private static async Task<int> RunAsync(CliEnvironment env, CancellationToken cancellationToken)
     {
-        using var server = new AcpServer(new AcpServerOptions
+        await using var server = new AcpServer(new AcpServerOptions
         {
             Host = env.Host,
             Log = env.Error,

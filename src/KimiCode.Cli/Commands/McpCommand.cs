@@ -59,7 +59,7 @@ internal static class McpCommand
 
     private static async Task<int> ListAsync(CliEnvironment env, string folder, bool json, bool trustProject, string? only, CancellationToken cancellationToken)
     {
-        using var factory = new AgentSessionFactory(env.Host);
+        await using var factory = new AgentSessionFactory(env.Host);
         var configured = factory.ConfiguredMcpServers(folder);
         if (only is not null && configured.Servers.All(s => s.Name != only))
         {
@@ -147,7 +147,7 @@ internal static class McpCommand
 
     private static async Task<int> GetAsync(CliEnvironment env, string folder, string name)
     {
-        using var factory = new AgentSessionFactory(env.Host);
+        await using var factory = new AgentSessionFactory(env.Host);
         var server = factory.ConfiguredMcpServers(folder).Servers.FirstOrDefault(s => s.Name == name)
             ?? throw new KimiCodeException(CliErrorCodes.Usage, $"No MCP server named \"{name}\" in {McpConfigFiles.UserFile(env.Home.Root)} or {McpConfigFiles.ProjectFile(folder)}; see `kimi mcp list`.");
         var lines = new List<string>

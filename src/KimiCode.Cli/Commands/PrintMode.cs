@@ -48,7 +48,7 @@ internal static class PrintMode
     {
         var prompt = await PrintPrompt.ReadAsync(env, options.Prompt, allowEmpty: options.Images.Count > 0, cancellationToken).ConfigureAwait(false);
         var workDir = Path.GetFullPath(options.WorkDir ?? env.CurrentDirectory);
-        using var factory = new AgentSessionFactory(env.Host);
+        await using var factory = new AgentSessionFactory(env.Host);
         prompt = ExpandSkill(prompt, factory.LoadSkills(workDir));
         PrintPrompt.EnsureFits(prompt, factory.PromptLimit(options.Model)); // before the session exists: nothing saved, --continue unharmed
         List<AIContent> contents = string.IsNullOrEmpty(prompt) ? [] : [new TextContent(prompt)];

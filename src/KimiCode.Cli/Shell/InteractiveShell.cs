@@ -8,7 +8,7 @@ internal static class InteractiveShell
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
         using var terminal = new SystemTerminal(env);
-        using var shell = new ShellApp(env, terminal, options, env.TimeProvider);
+        await using var shell = new ShellApp(env, terminal, options, env.TimeProvider);
         return await shell.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -15,7 +15,7 @@ namespace KimiCode.Cli.Shell;
 /// commands run in the <see cref="WorkLoop"/>; commands come from the <see cref="CommandSet"/> and see the shell
 /// through the <see cref="ShellContext"/>.
 /// </summary>
-internal sealed class ShellApp : IDisposable
+internal sealed class ShellApp : IDisposable, IAsyncDisposable
 {
     private readonly CliEnvironment _env;
     private readonly ShellOptions _options;
@@ -273,4 +273,7 @@ internal sealed class ShellApp : IDisposable
     }
 
     public void Dispose() => _factory.Dispose();
+
+    /// <summary>Like <see cref="Dispose"/>, and waits for the session's MCP servers to stop.</summary>
+    public ValueTask DisposeAsync() => _factory.DisposeAsync();
 }

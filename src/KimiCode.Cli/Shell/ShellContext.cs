@@ -224,6 +224,9 @@ internal sealed class ShellContext(
         AdditionalDirectories = [.. AdditionalDirectories],
         TrustProjectMcp = options.TrustProjectMcp,
         ConfirmProjectMcp = ConfirmProjectMcpAsync,
+
+        // Servers start in the background: their trouble is written above the live region when it happens, without tearing it.
+        McpNotice = line => screen.Line(line, ShellStyles.Warn),
     };
 
     /// <summary>Asks before a project's stdio MCP server runs for the first time in this folder (the answer is remembered).</summary>

@@ -64,7 +64,7 @@ internal sealed class AcpConnection : IAsyncDisposable
     {
         await Client.DisposeAsync();
         await ServerTask.WaitAsync(TestTimeouts.Default);
-        Server.Dispose();
+        await Server.DisposeAsync();
     }
 }
 

@@ -104,8 +104,10 @@ internal sealed class AgentHarness : IAsyncDisposable
         int maxStepsPerTurn = 100,
         IReadOnlyList<IAgentTool>? tools = null,
         string? systemPrompt = "You are a test agent.",
-        ToolContext? context = null) => new()
+        ToolContext? context = null,
+        IToolSource? dynamicTools = null) => new()
     {
+        DynamicTools = dynamicTools,
         ChatClient = Client,
         Model = "kimi-for-coding",
         ContextWindowTokens = contextWindowTokens,

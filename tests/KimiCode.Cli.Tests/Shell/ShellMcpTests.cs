@@ -99,5 +99,6 @@ public sealed class ShellMcpTests
         Assert.DoesNotContain(ToolNames(shell.ChatRequests()[^1]), n => n.StartsWith("mcp__broken__", StringComparison.Ordinal));
         Assert.Matches(@"good \(stdio, .*\): ready", status);
         Assert.Matches(@"broken \(stdio, .*\): failed: ", status);
+        Assert.Contains("MCP server broken (stdio", TestTerminal.Unwrapped(shell.Terminal.Screen.Text), StringComparison.Ordinal); // said on the screen, when it failed
     }
 }

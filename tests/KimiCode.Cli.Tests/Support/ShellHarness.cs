@@ -146,7 +146,10 @@ internal sealed class ShellHarness : IAsyncDisposable
             }
         }
 
-        _app?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
         _inputs.Dispose();
         await Emulator.DisposeAsync();
         _folder.Dispose();

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using KimiCode.Agent.Tests.Support;
+using KimiCode.Agent.Tools;
+
+namespace KimiCode.Agent.Tests.Loop;
+
+/// <summary>Tools that come and go between model requests (<see cref="IToolSource"/>, as MCP servers do).</summary>
+public sealed class DynamicToolsTests
+{
+    [Fact]
+    public async Task RunTurn_DynamicToolWithdrawnBetweenRequests_NextRequestLacksItModelToldOnceAndLaterCallRefused()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        var gone = new PingTool("mcp__a__ping");
+        var stays = new PingTool("mcp__b__ping");
+        var source = new ScriptedToolSource(
+            new ToolSourceSnapshot([gone, stays], []),
+            new ToolSourceSnapshot([stays], ["The MCP server 'a' stopped: exited with code 137."]),
+            new ToolSourceSnapshot([stays], []));
+        h.Script("""
+            {"turns":[
+              {"tool_calls":[{"id":"c1","name":"mcp__a__ping","arguments":{}}]},
+              {"tool_calls":[{"id":"c2","name":"mcp__a__ping","arguments":{}},{"id":"c3","name":"mcp__b__ping","arguments":{}}]},
+              {"text":"Done."}
+            ]}
+            """);
+        AgentSession session = await h.CreateSessionAsync(h.Options(dynamicTools: source));
+
+        List<AgentEvent> events = await AgentHarness.RunAsync(session, "ping them");
+
+        Assert.Equal(new TurnEnded(StopReason.EndTurn), events[^1]);
+        List<JsonElement> requests = h.ChatRequests();
+        Assert.Equal(3, requests.Count);
+        Assert.Equal(["Read", "Edit", "Bash", "TodoWrite", "mcp__a__ping", "mcp__b__ping"], Wire.ToolNames(requests[0]));
+        Assert.Equal(["Read", "Edit", "Bash", "TodoWrite", "mcp__b__ping"], Wire.ToolNames(requests[1]));
+        Assert.Equal(["system", "user", "assistant", "tool:c1", "user"], Wire.Shape(requests[1]));
+        Assert.Contains("The MCP server 'a' stopped", Wire.Content(AgentHarness.Messages(requests[1])[^1]), StringComparison.Ordinal);
+        var last = AgentHarness.Messages(requests[2]);
+        Assert.Single(last, m => Wire.Content(m).Contains("The MCP server 'a' stopped", StringComparison.Ordinal)); // told once
+        Assert.Contains("There is no tool named 'mcp__a__ping'", Wire.Content(last.Single(m => Wire.ToolCallId(m) == "c2")), StringComparison.Ordinal);
+        Assert.Equal("pong from mcp__b__ping", Wire.Content(last.Single(m => Wire.ToolCallId(m) == "c3")));
+        Assert.Equal(1, gone.Executions);
+        Assert.Equal(1, stays.Executions);
+    }
+
+    [Fact]
+    public async Task RunTurn_DynamicToolNamedLikeFixedOne_FixedToolKeptAndRun()
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        var impostor = new PingTool("Read");
+        h.WriteFile("a.txt", "alpha\n");
+        h.Script("""{"turns":[{"tool_calls":[{"id":"c1","name":"Read","arguments":{"path":"a.txt"}}]},{"text":"Done."}]}""");
+        AgentSession session = await h.CreateSessionAsync(h.Options(dynamicTools: new ScriptedToolSource(new ToolSourceSnapshot([impostor], []))));
+
+        await AgentHarness.RunAsync(session, "read it");
+
+        Assert.Equal(["Read", "Edit", "Bash", "TodoWrite"], Wire.ToolNames(h.ChatRequests()[0]));
+        Assert.Equal(0, impostor.Executions);
+        Assert.Equal(1, h.Read.Executions);
+    }
+
+    /// <summary>Answers each request with the next snapshot; the last one repeats.</summary>
+    private sealed class ScriptedToolSource(params ToolSourceSnapshot[] snapshots) : IToolSource
+    {
+        private int _next;
+
+        public ValueTask<ToolSourceSnapshot> SnapshotAsync(CancellationToken cancellationToken)
+            => ValueTask.FromResult(snapshots[Math.Min(_next++, snapshots.Length - 1)]);
+    }
+
+    /// <summary>A read-only tool answering "pong from NAME".</summary>
+    private sealed class PingTool(string name) : IAgentTool
+    {
+        private static readonly JsonElement Schema = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement.Clone();
+        private int _executions;
+
+        public string Name => name;
+
+        public string Description => "Answers pong.";
+
+        public JsonElement ParametersSchema => Schema;
+
+        public int Executions => Volatile.Read(ref _executions);
+
+        public ToolPreparation Prepare(JsonElement arguments, ToolContext context) => ToolPreparation.Ok(new DelegateCall((_, _) =>
+        {
+            Interlocked.Increment(ref _executions);
+            return Task.FromResult(ToolResult.Success("pong from " + name));
+        })
+        { Title = name, Kind = ToolKind.Read, Action = PermissionAction.Read });
+    }
+}
