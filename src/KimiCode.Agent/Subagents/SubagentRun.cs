@@ -92,7 +92,7 @@ internal static class SubagentRun
                 case StopReason.Cancelled:
                     return ToolResult.Error($"The {profile.Name} agent was stopped before it finished (cancelled). {resumeHint}");
                 case StopReason.Error:
-                    return ToolResult.Error($"The {profile.Name} agent failed: {failure?.Message ?? "unknown error"} [{failure?.Code ?? "agent.internal"}]. {resumeHint}");
+                    return ToolResult.Error($"The {profile.Name} agent failed: {failure?.Message ?? "unknown error"} [{failure?.Code ?? AgentErrorCodes.Internal}]. {resumeHint}");
             }
 
             caller.Hooks.Fire("SubagentStop", profile.Name, hook with { Response = answer });
