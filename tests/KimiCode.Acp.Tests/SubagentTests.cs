@@ -12,13 +12,10 @@ public sealed class SubagentTests
     public async Task Prompt_AgentCall_ShownAsOneToolCallWithProgress_SubagentApprovalAskedUnderIt()
     {
         await using AcpHarness harness = await AcpHarness.StartAsync();
-        var asked = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        harness.Client.OnRequest = (method, parameters) =>
-        {
-            Assert.Equal("session/request_permission", method);
-            asked.TrySetResult(parameters.Clone());
-            return Task.FromResult(ClientReply.Result("""{"outcome":{"outcome":"selected","optionId":"allow_once"}}"""));
-        };
+        var asked = new TaskCompletionSource<(string Method, JsonElement Parameters)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Client.OnRequest = (method, parameters) => asked.TrySetResult((method, parameters.Clone()))
+            ? Task.FromResult(ClientReply.Result("""{"outcome":{"outcome":"selected","optionId":"allow_once"}}"""))
+            : Task.FromResult(ClientReply.Result("""{"outcome":{"outcome":"cancelled"}}""")); // only one question is expected
         string sessionId = await harness.NewSessionAsync();
         string path = Path.Combine(harness.Workspace, "by-agent.txt");
         string childPrompt = ToolLine("Write", $$"""{"file_path":{{Json.Str(path)}},"content":"written by a subagent"}""");
@@ -33,7 +30,9 @@ public sealed class SubagentTests
         Assert.Equal("coder agent: write a file", call.Text("title"));
         Assert.Equal("think", call.Text("kind"));
 
-        JsonElement request = (await asked.Task).GetProperty("toolCall");
+        (string method, JsonElement parameters) = await asked.Task;
+        Assert.Equal("session/request_permission", method);
+        JsonElement request = parameters.GetProperty("toolCall");
         Assert.Equal(callId, request.Text("toolCallId"));
         Assert.StartsWith("coder agent: ", request.Text("title"), StringComparison.Ordinal);
         Assert.Equal("edit", request.Text("kind"));

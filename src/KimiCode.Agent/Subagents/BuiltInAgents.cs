@@ -19,35 +19,36 @@ internal static class BuiltInAgents
         Subagents = [],
     };
 
-    public static AgentProfile Explore { get; } = new()
-    {
-        Name = "explore",
-        Description = "Fast read-only codebase exploration: finds files, searches code, reads and summarises; never changes anything.",
-        WhenToUse = "Questions about the codebase that need more than a few searches; start several at once for independent questions, and say how thorough to be.",
-        Tools = ["Read", "ReadMediaFile", "Glob", "Grep", "WebSearch", "FetchURL"],
-        Prompt = Framing + """
+    public static AgentProfile Explore { get; } = ReadOnly(
+        "explore",
+        "Fast read-only codebase exploration: finds files, searches code, reads and summarises; never changes anything.",
+        "Questions about the codebase that need more than a few searches; start several at once for independent questions, and say how thorough to be.",
+        """
+        You are a codebase exploration specialist: search, read and analyse. You have no tools that change files or run
+        commands. Use Glob for file patterns, Grep for contents, Read for known paths; make independent calls together.
+        Report your findings clearly and in a structured way.
+        """);
 
-            You are a codebase exploration specialist: search, read and analyse. You have no tools that change files or run
-            commands. Use Glob for file patterns, Grep for contents, Read for known paths; make independent calls together.
-            Report your findings clearly and in a structured way.
-            """,
-        Subagents = [],
-    };
-
-    public static AgentProfile Plan { get; } = new()
-    {
-        Name = "plan",
-        Description = "Read-only implementation planning and architecture design; no shell, no edits.",
-        WhenToUse = "When a step-by-step implementation plan, the key files and the trade-offs are needed before code changes.",
-        Tools = ["Read", "ReadMediaFile", "Glob", "Grep", "WebSearch", "FetchURL"],
-        Prompt = Framing + """
-
-            You are a read-only planning agent: you can read and search files and consult the web, but you have no shell and
-            no file-editing tools. State what you know, what remains unanswered (the caller may send an explore agent), and
-            your implementation plan. The plan itself, as your final message, is your deliverable.
-            """,
-        Subagents = [],
-    };
+    public static AgentProfile Plan { get; } = ReadOnly(
+        "plan",
+        "Read-only implementation planning and architecture design; no shell, no edits.",
+        "When a step-by-step implementation plan, the key files and the trade-offs are needed before code changes.",
+        """
+        You are a read-only planning agent: you can read and search files and consult the web, but you have no shell and
+        no file-editing tools. State what you know, what remains unanswered (the caller may send an explore agent), and
+        your implementation plan. The plan itself, as your final message, is your deliverable.
+        """);
 
     public static IReadOnlyList<AgentProfile> All { get; } = [Coder, Explore, Plan];
+
+    /// <summary>An agent that reads and searches (files and the web) and nothing else: the official explore and plan tool sets, less Bash.</summary>
+    private static AgentProfile ReadOnly(string name, string description, string whenToUse, string role) => new()
+    {
+        Name = name,
+        Description = description,
+        WhenToUse = whenToUse,
+        Tools = ["Read", "ReadMediaFile", "Glob", "Grep", "WebSearch", "FetchURL"],
+        Prompt = Framing + "\n\n" + role,
+        Subagents = [],
+    };
 }
