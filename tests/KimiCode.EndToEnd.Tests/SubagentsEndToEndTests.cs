@@ -11,7 +11,11 @@ public sealed class SubagentsEndToEndTests
     public async Task Print_CustomAgent_RunsInItsOwnConversationWithItsToolsAndItsAnswerComesBack()
     {
         await using var home = await TestHome.StartWithApiKeyAsync(Key);
+        var config = HomeFiles.ConfigPath(home.Root);
+        File.WriteAllText(config, "extra_agent_dirs = [\"team-agents\"]\n\n" + File.ReadAllText(config)); // a top-level key: before the tables
         var work = home.Workspace();
+        Directory.CreateDirectory(Path.Combine(work, "team-agents"));
+        File.WriteAllText(Path.Combine(work, "team-agents", "summariser.md"), "---\ndescription: Summarises text\n---\nYou summarise.\n");
         Directory.CreateDirectory(Path.Combine(work, ".kimi-code", "agents"));
         File.WriteAllText(Path.Combine(work, ".kimi-code", "agents", "reader.md"), "---\ndescription: Reads one file\ntools: [Read]\n---\nYou read files for the main agent.\n");
         File.WriteAllText(Path.Combine(work, "notes.txt"), "the answer is 42\n");
@@ -23,6 +27,10 @@ public sealed class SubagentsEndToEndTests
         Assert.True(result.ExitCode == 0, result.ToString());
         var chats = home.Emulator.State.Requests.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Select(r => JsonDocument.Parse(r.Body)).ToList();
         Assert.Equal(4, chats.Count); // main, subagent (Read), subagent (answer), main
+        var agentTool = chats[0].RootElement.GetProperty("tools").EnumerateArray().Single(t => t.GetProperty("function").GetProperty("name").GetString() == "Agent");
+        var types = agentTool.GetProperty("function").GetProperty("description").GetString();
+        Assert.Contains("- reader: Reads one file", types, StringComparison.Ordinal);
+        Assert.Contains("- summariser: Summarises text", types, StringComparison.Ordinal); // from extra_agent_dirs
         var child = chats[1].RootElement;
         Assert.DoesNotContain("PARENT-ONLY", child.GetRawText(), StringComparison.Ordinal);
         Assert.Equal(["Read"], child.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("function").GetProperty("name").GetString()));
