@@ -244,7 +244,7 @@ public sealed class SubagentLoopTests
         using var cts = new CancellationTokenSource();
 
         Task<List<AgentEvent>> turn = AgentHarness.CollectAsync(session.RunTurnAsync("go", cts.Token));
-        await hang.Started.WaitAsync(AgentHarness.Ct);
+        await hang.Started.WaitAsync(TestTimeouts.Default, AgentHarness.Ct);
         await cts.CancelAsync();
         List<AgentEvent> events = await turn;
 
@@ -343,9 +343,13 @@ public sealed class SubagentLoopTests
 
                 try
                 {
-                    // Sequential subagents would never meet: the wait ends (and the test fails) at the test's own timeout.
-                    await _all.Task.WaitAsync(token);
+                    // Sequential subagents never meet: the first one gives up at the shared test timeout and the test fails.
+                    await _all.Task.WaitAsync(TestTimeouts.Default, token);
                     return ToolResult.Success($"met {MostAtOnce}");
+                }
+                catch (TimeoutException)
+                {
+                    return ToolResult.Error("alone: no other caller arrived");
                 }
                 finally
                 {
