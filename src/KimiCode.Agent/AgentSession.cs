@@ -30,12 +30,13 @@ public sealed class AgentSession
     private long? _lastInputTokens;
     private int _usageMessageCount;
     private bool _hasTitle;
+    private readonly Subagents.SubagentScope _subagents;
     private int _busy;
     private Exception? _writeFailure;
     private IReadOnlyList<IAgentTool>? _dynamicTools;
     private ToolRegistry _stepTools;
 
-    private AgentSession(AgentSessionOptions options, string id, SessionLog log, List<ChatMessage> history, bool hasTitle)
+    private AgentSession(AgentSessionOptions options, string id, SessionLog log, List<ChatMessage> history, bool hasTitle, Subagents.SubagentScope? subagentScope = null)
     {
         _options = options;
         Id = id;
@@ -46,7 +47,20 @@ public sealed class AgentSession
         _stepTools = options.Tools;
         SystemPromptText = options.SystemPrompt ?? Prompts.SystemPrompt.ForWorkingDirectory(options.ToolContext.WorkingDirectory, options.Time);
         _fixedPromptChars = SystemPromptText.Length + options.Tools.All.Sum(t => t.Name.Length + t.Description.Length + t.ParametersSchema.GetRawText().Length);
+        _subagents = subagentScope ?? Subagents.SubagentScope.ForMainSession(options, id, SystemPromptText, log.Path);
     }
+
+    /// <summary>
+    /// A subagent's session (the <c>Agent</c> tool): recorded in its own transcript, titled by its caller, and without
+    /// the session-level hooks (SessionStart, UserPromptSubmit, Stop, Interrupt): SubagentStart and SubagentStop stand for them.
+    /// </summary>
+    internal static AgentSession StartSubagent(AgentSessionOptions options, string id, SessionLog log, List<ChatMessage> history, Subagents.SubagentScope scope)
+    {
+        Validate(options);
+        return new AgentSession(options, id, log, history, hasTitle: true, scope);
+    }
+
+    private bool IsSubagent => _subagents.Depth > 0;
 
     /// <summary>The session id (a version-7 GUID); also the model's prompt-cache key.</summary>
     public string Id { get; }
@@ -158,7 +172,7 @@ public sealed class AgentSession
     private Task<HookVerdict> StartHooksAsync(string source, CancellationToken cancellationToken) =>
         _options.Hooks.RunAsync("SessionStart", source, HookBase() with { Source = source, Model = _options.Model }, cancellationToken);
 
-    private HookInput HookBase() => new() { SessionId = Id, SessionTitle = ResumedTitle, Cwd = _options.ToolContext.WorkingDirectory };
+    private HookInput HookBase() => new() { SessionId = _subagents.SessionId, SessionTitle = ResumedTitle, Cwd = _options.ToolContext.WorkingDirectory };
 
     /// <summary>Runs one turn for a text prompt.</summary>
     public IAsyncEnumerable<AgentEvent> RunTurnAsync(string prompt, CancellationToken cancellationToken) =>
@@ -286,7 +300,11 @@ public sealed class AgentSession
             reason = StopReason.Error;
         }
 
-        if (reason == StopReason.Cancelled)
+        if (IsSubagent)
+        {
+            // A subagent's turn is a step of its caller's: SubagentStop tells its end, and the user is not waiting on it.
+        }
+        else if (reason == StopReason.Cancelled)
         {
             _options.Hooks.Fire("Interrupt", "", HookBase() with { Reason = "cancelled" });
         }
@@ -304,7 +322,8 @@ public sealed class AgentSession
     {
         string promptText = string.Concat(prompt.OfType<TextContent>().Select(t => t.Text));
         events.TryWrite(new TurnStarted(Guid.CreateVersion7(_options.Time.GetUtcNow()).ToString(), promptText));
-        HookVerdict submitted = await _options.Hooks.RunAsync("UserPromptSubmit", promptText, HookBase() with { Prompt = promptText }, cancellationToken);
+        HookVerdict submitted = IsSubagent ? HookVerdict.Allow
+            : await _options.Hooks.RunAsync("UserPromptSubmit", promptText, HookBase() with { Prompt = promptText }, cancellationToken);
         if (submitted.Blocked)
         {
             // The prompt is not recorded: whatever the hook objected to must not reach the model later either.
@@ -329,7 +348,7 @@ public sealed class AgentSession
             Permissions = _permissionGate,
             Context = (_options.ToolContext.IsReadDenied is null && _options.Permissions is PermissionPolicy policy
                 ? _options.ToolContext with { IsReadDenied = policy.DeniesRead }
-                : _options.ToolContext) with { SkillNesting = new Skills.SkillNesting() },
+                : _options.ToolContext) with { SkillNesting = new Skills.SkillNesting(), Subagents = _subagents },
             Events = events,
             Logger = _options.Logger,
             Hooks = _options.Hooks,
@@ -361,7 +380,7 @@ public sealed class AgentSession
             if (await RunStepAsync(runtime with { Tools = tools }, guard, cancellationToken) is { } stop)
             {
                 // A Stop hook may send the model on once per turn, with its reason as a new user message.
-                if (stop == StopReason.EndTurn && !stopHookUsed
+                if (stop == StopReason.EndTurn && !stopHookUsed && !IsSubagent
                     && await _options.Hooks.RunAsync("Stop", "", HookBase() with { StopHookActive = false }, cancellationToken) is { Blocked: true } verdict)
                 {
                     stopHookUsed = true;

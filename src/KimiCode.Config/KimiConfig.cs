@@ -50,6 +50,9 @@ public sealed class KimiConfig
     /// <summary><c>extra_skill_dirs</c>: more skill folders as written (<c>~/</c> is the user's home; relative paths are from the project root).</summary>
     public IReadOnlyList<string> ExtraSkillDirs { get; init; } = [];
 
+    /// <summary><c>extra_agent_dirs</c>: more agent-file folders, written like <see cref="ExtraSkillDirs"/>.</summary>
+    public IReadOnlyList<string> ExtraAgentDirs { get; init; } = [];
+
     /// <summary>Headers from <c>KIMI_CODE_CUSTOM_HEADERS</c> (lowest precedence), in order; empty from <see cref="ConfigStore.Load"/>.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> EnvHeaders { get; init; } = [];
 
@@ -159,6 +162,7 @@ public sealed class KimiConfig
             Services = ServicesConfig.Read(document, lineOfKey),
             Hooks = HooksConfig.Read(document, sourcePath),
             ExtraSkillDirs = GetStrings(document, "extra_skill_dirs"),
+            ExtraAgentDirs = GetStrings(document, "extra_agent_dirs"),
             Document = document,
         };
     }
@@ -247,6 +251,7 @@ public sealed class KimiConfig
             Services = services ?? Services,
             Hooks = Hooks,
             ExtraSkillDirs = ExtraSkillDirs,
+            ExtraAgentDirs = ExtraAgentDirs,
             EnvHeaders = envHeaders,
             Document = Document,
         };

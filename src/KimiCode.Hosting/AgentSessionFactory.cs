@@ -4,6 +4,7 @@ using KimiCode.Agent.Permissions;
 using KimiCode.Agent.Prompts;
 using KimiCode.Agent.Sessions;
 using KimiCode.Agent.Skills;
+using KimiCode.Agent.Subagents;
 using KimiCode.Agent.Tools;
 using KimiCode.Auth;
 using KimiCode.Config;
@@ -80,7 +81,7 @@ public sealed class AgentSessionFactory : IDisposable, IAsyncDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, McpServerSet> _mcp = new(StringComparer.Ordinal);
     private KimiConfig? _config;
     private bool _noticeGiven;
-    private readonly HashSet<string> _skillWarningsGiven = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _warningsGiven = new(StringComparer.Ordinal);
 
     public AgentSessionFactory(HostEnvironment env)
     {
@@ -152,6 +153,8 @@ public sealed class AgentSessionFactory : IDisposable, IAsyncDisposable
         var skills = LoadSkills(workingDirectory);
         var skillTool = new SkillTool(skills);
         tools = tools.With(skillTool.HasSkills ? [skillTool] : []);
+        var agents = LoadAgents(workingDirectory);
+        tools = tools.With([new AgentTool(agents, agents.MainAllowlist)]);
         var secrets = new ToolSecrets(_env.Home, config, _env.GetVariable);
         var filter = new ToolFilter(config.Tools.Enabled, config.Tools.Disabled);
 
@@ -274,16 +277,28 @@ public sealed class AgentSessionFactory : IDisposable, IAsyncDisposable
     public SkillCatalog LoadSkills(string workingDirectory)
     {
         var skills = SkillCatalog.Discover(new SkillFolders(workingDirectory, _env.Home.Root, UserHome(), Config.ExtraSkillDirs));
-        foreach (var warning in skills.Warnings)
+        NoticeOnce(skills.Warnings);
+        return skills;
+    }
+
+    /// <summary>The agents (built-in and agent files) a session in <paramref name="workingDirectory"/> may start; each skipped file is reported once per process.</summary>
+    public AgentCatalog LoadAgents(string workingDirectory)
+    {
+        var agents = AgentCatalog.Discover(new AgentFolders(workingDirectory, _env.Home.Root, UserHome(), Config.ExtraAgentDirs));
+        NoticeOnce(agents.Warnings);
+        return agents;
+    }
+
+    private void NoticeOnce(IEnumerable<string> warnings)
+    {
+        foreach (var warning in warnings)
         {
-            if (_skillWarningsGiven.Add(warning))
+            if (_warningsGiven.Add(warning))
             {
                 HostingLog.ConfigNotice(_log, warning);
                 _env.Notice?.Invoke(warning);
             }
         }
-
-        return skills;
     }
 
     private static int ContextWindow(ResolvedCredential credential) =>

@@ -62,4 +62,13 @@ public sealed record HookInput
     public long? TokenCount { get; init; }
 
     public long? EstimatedTokenCount { get; init; }
+
+    /// <summary>SubagentStart / SubagentStop: the agent's type (<c>explore</c>, a custom agent's name).</summary>
+    public string? AgentName { get; init; }
+
+    /// <summary>SubagentStart / SubagentStop: the subagent's id (its transcript is <c>subagents/&lt;id&gt;.jsonl</c>).</summary>
+    public string? AgentId { get; init; }
+
+    /// <summary>SubagentStop: the subagent's final message, as its caller receives it.</summary>
+    public string? Response { get; init; }
 }

@@ -48,6 +48,10 @@ internal sealed record SessionRecord
     [JsonPropertyName("title")]
     public string? Title { get; init; }
 
+    /// <summary>A subagent transcript's header: the agent it runs as (<c>explore</c>, a custom agent's name), for <c>resume</c>.</summary>
+    [JsonPropertyName("agent_type")]
+    public string? AgentType { get; init; }
+
     [JsonPropertyName("message")]
     public MessageRecord? Message { get; init; }
 

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using KimiCode.Agent.Prompts;
 
 namespace KimiCode.Agent.Skills;
 
@@ -17,33 +16,14 @@ internal static class SkillFile
     /// <param name="fileName">The name a flat file gives the skill when its front matter has none; null for <c>SKILL.md</c>.</param>
     public static (Skill? Skill, string? Problem) Parse(string text, string? fileName, string path, SkillSource source)
     {
-        text = text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimStart('\uFEFF');
-        var fields = new Dictionary<string, object>(StringComparer.Ordinal);
-        var body = text;
-        if (text.StartsWith("---\n", StringComparison.Ordinal) || text == "---")
+        var (fields, body, problem) = FrontMatter.Split(text);
+        if (problem is not null)
         {
-            var end = text.IndexOf("\n---", 3, StringComparison.Ordinal);
-            while (end >= 0 && end + 4 < text.Length && text[end + 4] != '\n')
-            {
-                end = text.IndexOf("\n---", end + 4, StringComparison.Ordinal);
-            }
-
-            if (end < 0)
-            {
-                return (null, "its front matter has no closing --- line");
-            }
-
-            if (ReadFrontMatter(text[4..(end + 1)], fields) is { } problem)
-            {
-                return (null, problem);
-            }
-
-            body = end + 4 >= text.Length ? "" : text[(end + 5)..];
+            return (null, problem);
         }
 
-        body = body.Trim('\n');
-        var name = Text(fields, "name");
-        var description = Text(fields, "description");
+        var name = FrontMatter.Text(fields, "name");
+        var description = FrontMatter.Text(fields, "description");
         if (fileName is null && (string.IsNullOrWhiteSpace(name) || string.IsNullOrWhiteSpace(description)))
         {
             return (null, "a SKILL.md needs both name and description in its front matter");
@@ -56,7 +36,7 @@ internal static class SkillFile
         }
 
         description = string.IsNullOrWhiteSpace(description) ? FirstLine(body) : description.Trim();
-        var type = (Text(fields, "type") ?? "prompt").Trim();
+        var type = (FrontMatter.Text(fields, "type") ?? "prompt").Trim();
         if (type is not ("prompt" or "inline" or "flow"))
         {
             return (null, $"its type \"{type}\" is not prompt, inline or flow");
@@ -75,8 +55,8 @@ internal static class SkillFile
             Name = name,
             Description = description,
             Type = type,
-            WhenToUse = Text(fields, "whenToUse") ?? Text(fields, "when-to-use") ?? Text(fields, "when_to_use"),
-            DisableModelInvocation = IsTrue(fields, "disableModelInvocation") || IsTrue(fields, "disable-model-invocation") || IsTrue(fields, "disable_model_invocation"),
+            WhenToUse = FrontMatter.Text(fields, "whenToUse") ?? FrontMatter.Text(fields, "when-to-use") ?? FrontMatter.Text(fields, "when_to_use"),
+            DisableModelInvocation = FrontMatter.IsTrue(fields, "disableModelInvocation") || FrontMatter.IsTrue(fields, "disable-model-invocation") || FrontMatter.IsTrue(fields, "disable_model_invocation"),
             Arguments = arguments,
             Body = body,
             Path = path,
@@ -89,135 +69,5 @@ internal static class SkillFile
     {
         var line = body.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
         return line.Length > DescriptionFallbackLimit ? line[..DescriptionFallbackLimit] : line;
-    }
-
-    private static string? Text(Dictionary<string, object> fields, string key) => fields.TryGetValue(key, out var value) && value is string text ? text : null;
-
-    private static bool IsTrue(Dictionary<string, object> fields, string key) =>
-        Text(fields, key) is { } text && text.Trim().Equals("true", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>Fills <paramref name="fields"/> from the front matter; returns what is wrong, or null.</summary>
-    private static string? ReadFrontMatter(string yaml, Dictionary<string, object> fields)
-    {
-        var lines = yaml.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i];
-            if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#'))
-            {
-                continue;
-            }
-
-            if (char.IsWhiteSpace(line[0]))
-            {
-                return $"front matter line {i + 2} is indented where a key was expected";
-            }
-
-            var colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0)
-            {
-                return $"front matter line {i + 2} is not \"key: value\"";
-            }
-
-            var key = line[..colon].Trim();
-            var value = line[(colon + 1)..].Trim();
-            if (value is "|" or ">" or "|-" or ">-" or "|+" or ">+")
-            {
-                var block = new List<string>();
-                while (i + 1 < lines.Length && (lines[i + 1].Length == 0 || char.IsWhiteSpace(lines[i + 1][0])))
-                {
-                    block.Add(lines[++i].Trim());
-                }
-
-                fields[key] = value[0] == '|' ? string.Join('\n', block).Trim('\n') : string.Join(' ', block.Where(b => b.Length > 0));
-            }
-            else if (value.Length == 0)
-            {
-                var items = new List<string>();
-                while (i + 1 < lines.Length && lines[i + 1].TrimStart().StartsWith("- ", StringComparison.Ordinal))
-                {
-                    var (item, problem) = Scalar(lines[++i].TrimStart()[2..].Trim(), i + 2);
-                    if (problem is not null)
-                    {
-                        return problem;
-                    }
-
-                    items.Add(item);
-                }
-
-                fields[key] = items.Count > 0 ? items : "";
-            }
-            else if (value.StartsWith('['))
-            {
-                if (!value.EndsWith(']'))
-                {
-                    return $"front matter line {i + 2} opens a [list] it does not close";
-                }
-
-                var items = new List<string>();
-                foreach (var part in value[1..^1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    var (item, problem) = Scalar(part, i + 2);
-                    if (problem is not null)
-                    {
-                        return problem;
-                    }
-
-                    items.Add(item);
-                }
-
-                fields[key] = items;
-            }
-            else
-            {
-                var (scalar, problem) = Scalar(value, i + 2);
-                if (problem is not null)
-                {
-                    return problem;
-                }
-
-                fields[key] = scalar;
-            }
-        }
-
-        return null;
-    }
-
-    private static (string Value, string? Problem) Scalar(string value, int line)
-    {
-        if (value.Length == 0 || (value[0] != '"' && value[0] != '\''))
-        {
-            var comment = value.IndexOf(" #", StringComparison.Ordinal);
-            return (comment >= 0 ? value[..comment].TrimEnd() : value, null);
-        }
-
-        var quote = value[0];
-        var text = new StringBuilder();
-        for (var i = 1; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (c == quote)
-            {
-                if (quote == '\'' && i + 1 < value.Length && value[i + 1] == '\'')
-                {
-                    text.Append('\'');
-                    i++;
-                    continue;
-                }
-
-                return (text.ToString(), null);
-            }
-
-            if (c == '\\' && quote == '"' && i + 1 < value.Length)
-            {
-                var next = value[++i];
-                text.Append(next switch { 'n' => '\n', 't' => '\t', _ => next });
-                continue;
-            }
-
-            text.Append(c);
-        }
-
-        return ("", string.Create(CultureInfo.InvariantCulture, $"front matter line {line} has a quoted value that is not closed"));
     }
 }

@@ -33,6 +33,9 @@ public sealed record ToolContext
     /// <summary>How many skills the model loaded in this turn (the session sets a fresh one per turn; null outside a turn).</summary>
     public Skills.SkillNesting? SkillNesting { get; init; }
 
+    /// <summary>What the <c>Agent</c> tool needs to start a subagent of this session (the session sets it; null outside a turn).</summary>
+    internal Subagents.SubagentScope? Subagents { get; init; }
+
     /// <summary>Time.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -29,6 +29,7 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
     private readonly List<string> _turnThinking = [];
     private readonly Dictionary<string, string> _running = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _progress = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Title, long Started)> _agents = new(StringComparer.Ordinal);
     private long _started;
     private string _activity = "Thinking";
     private long? _retryAt;
@@ -65,6 +66,7 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
         _turnThinking.Clear();
         _running.Clear();
         _progress.Clear();
+        _agents.Clear();
         DrawLive();
     }
 
@@ -138,6 +140,11 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
                 }
 
                 _running[started.CallId] = VisibleText.OneLine(started.Title);
+                if (started.ToolName == Agent.Subagents.AgentTool.ToolName)
+                {
+                    _agents[started.CallId] = (_running[started.CallId], time.GetTimestamp());
+                }
+
                 _activity = "Running " + _running[started.CallId];
                 break;
             case ToolCallUpdated updated:
@@ -147,6 +154,7 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
             case ToolCallFinished finished:
                 var title = _running.Remove(finished.CallId, out var known) ? known : finished.ToolName;
                 _progress.Remove(finished.CallId);
+                _agents.Remove(finished.CallId);
                 WriteTool(title, finished.Result);
                 _activity = _running.Count > 0 ? "Running " + _running.Values.First() : "Thinking";
                 break;
@@ -436,12 +444,21 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
             lines.Add(new StyledLine().Add("✻ ", Tone.Dim).Add(tail.Count > 0 ? tail[0] : string.Empty, Tone.Dim));
         }
 
-        foreach (var progress in _progress.Values.Where(p => p.Trim().Length > 0).Take(1))
+        foreach (var progress in _progress.Where(p => !_agents.ContainsKey(p.Key)).Select(p => p.Value).Where(p => p.Trim().Length > 0).Take(1))
         {
             lines.Add(new StyledLine().Add("│ " + progress.Trim(), Tone.Dim));
         }
 
         var now = time.GetTimestamp();
+
+        // One status line per running subagent: what it was asked, what it is doing, for how long.
+        foreach (var (callId, agent) in _agents)
+        {
+            var doing = _progress.GetValueOrDefault(callId)?.Trim() is { Length: > 0 } last ? " · " + last : string.Empty;
+            var since = $" ({Elapsed(time.GetElapsedTime(agent.Started, now))})";
+            lines.Add(new StyledLine().Add("◆ ", Tone.Accent).Add(ShellScreen.Cut(agent.Title + doing, Math.Max(1, width - 2 - since.Length), out _)).Add(since, Tone.Dim));
+        }
+
         var elapsed = time.GetElapsedTime(_started, now);
         var frames = screen.Unicode ? UnicodeFrames : AsciiFrames;
         var frame = frames[(int)(elapsed.TotalMilliseconds / 80) % frames.Length];
