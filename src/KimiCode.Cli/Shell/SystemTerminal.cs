@@ -14,6 +14,7 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
     private readonly Channel<KeyInput> _keys = Channel.CreateUnbounded<KeyInput>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly bool _restoreControlC;
     private readonly TextWriter _out;
+    private readonly ManualResetEventSlim _resume = new(initialState: true);
     private int _pasteOn;
 
     public SystemTerminal(CliEnvironment env)
@@ -70,12 +71,24 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
                     batch.Add(System.Console.ReadKey(intercept: true));
                 }
 
-                foreach (var input in decoder.Feed(batch))
+                var inputs = decoder.Feed(batch).ToList();
+                var pause = inputs.Any(KeyQueue.IsCtrlG);
+                if (pause)
+                {
+                    _resume.Reset(); // before the key is seen: whoever takes it resumes reading
+                }
+
+                foreach (var input in inputs)
                 {
                     if (!_keys.Writer.TryWrite(input))
                     {
                         return;
                     }
+                }
+
+                if (pause)
+                {
+                    _resume.Wait(); // Ctrl-G: an external editor may take the terminal; reading now would steal its keys
                 }
             }
         }
@@ -89,6 +102,8 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
 
         _keys.Writer.TryComplete();
     }
+
+    public void ResumeKeys() => _resume.Set();
 
     private void OnCrash(object? sender, UnhandledExceptionEventArgs e) => PasteOff();
 
@@ -116,6 +131,7 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
         AppDomain.CurrentDomain.UnhandledException -= OnCrash;
         PasteOff();
         _keys.Writer.TryComplete();
+        _resume.Set();
         if (_restoreControlC)
         {
             try

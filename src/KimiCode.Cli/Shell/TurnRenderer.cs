@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using KimiCode.Agent;
+using KimiCode.Agent.Mentions;
 using KimiCode.Agent.Tools;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
@@ -112,8 +113,9 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
                 FlushText();
                 CommitAnswer();
                 screen.Gap();
-                screen.Write(PromptEcho(started.Prompt));
+                screen.Write(PromptEcho(started.Contents is { } contents ? PromptWithoutFiles(contents) : started.Prompt));
                 WriteImages(started.Contents?.OfType<DataContent>() ?? []);
+                WriteAttachedFiles(started.Contents?.OfType<TextContent>().Select(t => FileMentions.FromPart(t.Text)).OfType<AttachedFile>() ?? []);
                 _lastWasTool = false;
                 break;
             case ThinkingDelta thinking:
@@ -231,6 +233,19 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
             screen.Line("  " + VisibleText.OneLine(ImageAttachment.Label(image)), DimStyle);
         }
     }
+
+    /// <summary>One dim line per file an <c>@path</c> mention attached.</summary>
+    public void WriteAttachedFiles(IEnumerable<AttachedFile> files)
+    {
+        foreach (AttachedFile file in files)
+        {
+            screen.Line("  " + VisibleText.OneLine($"[file: {file.Path}, {file.Lines} lines{(file.Truncated ? ", cut" : "")}]"), DimStyle);
+        }
+    }
+
+    /// <summary>What the user typed: the prompt's text parts without the files its mentions attached.</summary>
+    private static string PromptWithoutFiles(IEnumerable<AIContent> contents) =>
+        string.Concat(contents.OfType<TextContent>().Where(t => FileMentions.FromPart(t.Text) is null).Select(t => t.Text));
 
     public void WriteError(string code, string message)
     {
