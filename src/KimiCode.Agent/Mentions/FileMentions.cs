@@ -27,6 +27,9 @@ public sealed record FileMentions(IReadOnlyList<AttachedFile> Files, IReadOnlyLi
     /// <summary>How an attached part starts (a front end that replays a prompt recognises the parts by it).</summary>
     public const string PartPrefix = "<attached_file path=\"";
 
+    /// <summary>What a part starts with: text parts of a text-only message are sent joined, and the file must not run on from the prompt.</summary>
+    private const string PartSeparator = "\n\n";
+
     public const int MaxLines = 2000;
     public const int MaxChars = 100_000;
 
@@ -112,7 +115,7 @@ public sealed record FileMentions(IReadOnlyList<AttachedFile> Files, IReadOnlyLi
     {
         ArgumentNullException.ThrowIfNull(file);
         var text = new StringBuilder(file.Content.Length + 200);
-        text.Append(PartPrefix).Append(file.Path).Append('"');
+        text.Append(PartSeparator).Append(PartPrefix).Append(file.Path).Append('"');
         text.Append(CultureInfo.InvariantCulture, $" lines=\"{file.Lines}\"");
         text.Append(">\n").Append(file.Content);
         if (file.Content.Length > 0 && file.Content[^1] != '\n')
@@ -135,6 +138,7 @@ public sealed record FileMentions(IReadOnlyList<AttachedFile> Files, IReadOnlyLi
     public static AttachedFile? FromPart(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        text = text.StartsWith(PartSeparator, StringComparison.Ordinal) ? text[PartSeparator.Length..] : text;
         if (!text.StartsWith(PartPrefix, StringComparison.Ordinal) || !text.EndsWith("</attached_file>", StringComparison.Ordinal))
         {
             return null;

@@ -34,7 +34,7 @@ public sealed class FileMentionsTests : IDisposable
         var file = Assert.Single(mentions.Files);
         Assert.Equal("src/Foo.cs", file.Path);
         Assert.Equal(2, file.Lines);
-        Assert.Equal("<attached_file path=\"src/Foo.cs\" lines=\"2\">\nclass Foo {}\nclass Bar {}\n</attached_file>", FileMentions.Part(file));
+        Assert.Equal("\n\n<attached_file path=\"src/Foo.cs\" lines=\"2\">\nclass Foo {}\nclass Bar {}\n</attached_file>", FileMentions.Part(file));
         Assert.Empty(mentions.Notices);
     }
 

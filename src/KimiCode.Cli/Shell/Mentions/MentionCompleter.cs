@@ -61,7 +61,8 @@ internal sealed class MentionCompleter(Func<string?> workDir, int walkLimit = Wo
         var query = Word[1..].Trim('"');
         if (Index() is { } index)
         {
-            Items = index.Match(query, Shown);
+            // The entry the word already names (a folder just accepted) has nothing left to complete.
+            Items = [.. index.Match(query, Shown + 1).Where(e => !e.Path.Equals(query, StringComparison.OrdinalIgnoreCase)).Take(Shown)];
         }
     }
 
