@@ -53,11 +53,10 @@ public sealed partial class AgentSession
                 reason = StopReason.Cancelled;
             }
 
-            string output = Escape(result.Content);
             Append(new ChatMessage(ChatRole.User,
             [
-                new TextContent($"<bash-input>\n{Escape(_options.ToolContext.Secrets.Redact(command))}\n</bash-input>"),
-                new TextContent(result.IsError ? $"<bash-stdout></bash-stdout><bash-stderr>{output}</bash-stderr>" : $"<bash-stdout>{output}</bash-stdout><bash-stderr></bash-stderr>"),
+                new TextContent(UserShellCommand.Input(_options.ToolContext.Secrets.Redact(command))),
+                new TextContent(UserShellCommand.Output(result.Content, result.IsError)),
             ]));
             if (TakeWriteFailure() is { } writeFailure)
             {
@@ -93,7 +92,4 @@ public sealed partial class AgentSession
         using JsonDocument document = JsonDocument.Parse(buffer.WrittenMemory);
         return HistoryContent.ArgumentsFrom(document.RootElement);
     }
-
-    private static string Escape(string text) =>
-        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 }

@@ -113,6 +113,12 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
                 FlushText();
                 CommitAnswer();
                 screen.Gap();
+                if (started.Contents is { } recorded && UserShellCommand.TryRead([.. recorded.OfType<TextContent>().Select(t => t.Text)], out var command, out var output))
+                {
+                    WriteShellCommand(command, output);
+                    break;
+                }
+
                 screen.Write(PromptEcho(started.Contents is { } contents ? PromptWithoutFiles(contents) : started.Prompt));
                 WriteImages(started.Contents?.OfType<DataContent>() ?? []);
                 WriteAttachedFiles(started.Contents?.OfType<TextContent>().Select(t => FileMentions.FromPart(t.Text)).OfType<AttachedFile>() ?? []);
@@ -241,6 +247,19 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
         {
             screen.Line("  " + VisibleText.OneLine($"[file: {file.Path}, {file.Lines} lines{(file.Truncated ? ", cut" : "")}]"), DimStyle);
         }
+    }
+
+    /// <summary>A replayed <c>!command</c>: the command as typed and the last lines of its output, dimmed.</summary>
+    private void WriteShellCommand(string command, string output)
+    {
+        screen.Write(PromptEcho("!" + command));
+        var lines = output.TrimEnd('\n').Split('\n');
+        foreach (var line in lines.Length > 8 ? lines[^8..] : lines)
+        {
+            screen.Line("  " + VisibleText.OutputLine(line), DimStyle);
+        }
+
+        _lastWasTool = false;
     }
 
     /// <summary>What the user typed: the prompt's text parts without the files its mentions attached.</summary>

@@ -96,4 +96,17 @@ public sealed class UserShellCommandTests
         Assert.Contains("&lt;/bash-stdout&gt;injected", recorded, StringComparison.Ordinal);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(recorded, "</bash-stdout>"));
     }
+
+    [Fact]
+    public void TryRead_RecordedCommand_GivesCommandAndOutputBack()
+    {
+        string[] texts = [UserShellCommand.Input("grep '<a>' x && echo done"), UserShellCommand.Output("</bash-stdout> & more\n", isError: false)];
+
+        Assert.True(UserShellCommand.TryRead(texts, out string command, out string output));
+        Assert.Equal(("grep '<a>' x && echo done", "</bash-stdout> & more\n"), (command, output));
+        Assert.True(UserShellCommand.TryRead([texts[0], UserShellCommand.Output("refused", isError: true)], out _, out string error));
+        Assert.Equal("refused", error);
+        Assert.False(UserShellCommand.TryRead(["<bash-input>\nls\n</bash-input>"], out _, out _));
+        Assert.False(UserShellCommand.TryRead(["a prompt", "more"], out _, out _));
+    }
 }

@@ -21,6 +21,15 @@ public sealed class ShellInputFeaturesTests
             ? [message.GetProperty("content").GetString()!]
             : [.. message.GetProperty("content").EnumerateArray().Select(p => p.GetProperty("text").GetString()!)];
 
+    /// <summary>Leaves the current session for a new one and resumes it: the lines the replay showed.</summary>
+    private static async Task<string[]> ResumeAgainAsync(ShellHarness shell)
+    {
+        var id = shell.App.Session!.Id;
+        await shell.SendAsync("/new");
+        var screen = await shell.SendAsync($"/resume {id}");
+        return screen[screen.LastIndexOf("/resume", StringComparison.Ordinal)..].Split('\n');
+    }
+
     [Fact]
     public async Task Prompt_AtTextFile_TheFileTextReachesTheModelAndTheTranscriptSaysSo()
     {
@@ -69,12 +78,9 @@ public sealed class ShellInputFeaturesTests
         File.WriteAllText(Path.Combine(shell.WorkDir, "notes.md"), "body-of-the-notes\n");
         await shell.StartAsync();
         await shell.SendAsync("read @notes.md");
-        var id = shell.App.Session!.Id;
-        await shell.SendAsync("/new");
 
-        var screen = await shell.SendAsync($"/resume {id}");
+        var replay = await ResumeAgainAsync(shell);
 
-        var replay = screen[screen.LastIndexOf("/resume", StringComparison.Ordinal)..].Split('\n');
         var echo = Array.FindIndex(replay, l => l.Contains("read @notes.md", StringComparison.Ordinal));
         Assert.True(echo > 0, string.Join('\n', replay));
         Assert.Equal("[file: notes.md, 1 lines]", replay[echo + 1].Trim());
@@ -128,5 +134,20 @@ public sealed class ShellInputFeaturesTests
 
         Assert.Contains("Type a command after the !", screen, StringComparison.Ordinal);
         Assert.Null(shell.App.Session);
+    }
+
+    [Fact]
+    public async Task Resume_AfterABangCommand_ShowsItAsTypedWithItsOutput()
+    {
+        await using var shell = await ShellHarness.CreateAsync();
+        await shell.StartAsync(Yolo);
+        await shell.SendAsync("!echo replayed-output");
+
+        var replay = await ResumeAgainAsync(shell);
+
+        var echo = Array.FindIndex(replay, l => l.StartsWith("› !echo replayed-output", StringComparison.Ordinal));
+        Assert.True(echo > 0, string.Join('\n', replay));
+        Assert.Contains("replayed-output", replay[echo + 1], StringComparison.Ordinal);
+        Assert.DoesNotContain(replay, l => l.Contains("bash-input", StringComparison.Ordinal));
     }
 }
