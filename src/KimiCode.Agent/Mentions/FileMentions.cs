@@ -65,13 +65,14 @@ public sealed record FileMentions(IReadOnlyList<AttachedFile> Files, IReadOnlyLi
             }
 
             var shown = Shown(fullPath, workDir);
-            if (SecretFiles.IsSecret(fullPath) || SensitivePaths.Why(fullPath, userHome, kimiHome) is not null)
+            var real = WorkspacePaths.RealPath(fullPath) ?? fullPath; // a link named notes.txt may lead to .env
+            if (new[] { fullPath, real }.Any(p => SecretFiles.IsSecret(p) || SensitivePaths.Why(p, userHome, kimiHome) is not null))
             {
                 notices.Add($"@{shown} is not attached: it may hold secrets. Ask the model to read it if you mean to share it (that asks first).");
                 continue;
             }
 
-            if (isReadDenied?.Invoke(fullPath) == true)
+            if (isReadDenied?.Invoke(fullPath) == true || isReadDenied?.Invoke(real) == true)
             {
                 notices.Add($"@{shown} is not attached: a deny rule keeps it from being read.");
                 continue;

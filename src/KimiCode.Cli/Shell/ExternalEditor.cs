@@ -12,6 +12,7 @@ internal readonly record struct EditedText(string? Text, string? Error);
 /// deleted. The editor command is run by <c>/bin/sh</c>, so <c>EDITOR="code --wait"</c> works; the file's path is
 /// passed as an argument, never pasted into the command. Bracketed paste is off while the editor has the terminal
 /// (.NET gives a child the terminal modes the shell started with), and the key reader, paused by the Ctrl-G, is resumed.
+/// The editor does not inherit kimi's credentials (<c>KIMI_API_KEY</c>, <c>KIMI_CODE_*</c>, as for tools).
 /// </summary>
 internal sealed class ExternalEditor(Func<string, string?> variable, Action<string> writeTerminal, Action resumeKeys)
 {
@@ -100,6 +101,7 @@ internal sealed class ExternalEditor(Func<string, string?> variable, Action<stri
             ? new ProcessStartInfo("cmd.exe") { ArgumentList = { "/c", command + " \"" + file + "\"" } }
             : new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", command + " \"$1\"", "kimi-editor", file } };
         start.UseShellExecute = false;
+        KimiCode.Agent.Secrets.ChildEnvironment.Default.ApplyTo(start); // kimi's credentials stay with kimi
         using var process = Process.Start(start) ?? throw new IOException("the process did not start");
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         return process.ExitCode;

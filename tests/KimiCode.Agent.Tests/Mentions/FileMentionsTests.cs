@@ -129,4 +129,17 @@ public sealed class FileMentionsTests : IDisposable
         Assert.Null(FileMentions.FromPart("<attached_file path=\"x\">no lines</attached_file>"));
         Assert.Null(FileMentions.FromPart("just a prompt"));
     }
+
+    [Fact]
+    public void Read_LinkWithAnInnocentNameToASecretFile_NotAttached()
+    {
+        var secret = File(".env", "TOKEN=linked-secret");
+        var link = Path.Combine(_folder.Path, "notes.txt");
+        System.IO.File.CreateSymbolicLink(link, secret);
+
+        var mentions = Read(link);
+
+        Assert.Empty(mentions.Files);
+        Assert.Contains("@notes.txt is not attached: it may hold secrets", Assert.Single(mentions.Notices), StringComparison.Ordinal);
+    }
 }

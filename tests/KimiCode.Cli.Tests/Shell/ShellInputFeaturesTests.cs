@@ -150,4 +150,21 @@ public sealed class ShellInputFeaturesTests
         Assert.Contains("replayed-output", replay[echo + 1], StringComparison.Ordinal);
         Assert.DoesNotContain(replay, l => l.Contains("bash-input", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Bang_CtrlCWhileTheCommandRuns_StopsItAndTheShellGoesOn()
+    {
+        await using var shell = await ShellHarness.CreateAsync();
+        await shell.StartAsync(Yolo);
+
+        shell.Submit("!sleep 600 && echo printed-$((40+2))");
+        await shell.Terminal.WaitForTextAsync("sleep 600");
+        await shell.Terminal.WaitForTextAsync("Running");
+        shell.Terminal.CtrlC();
+        await shell.NextInputAsync(); // within the test timeout, far below the command's 600 s
+
+        Assert.DoesNotContain("printed-42", shell.Terminal.Screen.Text, StringComparison.Ordinal); // the command text says $((40+2))
+        Assert.Contains("cancelled", string.Concat(shell.App.Session!.History[^1].Text), StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(shell.ChatRequests());
+    }
 }
