@@ -89,6 +89,22 @@ public sealed class LineEditorInputFeaturesTests : IDisposable
     }
 
     [Fact]
+    public async Task At_WordAlreadyNamesAFile_EnterSendsInsteadOfPickingALongerName()
+    {
+        File("notes.md");
+        File("notes.md.bak");
+        var reading = StartReading();
+
+        _terminal.Type("@notes.m");
+        await _terminal.WaitForTextAsync("  notes.md.bak");
+        _terminal.Type("d");
+        await _terminal.WaitForAsync(s => !s.Contains("notes.md.bak", StringComparison.Ordinal), "the list to close");
+        _terminal.Enter();
+
+        Assert.Equal("@notes.md", (await reading).Text);
+    }
+
+    [Fact]
     public async Task At_EscClosesTheList_EnterThenSendsTheWordAsTyped()
     {
         File("Foo.cs");

@@ -61,8 +61,11 @@ internal sealed class MentionCompleter(Func<string?> workDir, int walkLimit = Wo
         var query = Word[1..].Trim('"');
         if (Index() is { } index)
         {
-            // The entry the word already names (a folder just accepted) has nothing left to complete.
-            Items = [.. index.Match(query, Shown + 1).Where(e => !e.Path.Equals(query, StringComparison.OrdinalIgnoreCase)).Take(Shown)];
+            // A word that already names a file is complete (Enter sends); a folder it names lists what is inside.
+            var matches = index.Match(query, Shown + 1);
+            Items = matches.Any(e => !e.IsDirectory && e.Path.Equals(query, StringComparison.OrdinalIgnoreCase))
+                ? []
+                : [.. matches.Where(e => !e.Path.Equals(query, StringComparison.OrdinalIgnoreCase)).Take(Shown)];
         }
     }
 
