@@ -19,7 +19,7 @@ namespace KimiCode.Agent;
 /// calls), records every message in the session store, compacts the history when the context fills up,
 /// and reports everything as <see cref="AgentEvent"/>s. One turn at a time.
 /// </summary>
-public sealed class AgentSession
+public sealed partial class AgentSession
 {
     private readonly AgentSessionOptions _options;
     private readonly SessionLog _log;
@@ -183,15 +183,24 @@ public sealed class AgentSession
     /// <paramref name="cancellationToken"/> stops the model and running tools, keeps the history valid and
     /// ends the enumeration normally with <see cref="StopReason.Cancelled"/> (it does not throw).
     /// </summary>
-    public async IAsyncEnumerable<AgentEvent> RunTurnAsync(IReadOnlyList<AIContent> prompt, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<AgentEvent> RunTurnAsync(IReadOnlyList<AIContent> prompt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prompt);
+        return RunExclusiveAsync((events, token) => RunTurnCoreAsync(prompt, events, token), cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="produce"/> as the session's one piece of work and streams what it writes; the producer
+    /// must always end with <see cref="TurnEnded"/> and complete the writer, also when cancelled.
+    /// </summary>
+    private async IAsyncEnumerable<AgentEvent> RunExclusiveAsync(Func<ChannelWriter<AgentEvent>, CancellationToken, Task> produce, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         EnterTurn();
         try
         {
             var channel = Channel.CreateUnbounded<AgentEvent>(new UnboundedChannelOptions { SingleReader = true });
             using var turn = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            Task producer = Task.Run(() => RunTurnCoreAsync(prompt, channel.Writer, turn.Token), CancellationToken.None);
+            Task producer = Task.Run(() => produce(channel.Writer, turn.Token), CancellationToken.None);
             try
             {
                 // Read without the token: the producer always finishes with TurnEnded, also when cancelled.
@@ -342,18 +351,7 @@ public sealed class AgentSession
         // user's words, not after them.
         ToolRegistry? stepTools = await StepToolsAsync(cancellationToken);
         Append(new ChatMessage(ChatRole.User, [.. prompt, .. submitted.Messages.Select(m => new TextContent(HookResultText("UserPromptSubmit", _options.ToolContext.Secrets.Redact(m))))]));
-        var runtime = new ToolRuntime
-        {
-            Tools = _options.Tools,
-            Permissions = _permissionGate,
-            Context = (_options.ToolContext.IsReadDenied is null && _options.Permissions is PermissionPolicy policy
-                ? _options.ToolContext with { IsReadDenied = policy.DeniesRead }
-                : _options.ToolContext) with { SkillNesting = new Skills.SkillNesting(), Subagents = _subagents },
-            Events = events,
-            Logger = _options.Logger,
-            Hooks = _options.Hooks,
-            HookBase = HookBase(),
-        };
+        ToolRuntime runtime = CreateRuntime(events);
         var guard = new RepeatedCallGuard();
         bool compactionFailed = false;
         bool stopHookUsed = false;
@@ -392,6 +390,24 @@ public sealed class AgentSession
             }
         }
     }
+
+    /// <summary>What this turn's tool calls run with (a fresh skill count per turn).</summary>
+    private ToolRuntime CreateRuntime(ChannelWriter<AgentEvent> events) => new()
+    {
+        Tools = _options.Tools,
+        Permissions = _permissionGate,
+        Context = ToolContextForTurn() with { SkillNesting = new Skills.SkillNesting(), Subagents = _subagents },
+        Events = events,
+        Logger = _options.Logger,
+        Hooks = _options.Hooks,
+        HookBase = HookBase(),
+    };
+
+    /// <summary>The host's tool context, with the policy's read denials when the host gave none.</summary>
+    private ToolContext ToolContextForTurn() =>
+        _options.ToolContext.IsReadDenied is null && _options.Permissions is PermissionPolicy policy
+            ? _options.ToolContext with { IsReadDenied = policy.DeniesRead }
+            : _options.ToolContext;
 
     /// <summary>One model call and its tool calls; null when the turn goes on.</summary>
     /// <remarks>The request declares exactly the tools of <paramref name="runtime"/>, and its calls are dispatched to them alone.</remarks>

@@ -19,6 +19,9 @@ public static class CliErrorCodes
     /// <summary>A <c>/skill:name</c> prompt names no skill (print mode, ACP).</summary>
     public const string UnknownSkill = "cli.unknown_skill";
 
+    /// <summary>Ctrl-G in the shell found no external editor ($VISUAL, $EDITOR, vi, nano).</summary>
+    public const string NoEditor = "cli.no_editor";
+
     /// <summary>Codes a command-line front end exits 2 for (usage: the command line asked for something that cannot be done as given).</summary>
     public static bool IsUsage(string code) => code is Usage or PromptTooLarge or UnknownSkill;
 }

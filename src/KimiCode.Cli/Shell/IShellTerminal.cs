@@ -14,4 +14,12 @@ internal interface IShellTerminal
 
     /// <summary>Key presses and pastes, in order; Ctrl-C arrives as a key (C with <see cref="ConsoleModifiers.Control"/>).</summary>
     ChannelReader<KeyInput> Keys { get; }
+
+    /// <summary>
+    /// After a Ctrl-G the real terminal stops reading keys (an external editor is about to take the terminal); this lets
+    /// it read again. Scripted terminals need not pause.
+    /// </summary>
+    void ResumeKeys()
+    {
+    }
 }

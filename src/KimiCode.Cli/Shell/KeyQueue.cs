@@ -6,22 +6,37 @@ namespace KimiCode.Cli.Shell;
 /// The keys the user presses, with type-ahead: keys typed (or pasted) while a turn runs (other than Ctrl-C and Esc) are held back
 /// and given to the line editor once the turn is over.
 /// </summary>
-internal sealed class KeyQueue(ChannelReader<KeyInput> keys)
+/// <remarks>
+/// Ctrl-G (the external editor) pauses the terminal's key reader until <see cref="ResumeReading"/>, so the editor gets
+/// the keys: only the line editor (<see cref="EditorKeyWanted"/>) takes it; anywhere else it is dropped and reading goes on.
+/// </remarks>
+internal sealed class KeyQueue(ChannelReader<KeyInput> keys, Action? resumeReading = null)
 {
     private readonly Queue<KeyInput> _ready = new();
     private readonly List<KeyInput> _heldBack = [];
     private Task<bool>? _wait;
 
+    /// <summary>True while the line editor reads: Ctrl-G is passed on (the editor resumes reading once it is done).</summary>
+    public bool EditorKeyWanted { get; set; }
+
     /// <summary>Takes the next key (or paste) if one is there.</summary>
     public bool TryRead(out KeyInput key)
     {
-        if (_ready.TryDequeue(out key))
+        while (_ready.TryDequeue(out key) || keys.TryRead(out key))
         {
-            return true;
+            if (!IsCtrlG(key) || EditorKeyWanted)
+            {
+                return true;
+            }
+
+            ResumeReading();
         }
 
-        return keys.TryRead(out key);
+        return false;
     }
+
+    /// <summary>Lets the terminal's key reader go on after a Ctrl-G.</summary>
+    public void ResumeReading() => resumeReading?.Invoke();
 
     /// <summary>Completes when a key may be there (true) or the keys ended (false). The same task until it completes.</summary>
     public Task<bool> WaitAsync()
@@ -74,6 +89,10 @@ internal sealed class KeyQueue(ChannelReader<KeyInput> keys)
 
     /// <summary>Esc pressed on its own (not part of a paste).</summary>
     public static bool IsEscape(KeyInput input) => input.Paste is null && input.Key.Key == ConsoleKey.Escape;
+
+    /// <summary>Ctrl-G pressed on its own (not part of a paste).</summary>
+    public static bool IsCtrlG(KeyInput input) => input.Paste is null
+        && (input.Key.KeyChar == '\u0007' || (input.Key.Key == ConsoleKey.G && input.Key.Modifiers.HasFlag(ConsoleModifiers.Control)));
 
     public static bool IsCtrlC(ConsoleKeyInfo key) =>
         key.KeyChar == '\u0003' || (key.Key == ConsoleKey.C && key.Modifiers.HasFlag(ConsoleModifiers.Control));

@@ -1,4 +1,5 @@
 using System.Text;
+using KimiCode.Cli.Shell.Mentions;
 using Spectre.Console;
 
 namespace KimiCode.Cli.Shell;
@@ -23,10 +24,17 @@ internal readonly record struct EditorResult(EditorOutcome Outcome, string Text)
 /// is asked on every Tab, so a command added while the shell runs is completed too). A paste is inserted as text,
 /// line breaks included (it never submits); a large one (more than <see cref="CollapseLines"/> lines or
 /// <see cref="CollapseChars"/> characters) shows as <c>[pasted 120 lines]</c> while the submitted text has it all.
-/// It draws itself below the output and wraps at the terminal width.
+/// It draws itself below the output and wraps at the terminal width. <c>@path</c> words get a completion list
+/// (<see cref="MentionCompleter"/>), Ctrl-G edits the input in an external editor (<see cref="ExternalEditor"/>), and a
+/// line starting with <c>!</c> (a shell command) shows the <see cref="ShellCommandPrompt"/>.
 /// </summary>
-internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory history, CtrlCGate ctrlC, Func<IReadOnlyList<string>> commands)
+internal sealed class LineEditor(
+    ShellScreen screen, KeyQueue keys, InputHistory history, CtrlCGate ctrlC, Func<IReadOnlyList<string>> commands,
+    MentionCompleter? mentions = null, ExternalEditor? externalEditor = null)
 {
+    /// <summary>The prompt sign while the input is a <c>!command</c>.</summary>
+    public static readonly StyledLine ShellCommandPrompt = new StyledLine().Add("shell ", Tone.Good).Add("› ", Tone.Selected);
+
     public const int CollapseLines = 10;
     public const int CollapseChars = 1000;
 
@@ -36,13 +44,27 @@ internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory
     private int _cursorRow;
     private string? _hint;
     private string _carry = string.Empty;
+    private StyledLine _basePrompt = new();
     private StyledLine _prompt = new();
     private int _promptCells;
 
     public async Task<EditorResult> ReadAsync(StyledLine prompt, CancellationToken cancellationToken)
     {
-        _prompt = prompt;
-        _promptCells = prompt.PlainText.GetCellWidth();
+        keys.EditorKeyWanted = true;
+        try
+        {
+            return await ReadLineAsync(prompt, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            keys.EditorKeyWanted = false;
+        }
+    }
+
+    private async Task<EditorResult> ReadLineAsync(StyledLine prompt, CancellationToken cancellationToken)
+    {
+        _basePrompt = prompt;
+        mentions?.Reset();
         _text.Clear().Append(_carry);
         _cursor = _text.Length;
         if (_carry.Length == 0)
@@ -103,6 +125,19 @@ internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory
             }
 
             ctrlC.Reset();
+            if (mentions is { IsOpen: true } && HandleMentionKey(key, control || alt))
+            {
+                Render();
+                continue;
+            }
+
+            if (KeyQueue.IsCtrlG(input))
+            {
+                await EditExternallyAsync(cancellationToken).ConfigureAwait(false);
+                Render();
+                continue;
+            }
+
             switch (key.Key)
             {
                 case ConsoleKey.Escape:
@@ -376,6 +411,18 @@ internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory
 
     private void Render(bool final = false)
     {
+        var text = _text.ToString();
+        _prompt = text.StartsWith('!') ? ShellCommandPrompt : _basePrompt;
+        _promptCells = _prompt.PlainText.GetCellWidth();
+        if (final)
+        {
+            mentions?.Reset();
+        }
+        else
+        {
+            mentions?.Update(text, _cursor);
+        }
+
         var width = screen.Width;
         var output = new StringBuilder();
         output.Append(Up(_cursorRow)).Append(ShellScreen.EraseDown);
@@ -432,7 +479,7 @@ internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory
             return;
         }
 
-        if (_hint is not null)
+        foreach (var below in LinesBelow())
         {
             if (!wrapBreak)
             {
@@ -440,7 +487,8 @@ internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory
                 endRow++;
             }
 
-            output.Append(screen.Format(new StyledLine().Add(_hint, Tone.Dim), width - 1));
+            wrapBreak = false;
+            output.Append(screen.Format(below, width - 1));
         }
 
         output.Append(Up(endRow - cursorRow)).Append('\r');
@@ -451,6 +499,73 @@ internal sealed class LineEditor(ShellScreen screen, KeyQueue keys, InputHistory
 
         screen.WriteRaw(output.ToString());
         _cursorRow = cursorRow;
+    }
+
+    /// <summary>What is drawn under the input: the <c>@</c> completion list, or the hint.</summary>
+    private IEnumerable<StyledLine> LinesBelow()
+    {
+        if (mentions is { IsOpen: true })
+        {
+            for (var i = 0; i < mentions.Items.Count; i++)
+            {
+                var item = mentions.Items[i];
+                yield return i == mentions.Selected
+                    ? new StyledLine().Add("› " + item.Path, Tone.Selected)
+                    : new StyledLine().Add("  " + item.Path, item.IsDirectory ? Tone.Accent : Tone.Plain);
+            }
+
+            yield return new StyledLine().Add("  Tab or Enter picks, ↑↓ move, Esc closes", Tone.Dim);
+        }
+        else if (_hint is not null)
+        {
+            yield return new StyledLine().Add(_hint, Tone.Dim);
+        }
+    }
+
+    /// <summary>A key while the <c>@</c> list is open; false when it is an ordinary editing key.</summary>
+    private bool HandleMentionKey(ConsoleKeyInfo key, bool modified)
+    {
+        switch (key.Key)
+        {
+            case ConsoleKey.UpArrow:
+                mentions!.Move(-1);
+                return true;
+            case ConsoleKey.DownArrow:
+                mentions!.Move(1);
+                return true;
+            case ConsoleKey.Escape:
+                mentions!.Dismiss();
+                return true;
+            case ConsoleKey.Tab:
+            case ConsoleKey.Enter when !modified && key.KeyChar != '\n':
+                var replacement = mentions!.Accepted();
+                _text.Remove(mentions.WordStart, _cursor - mentions.WordStart).Insert(mentions.WordStart, replacement);
+                _cursor = mentions.WordStart + replacement.Length;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Ctrl-G: the input (pastes in full) goes to the external editor and comes back edited, not sent.</summary>
+    private async Task EditExternallyAsync(CancellationToken cancellationToken)
+    {
+        if (externalEditor is null)
+        {
+            keys.ResumeReading();
+            return;
+        }
+
+        screen.WriteRaw(Up(_cursorRow) + "\r\u001b[J", endsBlank: true);
+        _cursorRow = 0;
+        var edited = await externalEditor.EditAsync(Expand(_text.ToString()), cancellationToken).ConfigureAwait(false);
+        if (edited.Text is { } text)
+        {
+            _pastes.Clear();
+            Set(text);
+        }
+
+        _hint = edited.Error;
     }
 
     private static string Up(int rows) => rows > 0 ? $"\u001b[{rows}A" : string.Empty;

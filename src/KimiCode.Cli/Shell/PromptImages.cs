@@ -55,6 +55,10 @@ internal sealed record PromptImages(IReadOnlyList<DataContent> Images, string? E
         return new PromptImages(images, null, isExplicit);
     }
 
+    /// <summary>The absolute paths the <c>@</c> words of <paramref name="prompt"/> name (resolved as <see cref="Find"/> does; existence not checked).</summary>
+    public static IEnumerable<string> Mentioned(string prompt, string workDir, string? userHome) =>
+        Words(prompt).Where(static w => w.At).Select(w => Resolve(w.Word, workDir, userHome)).OfType<string>();
+
     /// <summary>Whitespace-separated words; <c>'…'</c> and <c>"…"</c> group, <c>\</c> escapes the next character; a leading <c>@</c> is reported, not kept.</summary>
     private static IEnumerable<(string Word, bool At)> Words(string prompt)
     {

@@ -1,7 +1,9 @@
 using KimiCode.Agent;
+using KimiCode.Agent.Mentions;
 using KimiCode.Agent.Permissions;
 using KimiCode.Cli.Shell.Commands;
 using KimiCode.Config;
+using KimiCode.Cli.Shell.Mentions;
 using KimiCode.Hosting;
 using KimiCode.Protocol;
 using Microsoft.Extensions.AI;
@@ -34,10 +36,11 @@ internal sealed class ShellApp : IDisposable, IAsyncDisposable
         _env = env;
         _options = options;
         _screen = new ShellScreen(terminal.Console);
-        var keys = new KeyQueue(terminal.Keys);
+        var keys = new KeyQueue(terminal.Keys, terminal.ResumeKeys);
         var ctrlC = new CtrlCGate(uiTime);
         _history = InputHistory.Load(Path.Combine(env.Home.Root, InputHistory.FileName));
-        _editor = new LineEditor(_screen, keys, _history, ctrlC, Commands.Completions);
+        _editor = new LineEditor(_screen, keys, _history, ctrlC, Commands.Completions,
+            new MentionCompleter(() => _context?.WorkDir), new ExternalEditor(env.GetVariable, raw => _screen.WriteRaw(raw), keys.ResumeReading));
         _renderer = new TurnRenderer(_screen, uiTime, () => _context!.ShowThinking);
         _tui = TuiConfig.Load(env.Home);
         _loop = new WorkLoop(_screen, keys, ctrlC, _renderer, uiTime) { Notifier = new TerminalNotifier(_screen, _tui, env.GetVariable) };
@@ -129,7 +132,9 @@ internal sealed class ShellApp : IDisposable, IAsyncDisposable
                 }
 
                 _history.Add(text);
-                var keepGoing = Commands.TryParse(text, out var command)
+                var keepGoing = text.StartsWith('!')
+                    ? await RunShellCommandAsync(text[1..], cancellationToken).ConfigureAwait(false)
+                    : Commands.TryParse(text, out var command)
                     ? await RunCommandAsync(command, cancellationToken).ConfigureAwait(false)
                     : await RunTurnAsync(text, cancellationToken).ConfigureAwait(false);
                 if (!keepGoing)
@@ -219,7 +224,42 @@ internal sealed class ShellApp : IDisposable, IAsyncDisposable
         }
 
         _renderer.WriteImages(contents.OfType<DataContent>());
+        AttachMentionedFiles(prompt, session, contents);
         var exit = await _loop.RunTurnAsync(token => session.RunTurnAsync(contents, token), _prompter, cancellationToken).ConfigureAwait(false);
+        return !exit;
+    }
+
+    /// <summary>Adds the text files the prompt's <c>@path</c> words name (<see cref="FileMentions"/>), each shown as one dim line; notices in yellow.</summary>
+    private void AttachMentionedFiles(string prompt, AgentSession session, List<AIContent> contents)
+    {
+        var mentions = session.ReadMentionedFiles(PromptImages.Mentioned(prompt, _context.WorkDir, _env.GetVariable("HOME")), _env.GetVariable("HOME"), _env.Home.Root);
+        _renderer.WriteAttachedFiles(mentions.Files);
+        foreach (var notice in mentions.Notices)
+        {
+            _screen.Line("! " + notice, ShellStyles.Warn);
+        }
+
+        contents.InsertRange(1, mentions.Files.Select(f => new TextContent(FileMentions.Part(f))));
+    }
+
+    /// <summary>
+    /// <c>!command</c>: runs the command without the model, through the session's Bash permission path (deny rules,
+    /// ask rules, plan mode); its output is shown and recorded for the next turn. False when the user asked to leave.
+    /// </summary>
+    private async Task<bool> RunShellCommandAsync(string command, CancellationToken cancellationToken)
+    {
+        if (command.Trim().Length == 0)
+        {
+            _screen.Line("Type a command after the ! (for example !git status); it runs without the model.", ShellStyles.Dim);
+            return true;
+        }
+
+        if (await _context.EnsureSessionAsync(cancellationToken).ConfigureAwait(false) is not { } session)
+        {
+            return true;
+        }
+
+        var exit = await _loop.RunTurnAsync(token => session.RunShellCommandAsync(command, token), _prompter, cancellationToken).ConfigureAwait(false);
         return !exit;
     }
 

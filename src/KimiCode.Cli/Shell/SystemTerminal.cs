@@ -18,6 +18,7 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
     private readonly Channel<KeyInput> _keys = Channel.CreateUnbounded<KeyInput>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly bool _restoreControlC;
     private readonly TextWriter _out;
+    private readonly ManualResetEventSlim _resume = new(initialState: true);
     private int _pasteOn;
     private readonly PosixSignalRegistration? _resumed;
 
@@ -80,7 +81,14 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
                     batch.Add(System.Console.ReadKey(intercept: true));
                 }
 
-                foreach (var input in decoder.Feed(batch))
+                var inputs = decoder.Feed(batch).ToList();
+                var pause = inputs.Any(KeyQueue.IsCtrlG);
+                if (pause)
+                {
+                    _resume.Reset(); // before the key is seen: whoever takes it resumes reading
+                }
+
+                foreach (var input in inputs)
                 {
                     if (input.Paste is null && input.Key.Key == ConsoleKey.Z && input.Key.Modifiers == ConsoleModifiers.Control && !OperatingSystem.IsWindows())
                     {
@@ -92,6 +100,11 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
                     {
                         return;
                     }
+                }
+
+                if (pause)
+                {
+                    _resume.Wait(); // Ctrl-G: an external editor may take the terminal; reading now would steal its keys
                 }
             }
         }
@@ -105,6 +118,8 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
 
         _keys.Writer.TryComplete();
     }
+
+    public void ResumeKeys() => _resume.Set();
 
     private void OnCrash(object? sender, UnhandledExceptionEventArgs e) => PasteOff();
 
@@ -166,6 +181,7 @@ internal sealed class SystemTerminal : IShellTerminal, IDisposable
         _resumed?.Dispose();
         PasteOff();
         _keys.Writer.TryComplete();
+        _resume.Set();
         if (_restoreControlC)
         {
             try

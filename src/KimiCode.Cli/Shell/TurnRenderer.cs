@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using KimiCode.Agent;
+using KimiCode.Agent.Mentions;
 using KimiCode.Agent.Tools;
 using Microsoft.Extensions.AI;
 using Spectre.Console;
@@ -114,8 +115,15 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
                 FlushText();
                 CommitAnswer();
                 screen.Gap();
-                screen.Write(PromptEcho(started.Prompt));
+                if (started.Contents is { } recorded && UserShellCommand.TryRead([.. recorded.OfType<TextContent>().Select(t => t.Text)], out var command, out var output))
+                {
+                    WriteShellCommand(command, output);
+                    break;
+                }
+
+                screen.Write(PromptEcho(started.Contents is { } contents ? PromptWithoutFiles(contents) : started.Prompt));
                 WriteImages(started.Contents?.OfType<DataContent>() ?? []);
+                WriteAttachedFiles(started.Contents?.OfType<TextContent>().Select(t => FileMentions.FromPart(t.Text)).OfType<AttachedFile>() ?? []);
                 _lastWasTool = false;
                 break;
             case ThinkingDelta thinking:
@@ -239,6 +247,32 @@ internal sealed class TurnRenderer(ShellScreen screen, TimeProvider time, Func<b
             screen.Line("  " + VisibleText.OneLine(ImageAttachment.Label(image)), DimStyle);
         }
     }
+
+    /// <summary>One dim line per file an <c>@path</c> mention attached.</summary>
+    public void WriteAttachedFiles(IEnumerable<AttachedFile> files)
+    {
+        foreach (AttachedFile file in files)
+        {
+            screen.Line("  " + VisibleText.OneLine($"[file: {file.Path}, {file.Lines} lines{(file.Truncated ? ", cut" : "")}]"), DimStyle);
+        }
+    }
+
+    /// <summary>A replayed <c>!command</c>: the command as typed and the last lines of its output, dimmed.</summary>
+    private void WriteShellCommand(string command, string output)
+    {
+        screen.Write(PromptEcho("!" + command));
+        var lines = output.TrimEnd('\n').Split('\n');
+        foreach (var line in lines.Length > 8 ? lines[^8..] : lines)
+        {
+            screen.Line("  " + VisibleText.OutputLine(line), DimStyle);
+        }
+
+        _lastWasTool = false;
+    }
+
+    /// <summary>What the user typed: the prompt's text parts without the files its mentions attached.</summary>
+    private static string PromptWithoutFiles(IEnumerable<AIContent> contents) =>
+        string.Concat(contents.OfType<TextContent>().Where(t => FileMentions.FromPart(t.Text) is null).Select(t => t.Text));
 
     public void WriteError(string code, string message)
     {

@@ -88,7 +88,7 @@ public sealed class ShellImageTests
     }
 
     [Fact]
-    public async Task Prompt_AtTextFile_StaysAMentionWithoutImages()
+    public async Task Prompt_AtTextFile_AttachedAsTextWithoutImages()
     {
         await using var shell = await CreateAsync();
         File.WriteAllText(Path.Combine(shell.WorkDir, "notes.md"), "hello");
@@ -96,7 +96,9 @@ public sealed class ShellImageTests
 
         await shell.SendAsync("summarise @notes.md");
 
-        Assert.Equal("summarise @notes.md", LastMessage(shell, "user").GetProperty("content").GetString());
+        JsonElement user = LastMessage(shell, "user");
+        Assert.Empty(ImageUrls(user));
+        Assert.StartsWith("summarise @notes.md\n\n<attached_file path=\"notes.md\"", user.GetProperty("content").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

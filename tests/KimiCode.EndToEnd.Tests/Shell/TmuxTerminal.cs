@@ -139,10 +139,11 @@ internal sealed class TmuxTerminal : IAsyncDisposable
 
     public static string LastLine(string screen) => screen.TrimEnd().Split('\n')[^1].TrimEnd();
 
-    /// <summary>Lines that start an input: "› …", "yolo › …" (the echo of each input and the open prompt).</summary>
+    /// <summary>Lines that start an input: "› …", "yolo › …", "shell › !…" (the echo of each input and the open prompt).</summary>
     public static int PromptCount(string screen) =>
         screen.Split('\n').Count(l => l.StartsWith("› ", StringComparison.Ordinal) || l.TrimEnd() == "›"
-            || l.StartsWith("yolo ›", StringComparison.Ordinal) || l.StartsWith("plan ›", StringComparison.Ordinal));
+            || l.StartsWith("yolo ›", StringComparison.Ordinal) || l.StartsWith("plan ›", StringComparison.Ordinal)
+            || l.StartsWith("shell ›", StringComparison.Ordinal));
 
     public async ValueTask DisposeAsync()
     {
