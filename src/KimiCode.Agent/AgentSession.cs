@@ -41,6 +41,7 @@ public sealed class AgentSession
         _history = history;
         _hasTitle = hasTitle;
         _permissionGate = new PermissionGate(options.Permissions, options.Prompter);
+        Plan = new Plans.PlanMode(options.Permissions, Path.Combine(Path.GetDirectoryName(log.Path) ?? options.Store.Home.SessionsDir, "plans", "plan.md"));
         SystemPromptText = options.SystemPrompt ?? Prompts.SystemPrompt.ForWorkingDirectory(options.ToolContext.WorkingDirectory, options.Time);
         _fixedPromptChars = SystemPromptText.Length + options.Tools.All.Sum(t => t.Name.Length + t.Description.Length + t.ParametersSchema.GetRawText().Length);
     }
@@ -59,6 +60,9 @@ public sealed class AgentSession
     /// "allow for this session" answers survive a mode change.
     /// </summary>
     public IPermissionPolicy Permissions => _options.Permissions;
+
+    /// <summary>The session's plan mode: on while <see cref="Permissions"/> is in plan mode, with the plan file the model may write.</summary>
+    public Plans.PlanMode Plan { get; }
 
     /// <summary>The skills of this session: front ends turn a <c>/skill:name args</c> prompt into the skill's text with it.</summary>
     public Skills.SkillCatalog Skills => _options.Skills;
@@ -318,7 +322,7 @@ public sealed class AgentSession
             Permissions = _permissionGate,
             Context = (_options.ToolContext.IsReadDenied is null && _options.Permissions is PermissionPolicy policy
                 ? _options.ToolContext with { IsReadDenied = policy.DeniesRead }
-                : _options.ToolContext) with { SkillNesting = new Skills.SkillNesting() },
+                : _options.ToolContext) with { SkillNesting = new Skills.SkillNesting(), Plan = Plan, Questions = _options.Prompter as Plans.IUserQuestions },
             Events = events,
             Logger = _options.Logger,
             Hooks = _options.Hooks,
@@ -345,7 +349,7 @@ public sealed class AgentSession
                 compactionFailed = !compaction.Succeeded;
             }
 
-            if (await RunStepAsync(runtime, guard, cancellationToken) is { } stop)
+            if (await RunStepAsync(runtime, guard, step == 0, cancellationToken) is { } stop)
             {
                 // A Stop hook may send the model on once per turn, with its reason as a new user message.
                 if (stop == StopReason.EndTurn && !stopHookUsed
@@ -362,13 +366,21 @@ public sealed class AgentSession
     }
 
     /// <summary>One model call and its tool calls; null when the turn goes on.</summary>
-    private async Task<StopReason?> RunStepAsync(ToolRuntime runtime, RepeatedCallGuard guard, CancellationToken cancellationToken)
+    private async Task<StopReason?> RunStepAsync(ToolRuntime runtime, RepeatedCallGuard guard, bool turnStart, CancellationToken cancellationToken)
     {
         List<ChatMessage> messages;
         lock (_historyGate)
         {
             messages = [.. _history];
         }
+
+        // Plan mode's reminder rides on this request only (at the end, so the cached prefix stays the same).
+        if (Plan.NextReminder(turnStart) is { } reminder)
+        {
+            messages.Add(new ChatMessage(ChatRole.User, $"<system-reminder>\n{reminder}\n</system-reminder>"));
+        }
+
+        PermissionMode modeBefore = _options.Permissions.Mode;
 
         var options = new ChatOptions
         {
@@ -457,6 +469,11 @@ public sealed class AgentSession
         {
             ToolResult result = await scheduled.Result;
             Append(HistoryContent.ResultMessage(scheduled.Call.CallId, result));
+        }
+
+        if (_options.Permissions.Mode is var modeAfter && modeAfter != modeBefore)
+        {
+            runtime.Emit(new ModeChanged(modeAfter));
         }
 
         if (cancelled || cancellationToken.IsCancellationRequested)

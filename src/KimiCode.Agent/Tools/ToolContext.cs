@@ -33,6 +33,12 @@ public sealed record ToolContext
     /// <summary>How many skills the model loaded in this turn (the session sets a fresh one per turn; null outside a turn).</summary>
     public Skills.SkillNesting? SkillNesting { get; init; }
 
+    /// <summary>The session's plan mode (<c>EnterPlanMode</c>, <c>ExitPlanMode</c>); the session sets it, null outside a session.</summary>
+    public Plans.PlanMode? Plan { get; init; }
+
+    /// <summary>Who answers plan reviews and <c>AskUserQuestion</c>; null when nobody can (print mode). The session sets it from its prompter.</summary>
+    public Plans.IUserQuestions? Questions { get; init; }
+
     /// <summary>Time.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }
