@@ -67,12 +67,14 @@ public sealed class AskUserQuestionTool : IAgentTool
         }
 
         var asker = context.Questions;
-        return ToolPreparation.Ok(new PreparedCall((_, ct) => AskAsync(asker, questions, ct))
+        PreparedCall? call = null;
+        call = new PreparedCall((_, ct) => AskAsync(asker, call!.CallId, questions, ct))
         {
             Title = questions.Length == 1 ? questions[0].Question : $"{questions[0].Question} (+{questions.Length - 1} more)",
             Kind = ToolKind.Other,
             Action = PermissionAction.None,
-        });
+        };
+        return ToolPreparation.Ok(call);
     }
 
     private static string? Duplicate(UserQuestion[] questions)
@@ -95,7 +97,7 @@ public sealed class AskUserQuestionTool : IAgentTool
         return null;
     }
 
-    private static async Task<ToolResult> AskAsync(IUserQuestions? asker, UserQuestion[] questions, CancellationToken cancellationToken)
+    private static async Task<ToolResult> AskAsync(IUserQuestions? asker, string callId, UserQuestion[] questions, CancellationToken cancellationToken)
     {
         if (asker is null)
         {
@@ -105,7 +107,7 @@ public sealed class AskUserQuestionTool : IAgentTool
         IReadOnlyDictionary<string, string>? answers;
         try
         {
-            answers = await asker.AskAsync(questions, cancellationToken).ConfigureAwait(false);
+            answers = await asker.AskAsync(callId, questions, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {

@@ -15,7 +15,10 @@ public interface IUserQuestions
     /// Asks <paramref name="questions"/>; returns the answers by question text (an option's label, labels joined by
     /// <c>", "</c> for a multiple choice, or the user's own words for "Other"), or null when the user dismissed them.
     /// </summary>
-    Task<IReadOnlyDictionary<string, string>?> AskAsync(IReadOnlyList<UserQuestion> questions, CancellationToken cancellationToken);
+    /// <param name="callId">The <c>AskUserQuestion</c> call.</param>
+    /// <param name="questions">The questions, in order.</param>
+    /// <param name="cancellationToken">Cancels the question (the turn was cancelled).</param>
+    Task<IReadOnlyDictionary<string, string>?> AskAsync(string callId, IReadOnlyList<UserQuestion> questions, CancellationToken cancellationToken);
 }
 
 /// <summary>A plan waiting for the user's approval.</summary>

@@ -285,7 +285,7 @@ public sealed class PlanToolsLoopTests
             return Task.FromResult(Review);
         }
 
-        public Task<IReadOnlyDictionary<string, string>?> AskAsync(IReadOnlyList<UserQuestion> questions, CancellationToken cancellationToken)
+        public Task<IReadOnlyDictionary<string, string>?> AskAsync(string callId, IReadOnlyList<UserQuestion> questions, CancellationToken cancellationToken)
         {
             _questions.Enqueue(questions);
             return Task.FromResult<IReadOnlyDictionary<string, string>?>(Dismiss ? null : Answers);
