@@ -194,6 +194,7 @@ internal sealed class ShellApp : IDisposable
 
         _renderer.WriteImages(contents.OfType<DataContent>());
         var exit = await _loop.RunTurnAsync(token => session.RunTurnAsync(contents, token), _prompter, cancellationToken).ConfigureAwait(false);
+        _context.FollowSessionMode();
         return !exit;
     }
 

@@ -136,6 +136,15 @@ internal sealed class ShellContext(
         }, mode == PermissionMode.Yolo ? ShellStyles.Warn : Style.Plain);
     }
 
+    /// <summary>Takes the session's mode after a turn: the model may have entered or left plan mode (EnterPlanMode, ExitPlanMode).</summary>
+    public void FollowSessionMode()
+    {
+        if (Session is { } session && session.Permissions.Mode != Mode)
+        {
+            Mode = session.Permissions.Mode;
+        }
+    }
+
     /// <summary>Runs one turn with <paramref name="prompt"/> (creating the session on the first one); Exit when the user asked to leave.</summary>
     public async Task<CommandResult> RunPromptAsync(string prompt, CancellationToken cancellationToken)
     {
@@ -145,6 +154,7 @@ internal sealed class ShellContext(
         }
 
         var exit = await loop.RunTurnAsync(token => session.RunTurnAsync(prompt, token), prompter, cancellationToken).ConfigureAwait(false);
+        FollowSessionMode();
         return exit ? CommandResult.Exit : CommandResult.Continue;
     }
 
