@@ -6,13 +6,10 @@ namespace KimiCode.Acp.Tests;
 /// <summary>Plan approval and AskUserQuestion over <c>session/request_permission</c>; mode changes as <c>current_mode_update</c>.</summary>
 public sealed class PlanModeTests
 {
-    private static string LastChatBody(AcpHarness harness) =>
-        harness.Emulator.State.Requests.Last(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Body;
-
     /// <summary>What the model got back for call <paramref name="callId"/> in the last chat request.</summary>
     private static string ToolResult(AcpHarness harness, string callId)
     {
-        using JsonDocument body = JsonDocument.Parse(LastChatBody(harness));
+        using JsonDocument body = JsonDocument.Parse(harness.Emulator.State.Requests.Last(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Body);
         return body.RootElement.GetProperty("messages").EnumerateArray()
             .Single(m => m.TryGetProperty("tool_call_id", out JsonElement id) && id.GetString() == callId).Text("content");
     }

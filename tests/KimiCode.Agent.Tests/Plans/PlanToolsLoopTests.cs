@@ -85,27 +85,14 @@ public sealed class PlanToolsLoopTests
         Assert.Equal(("1. Change code.txt\n", planFile, "exit"), (review.Plan, review.FilePath, review.CallId));
     }
 
-    [Fact]
-    public async Task RunTurn_PlanRevisedWithFeedback_FeedbackReachesTheModelAndPlanModeStays()
+    [Theory]
+    [InlineData(PlanDecision.Revise, "Also update the README.", "Their feedback:\n\nAlso update the README.")]
+    [InlineData(PlanDecision.Revise, null, "Ask what to change with AskUserQuestion")]
+    [InlineData(PlanDecision.Reject, null, "The user rejected the plan; plan mode stays on")]
+    [InlineData(PlanDecision.Dismissed, null, "The plan was dismissed without an answer; plan mode stays on")]
+    public async Task RunTurn_PlanNotApproved_AnswerReachesTheModelAndPlanModeStays(PlanDecision decision, string? feedback, string told)
     {
-        var user = new ScriptedUser { Review = new PlanReviewAnswer(PlanDecision.Revise, Feedback: "Also update the README.") };
-        var (h, session, policy) = await StartAsync(user, PermissionMode.Plan);
-        await using var _ = h;
-        WritePlan(session, "1. Change code\n");
-        h.Script("""{"turns":[{"tool_calls":[{"id":"exit","name":"ExitPlanMode","arguments":{}}]},{"text":"Revising."}]}""");
-
-        await AgentHarness.RunAsync(session, "plan it");
-
-        Assert.Equal(PermissionMode.Plan, policy.Mode);
-        var result = ToolResultIn(h.ChatRequests()[^1], "exit");
-        Assert.Contains("Also update the README.", result, StringComparison.Ordinal);
-        Assert.Contains("plan mode stays on", result, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task RunTurn_PlanRejected_ModelToldToStopAndPlanModeStays()
-    {
-        var user = new ScriptedUser { Review = new PlanReviewAnswer(PlanDecision.Reject) };
+        var user = new ScriptedUser { Review = new PlanReviewAnswer(decision, Feedback: feedback) };
         var (h, session, policy) = await StartAsync(user, PermissionMode.Plan);
         await using var _ = h;
         WritePlan(session, "1. Change code\n");
@@ -114,7 +101,7 @@ public sealed class PlanToolsLoopTests
         await AgentHarness.RunAsync(session, "plan it");
 
         Assert.Equal(PermissionMode.Plan, policy.Mode);
-        Assert.Contains("The user rejected the plan", ToolResultIn(h.ChatRequests()[^1], "exit"), StringComparison.Ordinal);
+        Assert.Contains(told, ToolResultIn(h.ChatRequests()[^1], "exit"), StringComparison.Ordinal);
     }
 
     [Fact]
