@@ -130,7 +130,7 @@ internal sealed class ShellContext(
         screen.Line(mode switch
         {
             PermissionMode.Yolo => "Yolo mode: every tool call runs without asking (deny rules still apply). /yolo again to go back.",
-            PermissionMode.Plan => "Plan mode: read-only; edits and commands are refused. /plan again to go back.",
+            PermissionMode.Plan => "Plan mode: read-only except the plan file; the model plans and asks you to approve the plan. /plan again to go back.",
             PermissionMode.Auto => "Auto mode: nothing asks; deny rules still deny, and edits outside the workspace or to sensitive files are refused.",
             _ => $"{char.ToUpperInvariant(ModeName(mode)[0])}{ModeName(mode)[1..]} mode: edits and commands ask first.",
         }, mode == PermissionMode.Yolo ? ShellStyles.Warn : Style.Plain);
