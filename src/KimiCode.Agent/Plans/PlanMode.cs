@@ -25,7 +25,10 @@ public sealed class PlanMode
         FilePath = WorkspacePaths.RealPath(full) ?? full;
         if (policy is PermissionPolicy real)
         {
-            real.PlanFile = FilePath;
+            // A policy shared with another session (a subagent runs with its parent's) keeps the first session's plan
+            // file, so a second session cannot take the parent's plan file away; both then plan in that one file.
+            real.PlanFile ??= FilePath;
+            FilePath = real.PlanFile ?? FilePath;
         }
     }
 

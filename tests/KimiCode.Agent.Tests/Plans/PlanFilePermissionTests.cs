@@ -96,6 +96,16 @@ public sealed class PlanFilePermissionTests : IDisposable
     }
 
     [Fact]
+    public void PlanMode_SecondSessionOnTheSamePolicy_KeepsTheFirstPlanFile()
+    {
+        var second = new PlanMode(_policy, Path.Combine(_folder.Path, "elsewhere", "plan.md"));
+
+        Assert.Equal(_planFile, second.FilePath);
+        Assert.Equal(PermissionDecision.Allow, Write(_planFile));
+        Assert.Equal(PermissionDecision.Deny, Write(Path.Combine(_folder.Path, "elsewhere", "plan.md")));
+    }
+
+    [Fact]
     public void Evaluate_DenyRuleForThePlanFile_StillDenies()
     {
         var policy = new PermissionPolicy(PermissionMode.Plan, [PermissionRule.Parse("Write", PermissionDecision.Deny, null)], _work, []);
