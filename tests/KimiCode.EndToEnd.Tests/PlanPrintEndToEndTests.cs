@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace KimiCode.EndToEnd.Tests;
 
 /// <summary><c>kimi -p --plan</c>: nobody can approve the plan or answer a question, so the model is told to answer in its reply.</summary>
@@ -15,9 +13,7 @@ public sealed class PlanPrintEndToEndTests
         home.Emulator.State.LoadScript("""{"turns":[{"text":"Hello."}]}""");
         var first = await home.RunAsync("-p", "hello", "-w", work);
         Assert.True(first.ExitCode == 0, first.ToString());
-        var session = Assert.Single(Directory.GetDirectories(Path.Combine(home.Root, "sessions")).SelectMany(Directory.GetDirectories));
-        Directory.CreateDirectory(Path.Combine(session, "plans"));
-        File.WriteAllText(Path.Combine(session, "plans", "plan.md"), "1. Change code.txt\n");
+        PlanFiles.Write(home, "1. Change code.txt\n");
         home.Emulator.State.LoadScript("""
             {"turns":[
               {"tool_calls":[
@@ -32,10 +28,7 @@ public sealed class PlanPrintEndToEndTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("1. Change code.txt", result.Stdout, StringComparison.Ordinal);
         Assert.Equal("old\n", File.ReadAllText(Path.Combine(work, "code.txt")));
-        using var last = JsonDocument.Parse(home.Emulator.State.Requests.Last(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Body);
-        var results = last.RootElement.GetProperty("messages").EnumerateArray()
-            .Where(m => m.TryGetProperty("tool_call_id", out _))
-            .ToDictionary(m => m.GetProperty("tool_call_id").GetString()!, m => m.GetProperty("content").GetString()!);
+        var results = PlanFiles.LastToolResults(home);
         Assert.Contains("Ask the user directly in your text response instead", results["ask"], StringComparison.Ordinal);
         Assert.Contains("End your turn now with the whole plan as your answer", results["exit"], StringComparison.Ordinal);
         Assert.Contains("plan mode is read-only", results["write"], StringComparison.Ordinal);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace KimiCode.EndToEnd.Tests.Shell;
 
 /// <summary>Plan approval in the real shell under tmux: the plan box, Revise with typed feedback, then Approve.</summary>
@@ -19,10 +17,7 @@ public sealed class PlanEndToEndTests
         home.Emulator.State.LoadScript("""{"turns":[{"text":"Looking around."}]}""");
         await tmux.SubmitAsync("hello");
         await tmux.WaitForIdleAsync(2);
-        var session = Assert.Single(Directory.GetDirectories(Path.Combine(home.Root, "sessions"), "*", SearchOption.TopDirectoryOnly)
-            .SelectMany(Directory.GetDirectories));
-        Directory.CreateDirectory(Path.Combine(session, "plans"));
-        File.WriteAllText(Path.Combine(session, "plans", "plan.md"), "# Greeting plan\n\n1. Rename the greeting\n");
+        var planFile = PlanFiles.Write(home, "# Greeting plan\n\n1. Rename the greeting\n");
 
         home.Emulator.State.LoadScript("""
             {"turns":[
@@ -34,7 +29,7 @@ public sealed class PlanEndToEndTests
         var review = await tmux.WaitForTextAsync("Approve this plan?");
         Assert.Contains("Rename the greeting", review, StringComparison.Ordinal);
         Assert.Contains("Greeting plan", review, StringComparison.Ordinal);
-        Assert.Contains(Path.Combine(session, "plans", "plan.md"), review.Replace("\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains(planFile, review.Replace("\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
 
         await tmux.PressAsync("3");
         await tmux.WaitForTextAsync("Esc goes back");
@@ -45,10 +40,7 @@ public sealed class PlanEndToEndTests
         var done = await tmux.WaitForAsync(s => s.Contains("Carrying out the plan.", StringComparison.Ordinal) && TmuxTerminal.LastLine(s) == "›", "the answer");
 
         Assert.Contains("✓ Yes, approve the plan", done, StringComparison.Ordinal); // and the prompt is no longer "plan ›"
-        using var last = JsonDocument.Parse(home.Emulator.State.Requests.Last(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Body);
-        var results = last.RootElement.GetProperty("messages").EnumerateArray()
-            .Where(m => m.TryGetProperty("tool_call_id", out _))
-            .ToDictionary(m => m.GetProperty("tool_call_id").GetString()!, m => m.GetProperty("content").GetString()!);
+        var results = PlanFiles.LastToolResults(home);
         Assert.Contains("also greet in French", results["exit1"], StringComparison.Ordinal);
         Assert.StartsWith("The user approved the plan", results["exit2"], StringComparison.Ordinal);
     }
