@@ -7,6 +7,7 @@ using KimiCode.Acp.Schema;
 using KimiCode.Agent;
 using KimiCode.Agent.Compaction;
 using KimiCode.Agent.Permissions;
+using KimiCode.Agent.Plans;
 using KimiCode.Agent.Sessions;
 using KimiCode.Agent.Skills;
 using KimiCode.Agent.Tools;
@@ -21,7 +22,7 @@ namespace KimiCode.Acp;
 /// prompter (<c>session/request_permission</c>).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The SemaphoreSlim never allocates a wait handle (only WaitAsync/Wait(0) are used), so it holds nothing to dispose; a late request must not hit a disposed gate.")]
-internal sealed class AcpSession : IPermissionPrompter
+internal sealed class AcpSession : IPermissionPrompter, IUserQuestions
 {
     /// <summary>The slash command that compacts the conversation.</summary>
     public const string CompactCommand = "compact";
@@ -29,6 +30,13 @@ internal sealed class AcpSession : IPermissionPrompter
     private const int MaxRunningOutputChars = 16 * 1024;
     private const string AllowOnceOptionId = "allow_once";
     private const string AllowAlwaysOptionId = "allow_always";
+
+    // Plan review options, named as the official adapter names them (plus approve-with-accept-edits and a plain reject).
+    private const string PlanApproveOptionId = "plan_approve";
+    private const string PlanApproveEditsOptionId = "plan_approve_accept_edits";
+    private const string PlanOptionPrefix = "plan_opt_";
+    private const string PlanReviseOptionId = "plan_revise";
+    private const string PlanRejectOptionId = "plan_reject";
 
     private static readonly IReadOnlyList<PermissionOption> PermissionChoices =
     [
@@ -385,36 +393,116 @@ internal sealed class AcpSession : IPermissionPrompter
             await SendAsync(new ToolCallProgress { ToolCallId = request.CallId, Content = preview }).ConfigureAwait(false);
         }
 
-        RequestPermissionResponse response = await _server.Connection.RequestAsync(
-            AcpMethods.SessionRequestPermission,
-            new RequestPermissionRequest
+        string? option = await AskEditorAsync(
+            new PermissionToolCall
             {
-                SessionId = Id,
-                ToolCall = new PermissionToolCall
-                {
-                    ToolCallId = request.CallId,
-                    Title = request.Reason is { Length: > 0 } reason ? $"{request.Title} ({reason})" : request.Title,
-                    Kind = ToolCallMapping.Kind(request.Kind),
-                    Status = ToolCallStatus.Pending,
-                    Content = preview,
-                    Locations = ToolCallMapping.Locations(request.Locations),
-                    RawInput = ToolCallMapping.RawInput(request.ArgumentsJson),
-                },
-                Options = PermissionChoices,
+                ToolCallId = request.CallId,
+                Title = request.Reason is { Length: > 0 } reason ? $"{request.Title} ({reason})" : request.Title,
+                Kind = ToolCallMapping.Kind(request.Kind),
+                Status = ToolCallStatus.Pending,
+                Content = preview,
+                Locations = ToolCallMapping.Locations(request.Locations),
+                RawInput = ToolCallMapping.RawInput(request.ArgumentsJson),
             },
-            AcpJsonContext.Default.RequestPermissionRequest,
-            AcpJsonContext.Default.RequestPermissionResponse,
+            PermissionChoices,
             cancellationToken).ConfigureAwait(false);
 
         // A cancelled request, or an option we did not offer, never lets the call through.
-        return response.Outcome is { Outcome: PermissionOutcomeKind.Selected, OptionId: { } option }
-            ? option switch
+        return option switch
+        {
+            AllowOnceOptionId => PermissionAnswer.AllowOnce,
+            AllowAlwaysOptionId => PermissionAnswer.AllowForSession,
+            _ => PermissionAnswer.Reject,
+        };
+    }
+
+    /// <summary>
+    /// <c>ExitPlanMode</c>: the plan is shown as the tool call's content, then <c>session/request_permission</c> offers
+    /// Approve (or one option per approach), Approve and accept edits, Revise and Reject. The editor cannot send text
+    /// back, so Revise carries no feedback (the model is told to ask what to change).
+    /// </summary>
+    public async Task<PlanReviewAnswer> ReviewPlanAsync(PlanReview review, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(review);
+        await Announcement(review.CallId).Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<ToolCallContent> content = [new ToolCallContentBlock { Content = new TextBlock { Text = $"Plan saved to: {review.FilePath}\n\n{review.Plan}" } }];
+        await SendAsync(new ToolCallProgress { ToolCallId = review.CallId, Content = content }).ConfigureAwait(false);
+        List<PermissionOption> options = review.Options.Count >= 2
+            ? [.. review.Options.Select((o, i) => new PermissionOption { OptionId = PlanOptionPrefix + i.ToString(CultureInfo.InvariantCulture), Name = o.Label, Kind = PermissionOptionKind.AllowOnce })]
+            : [new() { OptionId = PlanApproveOptionId, Name = "Approve", Kind = PermissionOptionKind.AllowOnce }];
+        options.Add(new() { OptionId = PlanApproveEditsOptionId, Name = "Approve and accept edits", Kind = PermissionOptionKind.AllowAlways });
+        options.Add(new() { OptionId = PlanReviseOptionId, Name = "Revise", Kind = PermissionOptionKind.RejectOnce });
+        options.Add(new() { OptionId = PlanRejectOptionId, Name = "Reject", Kind = PermissionOptionKind.RejectOnce });
+        string? chosen = await AskEditorAsync(
+            new PermissionToolCall { ToolCallId = review.CallId, Title = "Approve the plan?", Kind = ToolCallKind.Think, Status = ToolCallStatus.Pending, Content = content },
+            options,
+            cancellationToken).ConfigureAwait(false);
+        return chosen switch
+        {
+            PlanApproveOptionId => new PlanReviewAnswer(PlanDecision.Approve),
+            PlanApproveEditsOptionId => new PlanReviewAnswer(PlanDecision.ApproveAcceptEdits),
+            PlanReviseOptionId => new PlanReviewAnswer(PlanDecision.Revise),
+            PlanRejectOptionId => new PlanReviewAnswer(PlanDecision.Reject),
+            { } id when id.StartsWith(PlanOptionPrefix, StringComparison.Ordinal)
+                && int.TryParse(id.AsSpan(PlanOptionPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int index)
+                && index < review.Options.Count => new PlanReviewAnswer(PlanDecision.Approve, review.Options[index].Label),
+            _ => new PlanReviewAnswer(PlanDecision.Dismissed),
+        };
+    }
+
+    /// <summary>
+    /// <c>AskUserQuestion</c>: one <c>session/request_permission</c> per question, its options plus Skip (as the official
+    /// adapter does; the editor cannot send free text, and a multiple choice takes one pick). Skip or a cancelled request
+    /// dismisses the whole call.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>?> AskAsync(string callId, IReadOnlyList<UserQuestion> questions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(questions);
+        await Announcement(callId).Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var answers = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int q = 0; q < questions.Count; q++)
+        {
+            UserQuestion question = questions[q];
+            string prefix = string.Create(CultureInfo.InvariantCulture, $"q{q}_opt_");
+            List<PermissionOption> options =
+            [
+                .. question.Options.Select((o, i) => new PermissionOption { OptionId = prefix + i.ToString(CultureInfo.InvariantCulture), Name = o.Label, Kind = PermissionOptionKind.AllowOnce }),
+                new() { OptionId = string.Create(CultureInfo.InvariantCulture, $"q{q}_skip"), Name = "Skip", Kind = PermissionOptionKind.RejectOnce },
+            ];
+            string details = string.Join("\n", question.Options.Where(o => o.Description.Length > 0).Select(o => $"- {o.Label}: {o.Description}"));
+            string? chosen = await AskEditorAsync(
+                new PermissionToolCall
+                {
+                    ToolCallId = callId,
+                    Title = question.Question,
+                    Kind = ToolCallKind.Other,
+                    Status = ToolCallStatus.Pending,
+                    Content = details.Length > 0 ? [new ToolCallContentBlock { Content = new TextBlock { Text = details } }] : null,
+                },
+                options,
+                cancellationToken).ConfigureAwait(false);
+            if (chosen is null || !chosen.StartsWith(prefix, StringComparison.Ordinal)
+                || !int.TryParse(chosen.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int index) || index >= question.Options.Count)
             {
-                AllowOnceOptionId => PermissionAnswer.AllowOnce,
-                AllowAlwaysOptionId => PermissionAnswer.AllowForSession,
-                _ => PermissionAnswer.Reject,
+                return null;
             }
-            : PermissionAnswer.Reject;
+
+            answers[question.Question] = question.Options[index].Label;
+        }
+
+        return answers;
+    }
+
+    /// <summary>Sends <c>session/request_permission</c>; the option the user selected, or null when the request was cancelled.</summary>
+    private async Task<string?> AskEditorAsync(PermissionToolCall toolCall, IReadOnlyList<PermissionOption> options, CancellationToken cancellationToken)
+    {
+        RequestPermissionResponse response = await _server.Connection.RequestAsync(
+            AcpMethods.SessionRequestPermission,
+            new RequestPermissionRequest { SessionId = Id, ToolCall = toolCall, Options = options },
+            AcpJsonContext.Default.RequestPermissionRequest,
+            AcpJsonContext.Default.RequestPermissionResponse,
+            cancellationToken).ConfigureAwait(false);
+        return response.Outcome is { Outcome: PermissionOutcomeKind.Selected, OptionId: { } option } ? option : null;
     }
 
     private async Task<PromptResponse> RunTurnAsync(IReadOnlyList<Microsoft.Extensions.AI.AIContent> contents, CancellationToken cancellationToken)
@@ -535,6 +623,12 @@ internal sealed class AcpSession : IPermissionPrompter
                 break;
             case PlanUpdated plan:
                 await SendAsync(ToolCallMapping.Plan(plan.Items)).ConfigureAwait(false);
+                break;
+            case ModeChanged changed:
+                // The model entered or left plan mode: the editor's mode selector follows.
+                Settings = Settings with { Mode = changed.Mode };
+                await SendModeAsync().ConfigureAwait(false);
+                await SendConfigOptionsAsync().ConfigureAwait(false);
                 break;
             case UsageReported usage:
                 await SendAsync(new UsageUpdate { Used = usage.InputTokens + usage.OutputTokens, Size = Settings.ContextWindow }).ConfigureAwait(false);

@@ -60,6 +60,12 @@ public sealed record UsageReported(long InputTokens, long OutputTokens, long Cac
 /// <summary>The plan changed (a <c>TodoWrite</c> call).</summary>
 public sealed record PlanUpdated(IReadOnlyList<TodoItem> Items) : AgentEvent;
 
+/// <summary>
+/// A tool call changed the session's permission mode (<c>EnterPlanMode</c> turned plan mode on, an approved
+/// <c>ExitPlanMode</c> turned it off): front ends show the new mode (ACP: <c>current_mode_update</c>).
+/// </summary>
+public sealed record ModeChanged(PermissionMode Mode) : AgentEvent;
+
 /// <summary>The agent started summarising older messages to free context room.</summary>
 public sealed record CompactionStarted : AgentEvent;
 

@@ -45,6 +45,7 @@ public sealed partial class AgentSession
         _hasTitle = hasTitle;
         _permissionGate = new PermissionGate(options.Permissions, options.Prompter);
         _stepTools = options.Tools;
+        Plan = new Plans.PlanMode(options.Permissions, Path.Combine(Path.GetDirectoryName(log.Path) ?? options.Store.Home.SessionsDir, "plans", "plan.md"));
         SystemPromptText = options.SystemPrompt ?? Prompts.SystemPrompt.ForWorkingDirectory(options.ToolContext.WorkingDirectory, options.Time);
         _fixedPromptChars = SystemPromptText.Length + options.Tools.All.Sum(t => t.Name.Length + t.Description.Length + t.ParametersSchema.GetRawText().Length);
         _subagents = subagentScope ?? Subagents.SubagentScope.ForMainSession(options, id, SystemPromptText, log.Path);
@@ -76,6 +77,9 @@ public sealed partial class AgentSession
     /// "allow for this session" answers survive a mode change.
     /// </summary>
     public IPermissionPolicy Permissions => _options.Permissions;
+
+    /// <summary>The session's plan mode: on while <see cref="Permissions"/> is in plan mode, with the plan file the model may write.</summary>
+    public Plans.PlanMode Plan { get; }
 
     /// <summary>The skills of this session: front ends turn a <c>/skill:name args</c> prompt into the skill's text with it.</summary>
     public Skills.SkillCatalog Skills => _options.Skills;
@@ -375,7 +379,7 @@ public sealed partial class AgentSession
 
             ToolRegistry tools = stepTools ?? await StepToolsAsync(cancellationToken);
             stepTools = null;
-            if (await RunStepAsync(runtime with { Tools = tools }, guard, cancellationToken) is { } stop)
+            if (await RunStepAsync(runtime with { Tools = tools }, guard, step == 0, cancellationToken) is { } stop)
             {
                 // A Stop hook may send the model on once per turn, with its reason as a new user message.
                 if (stop == StopReason.EndTurn && !stopHookUsed && !IsSubagent
@@ -396,7 +400,13 @@ public sealed partial class AgentSession
     {
         Tools = _options.Tools,
         Permissions = _permissionGate,
-        Context = ToolContextForTurn() with { SkillNesting = new Skills.SkillNesting(), Subagents = _subagents },
+        Context = ToolContextForTurn() with
+        {
+            SkillNesting = new Skills.SkillNesting(),
+            Subagents = _subagents,
+            Plan = Plan,
+            Questions = _options.Prompter as Plans.IUserQuestions,
+        },
         Events = events,
         Logger = _options.Logger,
         Hooks = _options.Hooks,
@@ -411,13 +421,21 @@ public sealed partial class AgentSession
 
     /// <summary>One model call and its tool calls; null when the turn goes on.</summary>
     /// <remarks>The request declares exactly the tools of <paramref name="runtime"/>, and its calls are dispatched to them alone.</remarks>
-    private async Task<StopReason?> RunStepAsync(ToolRuntime runtime, RepeatedCallGuard guard, CancellationToken cancellationToken)
+    private async Task<StopReason?> RunStepAsync(ToolRuntime runtime, RepeatedCallGuard guard, bool turnStart, CancellationToken cancellationToken)
     {
         List<ChatMessage> messages;
         lock (_historyGate)
         {
             messages = [.. _history];
         }
+
+        // Plan mode's reminder rides on this request only (at the end, so the cached prefix stays the same).
+        if (Plan.NextReminder(turnStart) is { } reminder)
+        {
+            messages.Add(new ChatMessage(ChatRole.User, $"<system-reminder>\n{reminder}\n</system-reminder>"));
+        }
+
+        PermissionMode modeBefore = _options.Permissions.Mode;
 
         var options = new ChatOptions
         {
@@ -506,6 +524,11 @@ public sealed partial class AgentSession
         {
             ToolResult result = await scheduled.Result;
             Append(HistoryContent.ResultMessage(scheduled.Call.CallId, result));
+        }
+
+        if (_options.Permissions.Mode is var modeAfter && modeAfter != modeBefore)
+        {
+            runtime.Emit(new ModeChanged(modeAfter));
         }
 
         if (cancelled || cancellationToken.IsCancellationRequested)

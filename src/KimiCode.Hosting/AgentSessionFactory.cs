@@ -1,6 +1,7 @@
 using KimiCode.Agent;
 using KimiCode.Agent.Hooks;
 using KimiCode.Agent.Permissions;
+using KimiCode.Agent.Plans;
 using KimiCode.Agent.Prompts;
 using KimiCode.Agent.Sessions;
 using KimiCode.Agent.Skills;
@@ -150,6 +151,7 @@ public sealed class AgentSessionFactory : IDisposable, IAsyncDisposable
             tools = tools.With([new ReadMediaFileTool(ImageLimits.ForModelReads(settings.ImageMaxEdgePx, settings.ImageReadByteBudget))]);
         }
 
+        tools = tools.With([new EnterPlanModeTool(), new ExitPlanModeTool(), new AskUserQuestionTool()]);
         var skills = LoadSkills(workingDirectory);
         var skillTool = new SkillTool(skills);
         tools = tools.With(skillTool.HasSkills ? [skillTool] : []);

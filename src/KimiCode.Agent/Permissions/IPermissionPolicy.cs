@@ -44,6 +44,9 @@ public interface IPermissionPolicy
     /// <summary>The current mode.</summary>
     PermissionMode Mode { get; set; }
 
+    /// <summary>The mode the session was in before it last entered plan mode: where approving a plan goes back to.</summary>
+    PermissionMode ModeBeforePlan => PermissionMode.Default;
+
     /// <summary>Decides for one call of tool <paramref name="toolName"/>.</summary>
     PermissionVerdict Evaluate(string toolName, PreparedToolCall call);
 

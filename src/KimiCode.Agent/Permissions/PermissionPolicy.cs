@@ -10,8 +10,9 @@ namespace KimiCode.Agent.Permissions;
 /// <list type="number">
 /// <item>a matching deny rule denies (deny beats ask beats allow whatever the order of the rules, as in the official
 /// client; among rules of one decision the first in file order is the one reported);</item>
-/// <item>in <see cref="PermissionMode.Plan"/>, edits and commands are denied ("plan mode is read-only"), whatever the
-/// allow rules and session grants say;</item>
+/// <item>in <see cref="PermissionMode.Plan"/>, a <c>Write</c> or <c>Edit</c> of exactly the session's <see cref="PlanFile"/>
+/// (as written and once resolved, so neither a <c>..</c> nor a symbolic link can stand in for it) is allowed; every
+/// other edit and every command is denied ("plan mode is read-only"), whatever the allow rules and session grants say;</item>
 /// <item>a call with a <see cref="PreparedToolCall.SafetyConcern"/> (FetchURL of a loopback, private or link-local
 /// address) asks, in every mode, unless an allow rule with a pattern (<c>FetchURL(domain:intranet.example)</c>) matches
 /// it: an allow rule for the bare tool, or a session grant, does not lift it;</item>
@@ -51,6 +52,8 @@ public sealed class PermissionPolicy : IPermissionPolicy
     private readonly HashSet<string> _grantedTools = new(StringComparer.Ordinal);
     private bool _grantedWorkspaceEdits;
     private PermissionMode _mode;
+    private PermissionMode _modeBeforePlan;
+    private string? _planFile;
 
     /// <summary>A policy for a session in <paramref name="workingDirectory"/> (plus <paramref name="additionalDirectories"/>).</summary>
     /// <param name="mode">The approval mode.</param>
@@ -71,6 +74,7 @@ public sealed class PermissionPolicy : IPermissionPolicy
         ArgumentException.ThrowIfNullOrEmpty(workingDirectory);
         ArgumentNullException.ThrowIfNull(additionalDirectories);
         _mode = mode;
+        _modeBeforePlan = mode == PermissionMode.Plan ? PermissionMode.Default : mode;
         Rules = rules.ToArray();
         _deny = rules.Where(static r => r.Decision == PermissionDecision.Deny).ToArray();
         _ask = rules.Where(static r => r.Decision == PermissionDecision.Ask).ToArray();
@@ -99,7 +103,48 @@ public sealed class PermissionPolicy : IPermissionPolicy
         {
             lock (_gate)
             {
+                if (value == PermissionMode.Plan && _mode != PermissionMode.Plan)
+                {
+                    _modeBeforePlan = _mode;
+                }
+
                 _mode = value;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public PermissionMode ModeBeforePlan
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _modeBeforePlan;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The one file <c>Write</c> and <c>Edit</c> may change in plan mode (the session's plan file, absolute); null: none.
+    /// Stored as it really is (its folder's links resolved), so a call must name the file itself, not a link to it.
+    /// </summary>
+    public string? PlanFile
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _planFile;
+            }
+        }
+
+        set
+        {
+            var canonical = value is null ? null : WorkspacePaths.RealPath(WorkspacePaths.Normalize(value));
+            lock (_gate)
+            {
+                _planFile = canonical;
             }
         }
     }
@@ -146,7 +191,9 @@ public sealed class PermissionPolicy : IPermissionPolicy
         rules.AddRange(config.Deny.Select(text => PermissionRule.Parse(text, PermissionDecision.Deny, userHome)));
         rules.AddRange(config.Ask.Select(text => PermissionRule.Parse(text, PermissionDecision.Ask, userHome)));
         rules.AddRange(config.Allow.Select(text => PermissionRule.Parse(text, PermissionDecision.Allow, userHome)));
-        return new PermissionPolicy(mode, rules, workingDirectory, additionalDirectories, userHome, kimiHome);
+        var policy = new PermissionPolicy(mode, rules, workingDirectory, additionalDirectories, userHome, kimiHome);
+        policy._modeBeforePlan = BaseMode(config);
+        return policy;
     }
 
     /// <summary>
@@ -233,7 +280,12 @@ public sealed class PermissionPolicy : IPermissionPolicy
 
         if (mode == PermissionMode.Plan && call.Action is PermissionAction.Edit or PermissionAction.Execute)
         {
-            return new PermissionVerdict(PermissionDecision.Deny, "plan mode is read-only");
+            var planFile = PlanFile;
+            return call.Action == PermissionAction.Edit && IsPlanFileWrite(toolName, paths, planFile)
+                ? new PermissionVerdict(PermissionDecision.Allow)
+                : new PermissionVerdict(PermissionDecision.Deny, planFile is null
+                    ? "plan mode is read-only"
+                    : $"plan mode is read-only except the plan file {planFile}; write the plan there, then call ExitPlanMode to leave plan mode");
         }
 
         if (call.SafetyConcern is { } concern && !_allow.Any(rule => rule.Pattern is not null && rule.Matches(toolName, call)))
@@ -289,6 +341,18 @@ public sealed class PermissionPolicy : IPermissionPolicy
             _ => new PermissionVerdict(PermissionDecision.Ask, toolName.StartsWith("mcp__", StringComparison.Ordinal) ? "MCP tools need approval" : "shell commands need approval"),
         };
     }
+
+    /// <summary>
+    /// True when the call is a <c>Write</c> or <c>Edit</c> of the plan file and nothing else: its one location is the
+    /// plan file as written (after <c>..</c> is applied) and where it really leads, so a link planted at that name or on
+    /// the way to it, or a path that only resolves there, does not qualify.
+    /// </summary>
+    private static bool IsPlanFileWrite(string toolName, CallPaths paths, string? planFile)
+        => planFile is not null
+            && toolName is "Write" or "Edit"
+            && paths.Locations.Count == 1
+            && string.Equals(paths.Locations[0].Lexical, planFile, StringComparison.Ordinal)
+            && string.Equals(paths.Locations[0].Real, planFile, StringComparison.Ordinal);
 
     /// <summary>
     /// A command line that cannot be fully classified (<c>$(echo rm) -rf x</c>, <c>eval</c>, control flow) while a deny

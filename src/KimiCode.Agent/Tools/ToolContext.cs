@@ -36,6 +36,12 @@ public sealed record ToolContext
     /// <summary>What the <c>Agent</c> tool needs to start a subagent of this session (the session sets it; null outside a turn).</summary>
     internal Subagents.SubagentScope? Subagents { get; init; }
 
+    /// <summary>The session's plan mode (<c>EnterPlanMode</c>, <c>ExitPlanMode</c>); the session sets it, null outside a session.</summary>
+    public Plans.PlanMode? Plan { get; init; }
+
+    /// <summary>Who answers plan reviews and <c>AskUserQuestion</c>; null when nobody can (print mode). The session sets it from its prompter.</summary>
+    public Plans.IUserQuestions? Questions { get; init; }
+
     /// <summary>Time.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -88,7 +88,11 @@ public static class Required
 
     /// <summary>An array of objects, each with the arguments <paramref name="items"/> describes.</summary>
     public static ToolParameter<IReadOnlyList<ToolArguments>> Array(string name, ToolParameters items, string? description) =>
-        new ObjectArrayParameter(name, true, description, items ?? throw new ArgumentNullException(nameof(items)));
+        new ObjectArrayParameter<IReadOnlyList<ToolArguments>>(name, true, description, items ?? throw new ArgumentNullException(nameof(items)), 0, int.MaxValue);
+
+    /// <summary>An array of <paramref name="minItems"/> to <paramref name="maxItems"/> objects, each with the arguments <paramref name="items"/> describes.</summary>
+    public static ToolParameter<IReadOnlyList<ToolArguments>> Array(string name, ToolParameters items, int minItems, int maxItems, string? description) =>
+        new ObjectArrayParameter<IReadOnlyList<ToolArguments>>(name, true, description, items ?? throw new ArgumentNullException(nameof(items)), minItems, maxItems);
 }
 
 /// <summary>Arguments a call may leave out (or pass as null).</summary>
@@ -107,6 +111,10 @@ public static class Optional
     /// </summary>
     public static ToolParameter<int?> Integer(string name, int minimum, int maximum, string? description) =>
         new IntegerParameter(name, description, minimum, maximum);
+
+    /// <summary>An array of <paramref name="minItems"/> to <paramref name="maxItems"/> objects (see <see cref="Required.Array(string, ToolParameters, int, int, string?)"/>); null when left out.</summary>
+    public static ToolParameter<IReadOnlyList<ToolArguments>?> Array(string name, ToolParameters items, int minItems, int maxItems, string? description) =>
+        new ObjectArrayParameter<IReadOnlyList<ToolArguments>?>(name, false, description, items ?? throw new ArgumentNullException(nameof(items)), minItems, maxItems);
 
     /// <summary>true or false; null when left out.</summary>
     public static ToolParameter<bool?> Boolean(string name, string? description) => new BooleanParameter<bool?>(name, description, null);
@@ -246,12 +254,27 @@ internal sealed class BooleanParameter<T>(string name, string? description, bool
     }
 }
 
-internal sealed class ObjectArrayParameter(string name, bool isRequired, string? description, ToolParameters items)
-    : ToolParameter<IReadOnlyList<ToolArguments>>(name, isRequired, description)
+internal sealed class ObjectArrayParameter<T>(string name, bool isRequired, string? description, ToolParameters items, int minItems, int maxItems)
+    : ToolParameter<T>(name, isRequired, description)
 {
     internal override string TypePhrase => $"an array of {items.Shape} objects";
 
     private protected override string JsonType => "array";
+
+    private protected override void WriteConstraints(Utf8JsonWriter writer)
+    {
+        writer.WritePropertyName("items");
+        items.WriteSchema(writer);
+        if (minItems > 0)
+        {
+            writer.WriteNumber("minItems", minItems);
+        }
+
+        if (maxItems < int.MaxValue)
+        {
+            writer.WriteNumber("maxItems", maxItems);
+        }
+    }
 
     internal override bool TryRead(JsonElement value, ArgumentScope scope, out object? result, out string? error)
     {
@@ -273,14 +296,16 @@ internal sealed class ObjectArrayParameter(string name, bool isRequired, string?
             parsed.Add(item);
         }
 
+        if (parsed.Count < minItems || parsed.Count > maxItems)
+        {
+            error = scope.Error(maxItems == int.MaxValue
+                ? string.Create(CultureInfo.InvariantCulture, $"argument '{Name}' needs at least {minItems} items; got {parsed.Count}.")
+                : string.Create(CultureInfo.InvariantCulture, $"argument '{Name}' takes {minItems} to {maxItems} items; got {parsed.Count}."));
+            return false;
+        }
+
         result = parsed;
         error = null;
         return true;
-    }
-
-    private protected override void WriteConstraints(Utf8JsonWriter writer)
-    {
-        writer.WritePropertyName("items");
-        items.WriteSchema(writer);
     }
 }

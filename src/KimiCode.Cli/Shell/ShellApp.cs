@@ -226,6 +226,7 @@ internal sealed class ShellApp : IDisposable, IAsyncDisposable
         _renderer.WriteImages(contents.OfType<DataContent>());
         AttachMentionedFiles(prompt, session, contents);
         var exit = await _loop.RunTurnAsync(token => session.RunTurnAsync(contents, token), _prompter, cancellationToken).ConfigureAwait(false);
+        _context.FollowSessionMode();
         return !exit;
     }
 

@@ -130,10 +130,19 @@ internal sealed class ShellContext(
         screen.Line(mode switch
         {
             PermissionMode.Yolo => "Yolo mode: every tool call runs without asking (deny rules still apply). /yolo again to go back.",
-            PermissionMode.Plan => "Plan mode: read-only; edits and commands are refused. /plan again to go back.",
+            PermissionMode.Plan => "Plan mode: read-only except the plan file; the model plans and asks you to approve the plan. /plan again to go back.",
             PermissionMode.Auto => "Auto mode: nothing asks; deny rules still deny, and edits outside the workspace or to sensitive files are refused.",
             _ => $"{char.ToUpperInvariant(ModeName(mode)[0])}{ModeName(mode)[1..]} mode: edits and commands ask first.",
         }, mode == PermissionMode.Yolo ? ShellStyles.Warn : Style.Plain);
+    }
+
+    /// <summary>Takes the session's mode after a turn: the model may have entered or left plan mode (EnterPlanMode, ExitPlanMode).</summary>
+    public void FollowSessionMode()
+    {
+        if (Session is { } session && session.Permissions.Mode != Mode)
+        {
+            Mode = session.Permissions.Mode;
+        }
     }
 
     /// <summary>Runs one turn with <paramref name="prompt"/> (creating the session on the first one); Exit when the user asked to leave.</summary>
@@ -145,6 +154,7 @@ internal sealed class ShellContext(
         }
 
         var exit = await loop.RunTurnAsync(token => session.RunTurnAsync(prompt, token), prompter, cancellationToken).ConfigureAwait(false);
+        FollowSessionMode();
         return exit ? CommandResult.Exit : CommandResult.Continue;
     }
 

@@ -87,7 +87,7 @@ public sealed class PickerTests
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => answer);
-        Assert.True(pending!.Answer.Task.IsCanceled);
+        Assert.True(Assert.IsType<PendingPermission>(pending).Answer.Task.IsCanceled);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class PickerTests
 
         var answer = prompter.RequestAsync(Request(), CancellationToken.None);
         Assert.True(prompter.Requests.TryRead(out var pending));
-        pending!.Answer.TrySetResult(PermissionAnswer.AllowForSession);
+        Assert.IsType<PendingPermission>(pending).Answer.TrySetResult(PermissionAnswer.AllowForSession);
 
         Assert.Equal(PermissionAnswer.AllowForSession, await answer);
     }
