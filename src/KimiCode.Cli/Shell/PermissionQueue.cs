@@ -65,9 +65,9 @@ internal sealed class PermissionQueue(ShellPermissionPrompter prompter, ShellScr
 
             _picker = next is PendingPermission asked ? ShellPermissionPrompter.CreatePicker(asked.Request) : ((PendingChoice)next).Picker;
             ShowPicker(_picker);
-            if (next is PendingPermission permission)
+            if (next is PendingPermission shown)
             {
-                Shown?.Invoke(permission.Request);
+                Shown?.Invoke(shown.Request); // the notification is for approvals, not plan reviews or questions
             }
         }
     }
