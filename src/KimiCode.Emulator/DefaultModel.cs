@@ -9,13 +9,14 @@ namespace KimiCode.Emulator;
 /// <c>tool: NAME {json}</c> lines, or echoes the user. Deterministic, so demos and tests can rely on it. It thinks
 /// out loud unless the request sent <c>thinking: {type: "disabled"}</c>. The user's text is the last user message that
 /// is not only a <c>&lt;system-reminder&gt;</c> block: the official Node client sends its reminders (date, permission
-/// mode) as user messages after the prompt, and the echo should still be the prompt.
+/// mode) as user messages after the prompt (or after a tool result), and the echo should still be the prompt.
 /// </summary>
 internal static class DefaultModel
 {
     public static ModelTurn Answer(ChatRequest request)
     {
-        var last = request.Messages[^1];
+        // Reminders after a tool result (plan mode's, the official client's) do not hide it: the model answers the result.
+        var last = request.Messages.LastOrDefault(m => !(m.Role == "user" && IsSystemReminder(m.Text))) ?? request.Messages[^1];
         if (last.Role == "tool")
         {
             var name = FindToolName(request, last.ToolCallId) ?? "unknown";

@@ -209,6 +209,35 @@ public sealed class ChatResponseTests
     }
 
     [Fact]
+    public async Task Chat_SystemReminderAfterAToolResult_SummarisesTheResultInsteadOfCallingAgain()
+    {
+        await using var h = await EmulatorHarness.StartAsync();
+        var body = new JsonObject
+        {
+            ["model"] = "kimi-for-coding",
+            ["messages"] = new JsonArray(
+                new JsonObject { ["role"] = "user", ["content"] = "go\ntool: Bash {\"command\":\"ls\"}" },
+                new JsonObject
+                {
+                    ["role"] = "assistant",
+                    ["content"] = null,
+                    ["tool_calls"] = new JsonArray(new JsonObject
+                    {
+                        ["id"] = "c1", ["type"] = "function",
+                        ["function"] = new JsonObject { ["name"] = "Bash", ["arguments"] = "{\"command\":\"ls\"}" },
+                    }),
+                },
+                new JsonObject { ["role"] = "tool", ["tool_call_id"] = "c1", ["content"] = "a.txt" },
+                new JsonObject { ["role"] = "user", ["content"] = "<system-reminder>\nPlan mode is on.\n</system-reminder>" }),
+        }.ToJsonString();
+
+        using var response = await h.ChatAsync(body);
+
+        using var json = await ReadJsonAsync(response);
+        Assert.Equal("Tool Bash returned:\na.txt", json.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+    }
+
+    [Fact]
     public async Task Chat_OnlySystemReminders_EchoesTheLastOne()
     {
         await using var h = await EmulatorHarness.StartAsync();
