@@ -87,11 +87,11 @@ public sealed class McpServerConnectionTests
         using var turn = new CancellationTokenSource();
 
         var call = server.CallAsync("slow", McpFixtures.Args($$"""{"milliseconds": 600000, "marker": {{System.Text.Json.JsonSerializer.Serialize(marker, TestJson.Default.String)}}}"""), turn.Token);
-        await Task.Delay(500, TestContext.Current.CancellationToken); // let the request reach the server (the outcome does not depend on it)
+        await WaitUntil(() => File.Exists(marker)); // the server is at work ("started"): a cancel before that has nothing to tell it
         await turn.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
-        await WaitUntil(() => File.Exists(marker));
+        await WaitUntil(() => File.ReadAllText(marker) == "cancelled");
         Assert.Equal("cancelled", await File.ReadAllTextAsync(marker, TestContext.Current.CancellationToken));
     }
 

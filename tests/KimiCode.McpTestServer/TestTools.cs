@@ -61,11 +61,16 @@ public sealed class TestTools
     [McpServerTool(Name = "cwd"), Description("Returns the working directory.")]
     public static string Cwd() => Environment.CurrentDirectory;
 
-    [McpServerTool(Name = "slow"), Description("Waits the given milliseconds, then answers; writes 'cancelled' to marker when cancelled.")]
+    [McpServerTool(Name = "slow"), Description("Waits the given milliseconds, then answers; writes 'started' to marker when it begins and 'cancelled' when cancelled.")]
     public static async Task<string> Slow(int milliseconds, CancellationToken cancellationToken, string? marker = null)
     {
         try
         {
+            if (marker is not null)
+            {
+                await File.WriteAllTextAsync(marker, "started", CancellationToken.None);
+            }
+
             await Task.Delay(milliseconds, cancellationToken);
             return "slow done";
         }
