@@ -93,9 +93,14 @@ internal sealed class ControlEndpoints(EmulatorState state)
         return fault;
     }
 
-    /// <summary><c>{"search_results":[…], "pages":{"url":"markdown"}}</c>: what the web services answer.</summary>
+    /// <summary><c>{"search_results":[…], "pages":{"url":"markdown"}, "usages":{…}}</c>: what the web services and the usage endpoint answer.</summary>
     private void Web(JsonObject json)
     {
+        if (json["usages"] is { } usages)
+        {
+            state.SetPlanUsage(usages is JsonObject ? usages.ToJsonString() : throw new FormatException("usages must be a JSON object in the service's shape."));
+        }
+
         if (json["search_results"] is { } results)
         {
             state.SetSearchResults(results is JsonArray ? results.ToJsonString() : throw new FormatException("search_results must be a JSON array of result objects."));

@@ -19,6 +19,7 @@ public sealed class EmulatorState
     private readonly List<RequestEntry> _requests = [];
     private readonly Dictionary<string, string> _pages = new(StringComparer.Ordinal);
     private string? _searchResults;
+    private string? _planUsage;
     private int _refreshCount;
     private int _refreshReuseCount;
     private int _faultsApplied;
@@ -30,7 +31,7 @@ public sealed class EmulatorState
         ResetCore();
     }
 
-    private TimeProvider Time => _options.TimeProvider;
+    internal TimeProvider Time => _options.TimeProvider;
 
     /// <summary>Snapshot of the request log, in arrival order.</summary>
     public IReadOnlyList<RecordedRequest> Requests
@@ -203,7 +204,7 @@ public sealed class EmulatorState
         }
     }
 
-    internal static bool IsKnownTarget(string? target) => target is "chat" or "models" or "token" or "device" or "search" or "fetch" or "any";
+    internal static bool IsKnownTarget(string? target) => target is "chat" or "models" or "token" or "device" or "search" or "fetch" or "usages" or "any";
 
     /// <summary>
     /// What <c>/coding/v1/search</c> answers from now on: <paramref name="resultsJson"/> is the <c>search_results</c> array
@@ -231,6 +232,32 @@ public sealed class EmulatorState
         lock (_lock)
         {
             _pages[url] = markdown;
+        }
+    }
+
+    /// <summary>
+    /// What <c>GET /coding/v1/usages</c> answers from now on: the account's plan usage in the service's shape
+    /// (<c>{"usage":{"used","limit","resetTime"},"limits":[{"window":{"duration","timeUnit"},"detail":{…}}]}</c>); null goes
+    /// back to the default (a weekly 40 of 1000 and a 5-hour 12 of 100).
+    /// </summary>
+    public void SetPlanUsage(string? usageJson)
+    {
+        if (usageJson is not null && !JsonText.IsJson(usageJson))
+        {
+            throw new FormatException("usages must be a JSON object in the service's shape.");
+        }
+
+        lock (_lock)
+        {
+            _planUsage = usageJson;
+        }
+    }
+
+    internal string? PlanUsage()
+    {
+        lock (_lock)
+        {
+            return _planUsage;
         }
     }
 
@@ -467,6 +494,7 @@ public sealed class EmulatorState
         _requests.Clear();
         _pages.Clear();
         _searchResults = null;
+        _planUsage = null;
         _refreshCount = 0;
         _refreshReuseCount = 0;
         _faultsApplied = 0;

@@ -161,6 +161,7 @@ public sealed class KimiEmulator : IAsyncDisposable
             "/api/oauth/device_authorization" => "device",
             "/coding/v1/search" => "search",
             "/coding/v1/fetch" => "fetch",
+            "/coding/v1/usages" => "usages",
             _ => null,
         };
 
@@ -233,6 +234,9 @@ public sealed class KimiEmulator : IAsyncDisposable
                 break;
             case ("POST", "/coding/v1/fetch"):
                 await _web.FetchAsync(context, body, cancellationToken);
+                break;
+            case ("GET", "/coding/v1/usages"):
+                await _web.UsagesAsync(context, cancellationToken);
                 break;
             default:
                 var status = target is null ? 404 : 405;

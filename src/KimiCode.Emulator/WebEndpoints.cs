@@ -57,6 +57,44 @@ internal sealed class WebEndpoints(EmulatorState state, ChatEndpoints chat)
         await HttpResults.WriteJsonAsync(context, 200, json, cancellationToken);
     }
 
+    /// <summary><c>GET /coding/v1/usages</c>: the plan's usage (numbers as strings, as the service sends them), scripted or the default.</summary>
+    public async Task UsagesAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        if (!await chat.AdmitAsync(context, coding: true, cancellationToken))
+        {
+            return;
+        }
+
+        var now = state.Time.GetUtcNow();
+        var json = state.PlanUsage() ?? JsonText.Write(w =>
+        {
+            static void Detail(Utf8JsonWriter w, string used, string limit, DateTimeOffset reset)
+            {
+                w.WriteString("used", used);
+                w.WriteString("limit", limit);
+                w.WriteString("resetTime", reset.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            }
+
+            w.WriteStartObject();
+            w.WriteStartObject("usage");
+            Detail(w, "40", "1000", now.AddDays(3));
+            w.WriteEndObject();
+            w.WriteStartArray("limits");
+            w.WriteStartObject();
+            w.WriteStartObject("window");
+            w.WriteNumber("duration", 300);
+            w.WriteString("timeUnit", "TIME_UNIT_MINUTE");
+            w.WriteEndObject();
+            w.WriteStartObject("detail");
+            Detail(w, "12", "100", now.AddHours(2));
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+        await HttpResults.WriteJsonAsync(context, 200, json, cancellationToken);
+    }
+
     public async Task FetchAsync(HttpContext context, string body, CancellationToken cancellationToken)
     {
         if (await AdmitAsync(context, body, "url", cancellationToken) is not { Value: var url })

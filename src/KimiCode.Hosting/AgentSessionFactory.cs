@@ -77,6 +77,7 @@ public sealed class AgentSessionFactory : IDisposable, IAsyncDisposable
     private const int DefaultContextWindow = 262_144;
     private readonly HostEnvironment _env;
     private readonly ModelClientFactory _clients;
+    private HttpClient? _usageHttp;
     private readonly CredentialResolver _resolver;
     private readonly ILogger _log;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, McpServerSet> _mcp = new(StringComparer.Ordinal);
@@ -105,6 +106,19 @@ public sealed class AgentSessionFactory : IDisposable, IAsyncDisposable
 
     /// <summary>The one credential resolver: is there a usable credential for this model (default: default_model), and which.</summary>
     public ResolvedCredential Resolve(string? modelAlias = null) => _resolver.Resolve(Config, modelAlias);
+
+    /// <summary>The plan's usage for <paramref name="modelAlias"/>'s provider (<see cref="PlanUsage"/>); a problem is a line in the report.</summary>
+    public Task<PlanUsageReport> FetchPlanUsageAsync(string? modelAlias, CancellationToken cancellationToken)
+    {
+        var credential = Resolve(modelAlias);
+        if (!credential.IsUsable || credential.Provider is null)
+        {
+            return Task.FromResult(new PlanUsageReport([], credential.Problem ?? "no usable credential; run `kimi login`"));
+        }
+
+        _usageHttp ??= _clients.CreateServiceHttpClient(Config);
+        return PlanUsage.FetchAsync(_usageHttp, _clients.TokensFor(Config, credential), credential.Provider, _clients.ServiceHeaders(Config), cancellationToken);
+    }
 
     /// <summary>The instruction files and <c>SYSTEM.md</c> a session in <paramref name="workingDirectory"/> reads (for <c>/status</c> and <c>kimi doctor</c>).</summary>
     public Instructions LoadInstructions(string workingDirectory) => Instructions.Load(workingDirectory, _env.Home.Root, UserHome());

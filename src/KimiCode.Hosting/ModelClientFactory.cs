@@ -55,6 +55,14 @@ public sealed class ModelClientFactory : IDisposable
             Logger = _env.Logging.CreateLogger("KimiCode.Refresh"),
         };
 
+    /// <summary>The headers of a call to one of the service's side endpoints (web tools, plan usage): config's env headers, identity, our User-Agent.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ServiceHeaders(KimiConfig config) =>
+    [
+        .. config.EnvHeaders,
+        .. IdentityHeaders(),
+        new("User-Agent", Auth.IdentityHeaders.UserAgent(Version)),
+    ];
+
     /// <summary>An HTTP client for the web services: the host's handler with request logging, no timeout of its own.</summary>
     public HttpClient CreateServiceHttpClient(KimiConfig config)
     {
@@ -73,10 +81,7 @@ public sealed class ModelClientFactory : IDisposable
         var provider = credential.Provider;
         var kind = credential.Kind.ToString();
         HostingLog.CredentialChosen(_log, credential.ModelAlias ?? "(default)", provider.Name, kind, provider.BaseUrl ?? "(default)", credential.Slot ?? "-");
-        IAccessTokenSource tokens = credential.Kind == CredentialKind.OAuth
-            ? CreateOAuthTokenSource(config, provider.OAuth?.OAuthHost ?? KimiCodeEndpoints.DefaultOAuthHost, credential.Slot!)
-            : new StaticTokenSource(credential.ApiKey!);
-        return CreateChatClient(config, provider, credential.Model?.Model ?? ConfigStore.DefaultEnvModel, tokens, onRetry, credential.Model);
+        return CreateChatClient(config, provider, credential.Model?.Model ?? ConfigStore.DefaultEnvModel, TokensFor(config, credential), onRetry, credential.Model);
     }
 
     public KimiChatClient CreateChatClient(KimiConfig config, ProviderConfig provider, string model, IAccessTokenSource tokens, Action<RetryNotice>? onRetry = null, ModelConfig? modelConfig = null)
@@ -88,10 +93,7 @@ public sealed class ModelClientFactory : IDisposable
             _ => throw new KimiCodeException(ConfigErrorCodes.UnsupportedProvider,
                 $"Provider \"{provider.Name}\" has type \"{provider.Type}\", which kimi for .NET does not support yet; use type \"kimi\" or \"openai\"."),
         };
-        // As in the official client, the provider's env table is a fallback for an empty base_url (docs/config.md, "Provider env").
-        var baseUrl = !string.IsNullOrEmpty(provider.BaseUrl) ? provider.BaseUrl
-            : provider.Env.FirstOrDefault(e => e.Key.EndsWith("_BASE_URL", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(e.Value)).Value?.Trim()
-            ?? ConfigStore.DefaultCodingBaseUrl;
+        var baseUrl = BaseUrlOf(provider);
         if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var baseUri))
         {
             throw new KimiCodeException(ConfigErrorCodes.Invalid, $"Provider \"{provider.Name}\" has base_url \"{baseUrl}\", which is not an absolute URL; fix it in config.toml.");
@@ -159,6 +161,21 @@ public sealed class ModelClientFactory : IDisposable
         _owned.Add(disposable);
         return disposable;
     }
+
+    /// <summary>
+    /// The base URL <paramref name="provider"/>'s requests go to: its <c>base_url</c>, else (as in the official client) a
+    /// <c>*_BASE_URL</c> of its env table (docs/config.md, "Provider env"), else the Kimi Code service.
+    /// </summary>
+    public static string BaseUrlOf(ProviderConfig provider) =>
+        !string.IsNullOrEmpty(provider.BaseUrl) ? provider.BaseUrl
+            : provider.Env.FirstOrDefault(e => e.Key.EndsWith("_BASE_URL", StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(e.Value)).Value?.Trim()
+            ?? ConfigStore.DefaultCodingBaseUrl;
+
+    /// <summary>The token source of <paramref name="credential"/>: its OAuth login (refreshed under the shared lock) or its API key.</summary>
+    public IAccessTokenSource TokensFor(KimiConfig config, ResolvedCredential credential) =>
+        credential.Kind == CredentialKind.OAuth
+            ? CreateOAuthTokenSource(config, credential.Provider?.OAuth?.OAuthHost ?? KimiCodeEndpoints.DefaultOAuthHost, credential.Slot!)
+            : new StaticTokenSource(credential.ApiKey!);
 
     public void Dispose()
     {

@@ -49,12 +49,6 @@ internal static class WebTools
             tokens = clients.CreateOAuthTokenSource(config, host, slot);
         }
 
-        IReadOnlyList<KeyValuePair<string, string>> headers =
-        [
-            .. config.EnvHeaders,
-            .. clients.IdentityHeaders(),
-            new("User-Agent", IdentityHeaders.UserAgent(ModelClientFactory.Version)),
-        ];
-        return new WebService(label, http, new Uri(service.BaseUrl), tokens, headers, service.CustomHeaders, ServiceTimeout);
+        return new WebService(label, http, new Uri(service.BaseUrl), tokens, clients.ServiceHeaders(config), service.CustomHeaders, ServiceTimeout);
     }
 }

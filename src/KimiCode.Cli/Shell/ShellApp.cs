@@ -310,7 +310,21 @@ internal sealed class ShellApp : IDisposable, IAsyncDisposable
             return true;
         }
 
-        return await command.ExecuteAsync(_context, line.Arguments, cancellationToken).ConfigureAwait(false) == CommandResult.Continue;
+        try
+        {
+            return await command.ExecuteAsync(_context, line.Arguments, cancellationToken).ConfigureAwait(false) == CommandResult.Continue;
+        }
+        catch (KimiCodeException ex)
+        {
+            _renderer.WriteError(ex.Code, ex.Message);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A defect in one command must not end the shell (the session is intact): say so, and go on.
+            _renderer.WriteError(AgentErrorCodes.Internal, $"/{line.Name} failed unexpectedly ({ex.GetType().Name}: {ex.Message}); the session is intact. Please report it.");
+            return true;
+        }
     }
 
     public void Dispose() => _factory.Dispose();
