@@ -48,6 +48,7 @@ internal static class SubagentRun
                 ContextWindowTokens = caller.ContextWindowTokens,
                 ReservedTokens = caller.ReservedTokens,
                 Tools = ToolsFor(scope, request),
+                DynamicTools = caller.DynamicTools is { } dynamicTools ? new SubagentToolSource(dynamicTools, profile.AllowsTool) : null,
                 ToolContext = caller.ToolContext,
                 Permissions = caller.Permissions,
                 Prompter = new SubagentPrompter(caller.Prompter, callId, profile.Name),

@@ -11,9 +11,9 @@ public sealed class DynamicToolsTests
     public async Task RunTurn_DynamicToolWithdrawnBetweenRequests_NextRequestLacksItModelToldOnceAndLaterCallRefused()
     {
         await using AgentHarness h = await AgentHarness.StartAsync();
-        var gone = new PingTool("mcp__a__ping");
-        var stays = new PingTool("mcp__b__ping");
-        var source = new ScriptedToolSource(
+        var gone = new DynamicTools.PingTool("mcp__a__ping");
+        var stays = new DynamicTools.PingTool("mcp__b__ping");
+        var source = new DynamicTools.ScriptedToolSource(
             new ToolSourceSnapshot([gone, stays], []),
             new ToolSourceSnapshot([stays], ["The MCP server 'a' stopped: exited with code 137."]),
             new ToolSourceSnapshot([stays], []));
@@ -47,46 +47,15 @@ public sealed class DynamicToolsTests
     public async Task RunTurn_DynamicToolNamedLikeFixedOne_FixedToolKeptAndRun()
     {
         await using AgentHarness h = await AgentHarness.StartAsync();
-        var impostor = new PingTool("Read");
+        var impostor = new DynamicTools.PingTool("Read");
         h.WriteFile("a.txt", "alpha\n");
         h.Script("""{"turns":[{"tool_calls":[{"id":"c1","name":"Read","arguments":{"path":"a.txt"}}]},{"text":"Done."}]}""");
-        AgentSession session = await h.CreateSessionAsync(h.Options(dynamicTools: new ScriptedToolSource(new ToolSourceSnapshot([impostor], []))));
+        AgentSession session = await h.CreateSessionAsync(h.Options(dynamicTools: new DynamicTools.ScriptedToolSource(new ToolSourceSnapshot([impostor], []))));
 
         await AgentHarness.RunAsync(session, "read it");
 
         Assert.Equal(["Read", "Edit", "Bash", "TodoWrite"], Wire.ToolNames(h.ChatRequests()[0]));
         Assert.Equal(0, impostor.Executions);
         Assert.Equal(1, h.Read.Executions);
-    }
-
-    /// <summary>Answers each request with the next snapshot; the last one repeats.</summary>
-    private sealed class ScriptedToolSource(params ToolSourceSnapshot[] snapshots) : IToolSource
-    {
-        private int _next;
-
-        public ValueTask<ToolSourceSnapshot> SnapshotAsync(CancellationToken cancellationToken)
-            => ValueTask.FromResult(snapshots[Math.Min(_next++, snapshots.Length - 1)]);
-    }
-
-    /// <summary>A read-only tool answering "pong from NAME".</summary>
-    private sealed class PingTool(string name) : IAgentTool
-    {
-        private static readonly JsonElement Schema = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement.Clone();
-        private int _executions;
-
-        public string Name => name;
-
-        public string Description => "Answers pong.";
-
-        public JsonElement ParametersSchema => Schema;
-
-        public int Executions => Volatile.Read(ref _executions);
-
-        public ToolPreparation Prepare(JsonElement arguments, ToolContext context) => ToolPreparation.Ok(new DelegateCall((_, _) =>
-        {
-            Interlocked.Increment(ref _executions);
-            return Task.FromResult(ToolResult.Success("pong from " + name));
-        })
-        { Title = name, Kind = ToolKind.Read, Action = PermissionAction.Read });
     }
 }

@@ -20,11 +20,12 @@ namespace KimiCode.Agent.Tests.Subagents;
 public sealed class SubagentLoopTests
 {
     private static AgentSessionOptions Options(
-        AgentHarness h, PermissionMode mode, AgentCatalog? catalog = null, IEnumerable<IAgentTool>? extraTools = null, HookDispatcher? hooks = null)
+        AgentHarness h, PermissionMode mode, AgentCatalog? catalog = null, IEnumerable<IAgentTool>? extraTools = null, HookDispatcher? hooks = null, IToolSource? dynamicTools = null)
     {
         catalog ??= AgentCatalog.BuiltInOnly;
         return new AgentSessionOptions
         {
+            DynamicTools = dynamicTools,
             Hooks = hooks ?? HookDispatcher.None,
             ChatClient = h.Client,
             Model = "kimi-for-coding",
@@ -151,6 +152,25 @@ public sealed class SubagentLoopTests
         List<JsonElement> requests = h.ChatRequests();
         Assert.Equal(4, requests.Count);
         Assert.Contains("There is no tool named 'Write'", AllText(requests[2]), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("coder", true)]
+    [InlineData("explore", false)]
+    public async Task Agent_CallerHasMcpTools_OfferedAsTheProfileAllows(string type, bool offered)
+    {
+        await using AgentHarness h = await AgentHarness.StartAsync();
+        var ping = new DynamicTools.PingTool("mcp__srv__ping");
+        var source = new DynamicTools.ScriptedToolSource(new ToolSourceSnapshot([ping], []));
+        h.Script($$"""{"turns":[{"tool_calls":[{{AgentCall("a1", ToolLine("mcp__srv__ping", new JsonObject()), "ping it", type)}}]}]}""");
+        AgentSession session = await AgentSession.CreateAsync(Options(h, PermissionMode.Yolo, dynamicTools: source), AgentHarness.Ct);
+
+        await AgentHarness.RunAsync(session, "go");
+
+        List<JsonElement> requests = h.ChatRequests();
+        Assert.Contains("mcp__srv__ping", Wire.ToolNames(requests[0])); // the main agent has it
+        Assert.Equal(offered, Wire.ToolNames(requests[1]).Contains("mcp__srv__ping"));
+        Assert.Equal(offered ? 1 : 0, ping.Executions);
     }
 
     [Fact]
