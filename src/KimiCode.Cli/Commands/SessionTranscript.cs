@@ -3,6 +3,7 @@ using System.Text;
 using KimiCode.Agent;
 using KimiCode.Agent.Sessions;
 using KimiCode.Agent.Tools;
+using Microsoft.Extensions.AI;
 using ShellSessions = KimiCode.Cli.Shell.Commands.SessionsCommand;
 
 namespace KimiCode.Cli.Commands;
@@ -98,6 +99,12 @@ internal static class SessionTranscript
         {
             switch (e)
             {
+                case TurnStarted turn when turn.Contents is { } recorded
+                    && UserShellCommand.TryRead([.. recorded.OfType<TextContent>().Select(t => t.Text)], out var command, out var output):
+                    // A `!command` the user ran: shown as typed, its output as a Bash call's result.
+                    parts.Add(new PromptPart("!" + command));
+                    parts.Add(new ToolPart(string.Empty, "Bash: " + command) { Result = ToolResult.Success(output) });
+                    break;
                 case TurnStarted turn:
                     parts.Add(new PromptPart(turn.Prompt));
                     break;
