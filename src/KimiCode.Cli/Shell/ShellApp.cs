@@ -260,7 +260,7 @@ internal sealed class ShellApp : IDisposable, IAsyncDisposable
             return true;
         }
 
-        var exit = await _loop.RunTurnAsync(token => session.RunShellCommandAsync(command, token), _prompter, cancellationToken).ConfigureAwait(false);
+        var exit = await _loop.RunTurnAsync(token => session.RunShellCommandAsync(command, token), _prompter, cancellationToken, "Running").ConfigureAwait(false);
         return !exit;
     }
 

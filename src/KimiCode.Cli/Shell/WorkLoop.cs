@@ -26,10 +26,11 @@ internal sealed class WorkLoop(ShellScreen screen, KeyQueue keys, CtrlCGate ctrl
     public bool KeysEnded { get; private set; }
 
     /// <summary>Runs one turn: renders its events and asks its permission requests. True when the user asked to leave.</summary>
-    public async Task<bool> RunTurnAsync(Func<CancellationToken, IAsyncEnumerable<AgentEvent>> turn, ShellPermissionPrompter prompter, CancellationToken cancellationToken)
+    /// <param name="activity">What the spinner says until the first event (a model turn thinks; a <c>!command</c> runs).</param>
+    public async Task<bool> RunTurnAsync(Func<CancellationToken, IAsyncEnumerable<AgentEvent>> turn, ShellPermissionPrompter prompter, CancellationToken cancellationToken, string activity = "Thinking")
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        renderer.Begin("Thinking");
+        renderer.Begin(activity);
         var events = turn(cancel.Token).GetAsyncEnumerator(cancel.Token);
         var started = uiTime.GetTimestamp();
         try
