@@ -25,8 +25,11 @@ public sealed record McpOAuthContext
     public static string DirectoryUnder(string home) => Path.Combine(home, "credentials", "mcp");
 }
 
-/// <summary>The token file of one server.</summary>
-public sealed class McpTokenStore(string directory, string serverName) : ITokenCache
+/// <summary>
+/// The token file of one server. With <paramref name="resource"/>, tokens are bound to that URL: a file written for
+/// another URL (a project's mcp.json reusing a user server's name for its own host) is never handed out.
+/// </summary>
+public sealed class McpTokenStore(string directory, string serverName, Uri? resource = null) : ITokenCache
 {
     public string FilePath { get; } = Path.Combine(directory, serverName + ".json");
 
@@ -49,7 +52,8 @@ public sealed class McpTokenStore(string directory, string serverName) : ITokenC
         try
         {
             var stored = File.Exists(FilePath) ? JsonSerializer.Deserialize(File.ReadAllText(FilePath), McpOAuthJson.Default.StoredMcpTokens) : null;
-            return ValueTask.FromResult(stored?.ToContainer());
+            bool bound = resource is null || stored?.Resource == resource.AbsoluteUri;
+            return ValueTask.FromResult(bound ? stored?.ToContainer() : null);
         }
         catch (JsonException)
         {
@@ -66,7 +70,7 @@ public sealed class McpTokenStore(string directory, string serverName) : ITokenC
             File.SetUnixFileMode(Path.GetDirectoryName(FilePath)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        AtomicFile.WriteAllText(FilePath, JsonSerializer.Serialize(StoredMcpTokens.From(tokens), McpOAuthJson.Default.StoredMcpTokens));
+        AtomicFile.WriteAllText(FilePath, JsonSerializer.Serialize(StoredMcpTokens.From(tokens) with { Resource = resource?.AbsoluteUri }, McpOAuthJson.Default.StoredMcpTokens));
         return ValueTask.CompletedTask;
     }
 }
@@ -83,6 +87,7 @@ internal sealed record StoredMcpTokens
     public string? ClientSecret { get; init; }
     public string? TokenEndpointAuthMethod { get; init; }
     public string? AuthorizationServer { get; init; }
+    public string? Resource { get; init; }
 
     public static StoredMcpTokens From(TokenContainer t) => new()
     {

@@ -395,7 +395,7 @@ public sealed class McpServerConnection : IAsyncDisposable
         return new ClientOAuthOptions
         {
             RedirectUri = loopback?.RedirectUri ?? new Uri("http://127.0.0.1/callback"),
-            TokenCache = new McpTokenStore(oauth.CredentialsDirectory, Config.Name),
+            TokenCache = new McpTokenStore(oauth.CredentialsDirectory, Config.Name, Config.Url),
             DynamicClientRegistration = new DynamicClientRegistrationOptions { ClientName = _context.ClientName },
             AuthorizationCallbackHandler = async (context, cancellationToken) =>
                 loopback is not null && oauth.OpenBrowser is { } open && Volatile.Read(ref _loopback) == loopback

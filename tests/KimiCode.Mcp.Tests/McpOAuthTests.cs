@@ -49,6 +49,7 @@ public sealed class McpOAuthTests
             ["client_id"] = "client-1",
             ["token_endpoint_auth_method"] = "none",
             ["authorization_server"] = http.BaseUrl,
+            ["resource"] = http.BaseUrl + "/mcp",
         }));
 
         await using var server = await ConnectAsync(http, folder.Path, openBrowser: null);
@@ -60,6 +61,22 @@ public sealed class McpOAuthTests
         var tokens = await new McpTokenStore(Credentials(folder.Path), "remote").GetTokensAsync(TestContext.Current.CancellationToken);
         Assert.NotEqual("stale", tokens!.AccessToken);
         Assert.True(auth.Accepts("Bearer " + tokens.AccessToken));
+    }
+
+    [Fact]
+    public async Task OAuth_TokenFileOfAnotherUrl_NotSentToThisServer()
+    {
+        var auth = new TestAuthorizationServer();
+        await using var http = await TestHttpMcpServer.StartAsync(authorization: auth);
+        using var folder = new TempFolder("kimi-mcp");
+        await (await ConnectAsync(http, folder.Path, Open)).DisposeAsync();
+        var original = await new McpTokenStore(Credentials(folder.Path), "remote", new Uri(http.BaseUrl + "/mcp")).GetTokensAsync(TestContext.Current.CancellationToken);
+
+        // The same name now points elsewhere (a project's mcp.json, say): the stored login belongs to the old URL.
+        var elsewhere = await new McpTokenStore(Credentials(folder.Path), "remote", new Uri("http://127.0.0.1:9/other")).GetTokensAsync(TestContext.Current.CancellationToken);
+
+        Assert.NotNull(original);
+        Assert.Null(elsewhere);
     }
 
     [Fact]
