@@ -66,11 +66,9 @@ public sealed class McpOAuthTests
     [Fact]
     public async Task OAuth_TokenFileOfAnotherUrl_NotSentToThisServer()
     {
-        var auth = new TestAuthorizationServer();
-        await using var http = await TestHttpMcpServer.StartAsync(authorization: auth);
         using var folder = new TempFolder("kimi-mcp");
-        await (await ConnectAsync(http, folder.Path, Open)).DisposeAsync();
-        var original = await new McpTokenStore(Credentials(folder.Path), "remote", new Uri(http.BaseUrl + "/mcp")).GetTokensAsync(TestContext.Current.CancellationToken);
+        string url = await LogInAsync(folder.Path);
+        var original = await new McpTokenStore(Credentials(folder.Path), "remote", new Uri(url)).GetTokensAsync(TestContext.Current.CancellationToken);
 
         // The same name now points elsewhere (a project's mcp.json, say): the stored login belongs to the old URL.
         var elsewhere = await new McpTokenStore(Credentials(folder.Path), "remote", new Uri("http://127.0.0.1:9/other")).GetTokensAsync(TestContext.Current.CancellationToken);
@@ -113,10 +111,8 @@ public sealed class McpOAuthTests
     [Fact]
     public async Task OAuth_Logout_RemovesTheTokenFile()
     {
-        var auth = new TestAuthorizationServer();
-        await using var http = await TestHttpMcpServer.StartAsync(authorization: auth);
         using var folder = new TempFolder("kimi-mcp");
-        await (await ConnectAsync(http, folder.Path, Open)).DisposeAsync();
+        await LogInAsync(folder.Path);
         var store = new McpTokenStore(Credentials(folder.Path), "remote");
         Assert.True(store.Exists);
 
@@ -131,6 +127,15 @@ public sealed class McpOAuthTests
         // Like a browser: the page loads on its own; the login waits for the redirect, not for this call.
         _ = Browser.GetAsync(uri);
         return Task.CompletedTask;
+    }
+
+    /// <summary>A login through the browser flow; returns the server's URL (the server is gone afterwards).</summary>
+    private static async Task<string> LogInAsync(string home)
+    {
+        await using var http = await TestHttpMcpServer.StartAsync(authorization: new TestAuthorizationServer());
+        await using var server = await ConnectAsync(http, home, Open);
+        Assert.True(server.State == McpServerState.Ready, server.Reason);
+        return http.BaseUrl + "/mcp";
     }
 
     private static string Credentials(string home) => McpOAuthContext.DirectoryUnder(home);
