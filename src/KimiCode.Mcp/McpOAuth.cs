@@ -139,15 +139,49 @@ internal sealed class LoopbackRedirect : IDisposable
 
     public Uri RedirectUri { get; }
 
+    private static readonly TimeSpan RequestReadTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Opens the authorization URL and waits for the browser to come back with the code.</summary>
     public async Task<AuthorizationResult> AuthorizeAsync(Uri authorizationUri, Func<Uri, Task> openBrowser, CancellationToken cancellationToken)
     {
-        await openBrowser(authorizationUri).ConfigureAwait(false);
+        // Listening already while the browser opens: an opener that waits for the page must not wait for itself.
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var callback = WaitForCallbackAsync(waiting.Token);
+        try
+        {
+            await openBrowser(authorizationUri).ConfigureAwait(false);
+        }
+        catch
+        {
+            await waiting.CancelAsync().ConfigureAwait(false);
+            await ((Task)callback).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
+        return await callback.ConfigureAwait(false);
+    }
+
+    private async Task<AuthorizationResult> WaitForCallbackAsync(CancellationToken cancellationToken)
+    {
         while (true)
         {
             using var client = await _listener.AcceptTcpClientAsync(cancellationToken).ConfigureAwait(false);
             await using var stream = client.GetStream();
-            string? target = await ReadRequestTargetAsync(stream, cancellationToken).ConfigureAwait(false);
+            string? target;
+            using (var read = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                // A stray local connection that sends nothing must not hold up the browser's redirect.
+                read.CancelAfter(RequestReadTimeout);
+                try
+                {
+                    target = await ReadRequestTargetAsync(stream, read.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+                {
+                    continue;
+                }
+            }
+
             if (target is null || !target.StartsWith("/callback", StringComparison.Ordinal))
             {
                 await RespondAsync(stream, "404 Not Found", "Not found.", cancellationToken).ConfigureAwait(false);
@@ -197,7 +231,19 @@ internal sealed class LoopbackRedirect : IDisposable
         return words.Length >= 2 && words[0] == "GET" ? words[1] : null;
     }
 
+    /// <summary>Answers the browser; one that went away already is no reason to lose the login.</summary>
     private static async Task RespondAsync(NetworkStream stream, string status, string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteResponseAsync(stream, status, text, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static async Task WriteResponseAsync(NetworkStream stream, string status, string text, CancellationToken cancellationToken)
     {
         byte[] body = Encoding.UTF8.GetBytes($"<!doctype html><title>kimi</title><p>{WebUtility.HtmlEncode(text)}</p>");
         byte[] head = Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");

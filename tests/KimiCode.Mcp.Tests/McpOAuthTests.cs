@@ -32,6 +32,34 @@ public sealed class McpOAuthTests
     }
 
     [Fact]
+    public async Task OAuth_StrayRequestsToTheLoopbackFirst_LoginStillCompletes()
+    {
+        var auth = new TestAuthorizationServer();
+        await using var http = await TestHttpMcpServer.StartAsync(authorization: auth);
+        using var folder = new TempFolder("kimi-mcp");
+
+        // Before the redirect: a favicon request, and a connection that closes without a request line.
+        await using var server = await ConnectAsync(http, folder.Path, async uri =>
+        {
+            var callback = new Uri(System.Web.HttpUtility.ParseQueryString(uri.Query)["redirect_uri"]!);
+            using (var favicon = await Browser.GetAsync(new Uri(callback, "/favicon.ico"), TestContext.Current.CancellationToken))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.NotFound, favicon.StatusCode);
+            }
+
+            using (var silent = new System.Net.Sockets.TcpClient())
+            {
+                await silent.ConnectAsync(callback.Host, callback.Port, TestContext.Current.CancellationToken);
+            }
+
+            await Open(uri);
+        });
+
+        Assert.True(server.State == McpServerState.Ready, server.Reason);
+        Assert.Equal(["authorization_code"], auth.Grants);
+    }
+
+    [Fact]
     public async Task OAuth_StoredTokenExpired_RefreshedWithoutBrowserAndCallSucceeds()
     {
         var auth = new TestAuthorizationServer();
