@@ -63,6 +63,12 @@ public sealed record AgentLaunch
     /// happen, on a background thread; null: the host's <see cref="HostEnvironment.Notice"/>.
     /// </summary>
     public Action<string>? McpNotice { get; init; }
+
+    /// <summary>
+    /// Opens an HTTP MCP server's OAuth login page (<c>kimi mcp login</c>); null: a server that needs a login fails with
+    /// "run `kimi mcp login &lt;name&gt;`" (sessions never start a browser login mid-turn).
+    /// </summary>
+    public Func<Uri, Task>? McpOpenBrowser { get; init; }
 }
 
 /// <summary>The most one prompt may take with <paramref name="Model"/>: <paramref name="PromptTokens"/> of its <paramref name="ContextWindowTokens"/>.</summary>
@@ -239,9 +245,10 @@ public sealed class AgentSessionFactory : IDisposable, IAsyncDisposable
     /// Connects the mcp.json servers of <paramref name="workingDirectory"/> (only <paramref name="only"/> when given) the way
     /// a session would, for <c>kimi mcp list</c> and <c>kimi mcp test</c>; the caller disposes the set. Nothing is asked.
     /// </summary>
-    public async Task<McpServerSet> ConnectMcpServersAsync(string workingDirectory, bool trustProject, string? only, CancellationToken cancellationToken)
+    /// <param name="openBrowser">Opens an OAuth login page (<c>kimi mcp login</c>); null: no login flow.</param>
+    public async Task<McpServerSet> ConnectMcpServersAsync(string workingDirectory, bool trustProject, string? only, CancellationToken cancellationToken, Func<Uri, Task>? openBrowser = null)
     {
-        var launch = new AgentLaunch { WorkingDirectory = workingDirectory, Prompter = new RejectingPermissionPrompter(), TrustProjectMcp = trustProject };
+        var launch = new AgentLaunch { WorkingDirectory = workingDirectory, Prompter = new RejectingPermissionPrompter(), TrustProjectMcp = trustProject, McpOpenBrowser = openBrowser };
         var secrets = new ToolSecrets(_env.Home, Config, _env.GetVariable).Environment;
         var set = await McpSessionServers.StartAsync(_env, Config, launch, Path.GetFullPath(workingDirectory), secrets, false, null, reportServers: false, only, cancellationToken).ConfigureAwait(false);
         try

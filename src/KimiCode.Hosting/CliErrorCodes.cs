@@ -22,6 +22,9 @@ public static class CliErrorCodes
     /// <summary>Ctrl-G in the shell found no external editor ($VISUAL, $EDITOR, vi, nano).</summary>
     public const string NoEditor = "cli.no_editor";
 
+    /// <summary><c>kimi mcp login</c> did not end with a working login (refused, timed out, the server is not HTTP).</summary>
+    public const string McpLoginFailed = "mcp.login_failed";
+
     /// <summary>Codes a command-line front end exits 2 for (usage: the command line asked for something that cannot be done as given).</summary>
     public static bool IsUsage(string code) => code is Usage or PromptTooLarge or UnknownSkill;
 }

@@ -14,6 +14,9 @@ namespace KimiCode.Hosting;
 /// </summary>
 internal static class McpSessionServers
 {
+    /// <summary>How long <c>kimi mcp login</c> waits for the browser to come back.</summary>
+    private const int LoginWindowMs = 300_000;
+
     /// <param name="offers">Whether a tool name may be offered (<c>[tools]</c> lists); null: all.</param>
     /// <param name="reportServers">Report servers' failures (a session); false: the caller shows the statuses (<c>kimi mcp list</c>).</param>
     /// <param name="only">Start only this server (<c>kimi mcp test</c>).</param>
@@ -36,6 +39,13 @@ internal static class McpSessionServers
             all = new McpServerList([.. all.Servers.Where(s => s.Name == only)], []);
         }
 
+        var timeouts = McpTimeouts.Resolve(config, env.GetVariable);
+        if (launch.McpOpenBrowser is not null)
+        {
+            // A login waits for the user in the browser, longer than a server's start.
+            all = all with { Servers = [.. all.Servers.Select(s => s with { StartupTimeoutMs = Math.Max(s.StartupTimeoutMs ?? timeouts.StartupMs, LoginWindowMs) })] };
+        }
+
         foreach (var problem in all.Problems)
         {
             Report(McpConfigFiles.Format(problem));
@@ -49,12 +59,13 @@ internal static class McpSessionServers
         var context = new McpConnectionContext
         {
             WorkingDirectory = workingDirectory,
-            Timeouts = McpTimeouts.Resolve(config, env.GetVariable),
+            Timeouts = timeouts,
             ChildEnvironment = childEnvironment,
             GetVariable = env.GetVariable,
             ClientName = AgentSettings.Resolve(config, env.GetVariable).IdentitySlug ?? "kimi-code",
             LoggerFactory = env.Logging,
             Time = env.TimeProvider,
+            OAuth = new McpOAuthContext { CredentialsDirectory = McpOAuthContext.DirectoryUnder(env.Home.Root), OpenBrowser = launch.McpOpenBrowser },
         };
         var set = new McpServerSet(all.Servers, context, new McpResultOptions(modelSeesImages), offers, reportServers ? Report : null);
         var trust = new McpTrustStore(env.Home.Root);

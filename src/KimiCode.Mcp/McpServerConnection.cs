@@ -3,6 +3,7 @@ using System.Text.Json;
 using KimiCode.Agent.Secrets;
 using KimiCode.Agent.Tools;
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Authentication;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -34,6 +35,9 @@ public sealed record McpConnectionContext
 
     /// <summary>The clock of startup windows.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>OAuth of HTTP servers (token files, the browser of a login); null: no OAuth.</summary>
+    public McpOAuthContext? OAuth { get; init; }
 }
 
 /// <summary>
@@ -53,6 +57,7 @@ public sealed class McpServerConnection : IAsyncDisposable
     private string? _reason;
     private string? _garbage;
     private long _startedAt;
+    private LoopbackRedirect? _loopback;
 
     // Completes when the server leaves Connecting (ready, failed, stopped); Started completes later, after the cleanup.
     private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -284,7 +289,7 @@ public sealed class McpServerConnection : IAsyncDisposable
         {
             await LetExitSettleAsync().ConfigureAwait(false);
             string reason = DeathReason()
-                ?? (ex is McpConnectionException ? ex.Message
+                ?? (Ours(ex) is { } ours ? ours.Message
                     : startup.IsCancellationRequested && !_life.IsCancellationRequested ? $"did not finish starting within {FormatMs(timeout)} (startupTimeoutMs){StderrNote()}"
                     : _life.IsCancellationRequested ? "stopped before it was ready"
                     : OneLine(ex.Message) + StderrNote());
@@ -297,6 +302,10 @@ public sealed class McpServerConnection : IAsyncDisposable
             }
 
             await DisposeQuietlyAsync(client, process).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _loopback, null)?.Dispose();
         }
     }
 
@@ -358,6 +367,8 @@ public sealed class McpServerConnection : IAsyncDisposable
             headers["Authorization"] = "Bearer " + token;
         }
 
+        ClientOAuthOptions? oauth = headers.ContainsKey("Authorization") || _context.OAuth is null ? null : OAuthOptions(_context.OAuth);
+
         return new HttpClientTransport(
             new HttpClientTransportOptions
             {
@@ -365,9 +376,46 @@ public sealed class McpServerConnection : IAsyncDisposable
                 Name = Config.Name,
                 TransportMode = Config.Transport == McpTransport.Sse ? HttpTransportMode.Sse : HttpTransportMode.StreamableHttp,
                 AdditionalHeaders = headers,
+                OAuth = oauth,
                 ConnectionTimeout = _context.Timeouts.StartupFor(Config),
             },
             _context.LoggerFactory);
+    }
+
+    /// <summary>The token file is the SDK's cache; the browser flow runs only when the host allows one (a login).</summary>
+    private ClientOAuthOptions OAuthOptions(McpOAuthContext oauth)
+    {
+        string loginHint = $"needs login: run `kimi mcp login {Config.Name}`";
+        if (oauth.OpenBrowser is not null)
+        {
+            _loopback = new LoopbackRedirect();
+        }
+
+        var loopback = _loopback;
+        return new ClientOAuthOptions
+        {
+            RedirectUri = loopback?.RedirectUri ?? new Uri("http://127.0.0.1/callback"),
+            TokenCache = new McpTokenStore(oauth.CredentialsDirectory, Config.Name, Config.Url),
+            DynamicClientRegistration = new DynamicClientRegistrationOptions { ClientName = _context.ClientName },
+            AuthorizationCallbackHandler = async (context, cancellationToken) =>
+                loopback is not null && oauth.OpenBrowser is { } open && Volatile.Read(ref _loopback) == loopback
+                    ? await loopback.AuthorizeAsync(context.AuthorizationUri, open, cancellationToken).ConfigureAwait(false)
+                    : throw new McpConnectionException(loginHint),
+        };
+    }
+
+    /// <summary>Our own one-line failure, wherever the SDK wrapped it.</summary>
+    private static McpConnectionException? Ours(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is McpConnectionException ours)
+            {
+                return ours;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Marks the server failed when its process exits while ready (its tools are withdrawn).</summary>

@@ -28,7 +28,7 @@ internal sealed class TestHttpMcpServer : IAsyncDisposable
 
     public IReadOnlyList<string> TestHeaders => [.. _testHeaders];
 
-    public static async Task<TestHttpMcpServer> StartAsync(string? requiredToken = null)
+    public static async Task<TestHttpMcpServer> StartAsync(string? requiredToken = null, TestAuthorizationServer? authorization = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -54,6 +54,12 @@ internal sealed class TestHttpMcpServer : IAsyncDisposable
                 seen.Enqueue(value.ToString());
             }
 
+            if (authorization is not null && context.Request.Path.StartsWithSegments("/mcp") && !authorization.Accepts(context.Request.Headers.Authorization.ToString()))
+            {
+                authorization.Challenge(context);
+                return;
+            }
+
             if (requiredToken is not null && context.Request.Headers.Authorization.ToString() != "Bearer " + requiredToken)
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
@@ -62,6 +68,7 @@ internal sealed class TestHttpMcpServer : IAsyncDisposable
 
             await next(context);
         });
+        authorization?.Map(app);
         app.MapMcp("/mcp");
         await app.StartAsync();
         return new TestHttpMcpServer(app, seen);

@@ -18,13 +18,74 @@ internal static class McpCommand
 {
     public static Command Create(CliEnvironment env)
     {
-        var command = new Command("mcp", "Manage MCP servers (mcp.json): list, get, add, remove, test.");
+        var command = new Command("mcp", "Manage MCP servers (mcp.json): list, get, add, remove, test, login, logout.");
         command.Subcommands.Add(CreateList(env));
         command.Subcommands.Add(CreateGet(env));
         command.Subcommands.Add(CreateAdd(env));
         command.Subcommands.Add(CreateRemove(env));
         command.Subcommands.Add(CreateTest(env));
+        command.Subcommands.Add(CreateLogin(env));
+        command.Subcommands.Add(CreateLogout(env));
         return command;
+    }
+
+    private static Command CreateLogin(CliEnvironment env)
+    {
+        var name = new Argument<string>("name") { Description = "The HTTP server to log in to." };
+        var workDir = WorkDirOption();
+        var command = new Command("login", "Log in to an HTTP MCP server that requires OAuth (opens the browser).") { name, workDir };
+        command.SetAction((parse, ct) => GuardedAction.RunAsync(env, token => LoginAsync(env, Folder(env, parse.GetValue(workDir)), parse.GetValue(name)!, token), ct));
+        return command;
+    }
+
+    private static Command CreateLogout(CliEnvironment env)
+    {
+        var name = new Argument<string>("name") { Description = "The server whose stored OAuth tokens are removed." };
+        var command = new Command("logout", "Remove an MCP server's stored OAuth tokens.") { name };
+        command.SetAction((parse, ct) => GuardedAction.RunAsync(env, _ => LogoutAsync(env, parse.GetValue(name)!), ct));
+        return command;
+    }
+
+    private static async Task<int> LoginAsync(CliEnvironment env, string folder, string name, CancellationToken cancellationToken)
+    {
+        await using var factory = new AgentSessionFactory(env.Host);
+        var server = factory.ConfiguredMcpServers(folder).Servers.FirstOrDefault(s => s.Name == name)
+            ?? throw new KimiCodeException(CliErrorCodes.Usage, $"No MCP server named \"{name}\" in {McpConfigFiles.UserFile(env.Home.Root)} or {McpConfigFiles.ProjectFile(folder)}; see `kimi mcp list`.");
+        if (server.Transport == McpTransport.Stdio)
+        {
+            throw new KimiCodeException(CliErrorCodes.Usage, $"\"{name}\" is a stdio server; only HTTP servers (url) log in with OAuth.");
+        }
+
+        async Task OpenBrowser(Uri uri)
+        {
+            await env.Error.WriteLineAsync($"Log in to {name} in your browser: {uri.AbsoluteUri}").ConfigureAwait(false);
+            BrowserLauncher.TryOpen(uri.AbsoluteUri);
+        }
+
+        await using var set = await factory.ConnectMcpServersAsync(folder, trustProject: false, name, cancellationToken, OpenBrowser).ConfigureAwait(false);
+        var status = set.Statuses().Single();
+        if (status.State != McpServerState.Ready)
+        {
+            throw new KimiCodeException(CliErrorCodes.McpLoginFailed, $"Login to {name} failed: {status.Reason ?? status.State.ToString().ToLowerInvariant()}; try `kimi mcp login {name}` again.");
+        }
+
+        string file = new McpTokenStore(McpOAuthContext.DirectoryUnder(env.Home.Root), name).FilePath;
+        await env.Out.WriteLineAsync(File.Exists(file)
+            ? $"Logged in to {name}; {status.Tools.Count} tools. The tokens are in {file}."
+            : $"{name} works without a login; nothing stored.").ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> LogoutAsync(CliEnvironment env, string name)
+    {
+        if (McpToolName.NameProblem(name) is { } bad)
+        {
+            throw new KimiCodeException(CliErrorCodes.Usage, bad);
+        }
+
+        bool removed = new McpTokenStore(McpOAuthContext.DirectoryUnder(env.Home.Root), name).Delete();
+        await env.Out.WriteLineAsync(removed ? $"Logged out of {name}; its tokens are removed." : $"Not logged in to {name}; nothing to remove.").ConfigureAwait(false);
+        return ExitCodes.Success;
     }
 
     private static Option<string?> WorkDirOption() => new("--work-dir", "-w") { Description = "The project folder whose .kimi-code/mcp.json is read (default: the current folder).", HelpName = "dir" };
