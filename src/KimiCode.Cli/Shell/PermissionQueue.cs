@@ -64,11 +64,14 @@ internal sealed class PermissionQueue(ShellPermissionPrompter prompter, ShellScr
             }
 
             _picker = next is PendingPermission asked ? ShellPermissionPrompter.CreatePicker(asked.Request) : ((PendingChoice)next).Picker;
-            ShowPicker(_picker);
             if (next is PendingPermission shown)
             {
-                Shown?.Invoke(shown.Request); // the notification is for approvals, not plan reviews or questions
+                // The notification is for approvals, not plan reviews or questions; it goes out before the question is
+                // drawn, so whoever sees the question has been notified.
+                Shown?.Invoke(shown.Request);
             }
+
+            ShowPicker(_picker);
         }
     }
 
