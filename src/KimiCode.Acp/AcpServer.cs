@@ -98,13 +98,14 @@ public sealed class AcpServer : IDisposable, IAsyncDisposable
             // SessionEnd hooks run, MCP servers stopped, lock released).
             AcpSession[] open = [.. _sessions.Values];
             _sessions.Clear();
-            foreach (AcpSession session in open)
+            try
             {
-                session.Cancel();
+                await Task.WhenAll(open.Select(EndAsync)).ConfigureAwait(false);
             }
-
-            await Task.WhenAll(open.Select(EndAsync)).ConfigureAwait(false);
-            connection.Dispose();
+            finally
+            {
+                connection.Dispose();
+            }
         }
     }
 
